@@ -1,0 +1,285 @@
+//! The document a user annotates, and its spans.
+
+use crate::label::LabelSet;
+use crate::offsets::{OffsetError, TextIndex, Unit};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A span's id, unique within its document and never reused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SpanId(pub u32);
+
+impl fmt::Display for SpanId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "s{}", self.0)
+    }
+}
+
+/// A tagged stretch of the document's text. `start` and `end` are **UTF-8 byte** offsets,
+/// end exclusive, always on code point boundaries: `&document.text[start..end]` is its quote.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Span {
+    pub id: SpanId,
+    pub label: String,
+    pub start: usize,
+    pub end: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Free key/value facts, e.g. a claim's `verdict: misleading`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+}
+
+impl Span {
+    /// The order spans are kept and listed in: by start, then longer first (outer before inner).
+    fn order_key(&self) -> (usize, std::cmp::Reverse<usize>, &str, SpanId) {
+        (
+            self.start,
+            std::cmp::Reverse(self.end),
+            self.label.as_str(),
+            self.id,
+        )
+    }
+}
+
+/// Why an edit was refused. Nothing changes when an edit is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EditError {
+    /// The range is empty or reversed.
+    EmptySpan,
+    /// An end lies outside the text or inside a character.
+    Offset(OffsetError),
+    /// No label of that name in the document's label set.
+    UnknownLabel(String),
+    /// No span with that id.
+    UnknownSpan(SpanId),
+}
+
+impl fmt::Display for EditError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EditError::EmptySpan => write!(f, "a span needs at least one character"),
+            EditError::Offset(e) => write!(f, "{e}"),
+            EditError::UnknownLabel(name) => write!(f, "there is no label called \"{name}\""),
+            EditError::UnknownSpan(id) => write!(f, "there is no span {id}"),
+        }
+    }
+}
+
+impl std::error::Error for EditError {}
+
+impl From<OffsetError> for EditError {
+    fn from(e: OffsetError) -> Self {
+        EditError::Offset(e)
+    }
+}
+
+/// A pasted article and everything tagged in it. The text is kept exactly as given (CRLF, tabs,
+/// NBSP, emoji untouched). Times are milliseconds since the Unix epoch, supplied by the caller
+/// so the core needs no clock.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub created_ms: i64,
+    pub modified_ms: i64,
+    #[serde(default)]
+    pub labels: LabelSet,
+    /// Kept sorted by start, then longer first.
+    #[serde(default)]
+    spans: Vec<Span>,
+    #[serde(default)]
+    next_span_id: u32,
+}
+
+impl Document {
+    /// A new document with the default labels and no spans.
+    pub fn new(id: &str, title: &str, text: &str, now_ms: i64) -> Self {
+        Document {
+            id: id.to_string(),
+            title: title.to_string(),
+            text: text.to_string(),
+            created_ms: now_ms,
+            modified_ms: now_ms,
+            labels: LabelSet::default(),
+            spans: Vec::new(),
+            next_span_id: 1,
+        }
+    }
+
+    /// All spans, by start, outer before inner.
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+
+    /// The span with this id.
+    pub fn span(&self, id: SpanId) -> Option<&Span> {
+        self.spans.iter().find(|s| s.id == id)
+    }
+
+    /// The exact text a span covers.
+    pub fn quote(&self, span: &Span) -> &str {
+        &self.text[span.start..span.end]
+    }
+
+    /// An index for converting this document's offsets between units.
+    pub fn index(&self) -> TextIndex<'_> {
+        TextIndex::new(&self.text)
+    }
+
+    /// Tags `[start, end)`, counted in `unit`, with `label`. Adding a span whose range and label
+    /// an existing span already has returns that span's id and changes nothing.
+    pub fn add_span(
+        &mut self,
+        label: &str,
+        start: usize,
+        end: usize,
+        unit: Unit,
+    ) -> Result<SpanId, EditError> {
+        let (start, end) = if unit == Unit::Utf8 {
+            // Still checked: a byte offset may fall inside a character.
+            self.index()
+                .convert_range((start, end), Unit::Utf8, Unit::Utf8)?
+        } else {
+            self.index().convert_range((start, end), unit, Unit::Utf8)?
+        };
+        if start >= end {
+            return Err(EditError::EmptySpan);
+        }
+        if !self.labels.contains(label) {
+            return Err(EditError::UnknownLabel(label.to_string()));
+        }
+        if let Some(same) = self
+            .spans
+            .iter()
+            .find(|s| s.start == start && s.end == end && s.label == label)
+        {
+            return Ok(same.id);
+        }
+        let id = SpanId(self.next_span_id.max(1));
+        self.next_span_id = id.0 + 1;
+        self.insert_span(Span {
+            id,
+            label: label.to_string(),
+            start,
+            end,
+            note: None,
+            attributes: BTreeMap::new(),
+        });
+        Ok(id)
+    }
+
+    /// Puts a span in its sorted place.
+    fn insert_span(&mut self, span: Span) {
+        let at = self
+            .spans
+            .partition_point(|s| s.order_key() < span.order_key());
+        self.spans.insert(at, span);
+    }
+
+    /// Removes a span and returns it.
+    pub fn remove_span(&mut self, id: SpanId) -> Result<Span, EditError> {
+        let at = self
+            .spans
+            .iter()
+            .position(|s| s.id == id)
+            .ok_or(EditError::UnknownSpan(id))?;
+        Ok(self.spans.remove(at))
+    }
+
+    /// Spans covering the byte offset `at` (start <= at < end), outer first.
+    pub fn spans_at(&self, at: usize) -> impl Iterator<Item = &Span> {
+        self.spans
+            .iter()
+            .take_while(move |s| s.start <= at)
+            .filter(move |s| at < s.end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Document {
+        Document::new("d1", "Test", text, 0)
+    }
+
+    #[test]
+    fn adds_spans_in_any_unit_and_quotes_them_exactly() {
+        let mut d = doc("😀 Qatar said 100");
+        // "Qatar" is code points 2..7, UTF-16 3..8, bytes 5..10.
+        let a = d.add_span("actor", 2, 7, Unit::CodePoint).unwrap();
+        let b = d.add_span("figure", 14, 17, Unit::Utf16).unwrap();
+        assert_eq!(d.quote(d.span(a).unwrap()), "Qatar");
+        assert_eq!(d.quote(d.span(b).unwrap()), "100");
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn the_same_range_and_label_is_one_span() {
+        let mut d = doc("Qatar said");
+        let a = d.add_span("actor", 0, 5, Unit::Utf8).unwrap();
+        assert_eq!(d.add_span("actor", 0, 5, Unit::Utf8), Ok(a));
+        assert_eq!(d.spans().len(), 1);
+        // Another label on the same range is a different span.
+        d.add_span("claim", 0, 5, Unit::Utf8).unwrap();
+        assert_eq!(d.spans().len(), 2);
+    }
+
+    #[test]
+    fn refuses_bad_edits_without_changing_anything() {
+        let mut d = doc("x😀y");
+        let before = d.clone();
+        assert_eq!(
+            d.add_span("actor", 1, 1, Unit::Utf8),
+            Err(EditError::EmptySpan)
+        );
+        assert!(matches!(
+            d.add_span("actor", 2, 4, Unit::Utf8),
+            Err(EditError::Offset(OffsetError::InsideCharacter { .. }))
+        ));
+        assert!(matches!(
+            d.add_span("actor", 0, 2, Unit::Utf16),
+            Err(EditError::Offset(OffsetError::InsideCharacter { .. }))
+        ));
+        assert!(matches!(
+            d.add_span("actor", 0, 99, Unit::CodePoint),
+            Err(EditError::Offset(OffsetError::OutOfRange { .. }))
+        ));
+        assert_eq!(
+            d.add_span("person", 0, 1, Unit::Utf8),
+            Err(EditError::UnknownLabel("person".into()))
+        );
+        assert_eq!(
+            d.remove_span(SpanId(7)),
+            Err(EditError::UnknownSpan(SpanId(7)))
+        );
+        assert_eq!(d, before);
+    }
+
+    #[test]
+    fn nested_spans_stay_sorted_outer_first_and_ids_are_not_reused() {
+        let mut d = doc("Sheikh Mohammed said talks went well");
+        let actor = d.add_span("actor", 0, 15, Unit::Utf8).unwrap();
+        let claim = d.add_span("claim", 0, 36, Unit::Utf8).unwrap();
+        let ids: Vec<_> = d.spans().iter().map(|s| s.id).collect();
+        assert_eq!(ids, vec![claim, actor]);
+        assert_eq!(d.spans_at(3).count(), 2);
+        assert_eq!(d.spans_at(20).map(|s| s.id).collect::<Vec<_>>(), [claim]);
+        d.remove_span(claim).unwrap();
+        let again = d.add_span("claim", 0, 36, Unit::Utf8).unwrap();
+        assert!(again > actor && again != claim);
+    }
+
+    #[test]
+    fn keeps_the_text_exactly_as_given() {
+        let text = "a\r\n\tb\u{a0} c  😀";
+        let d = doc(text);
+        let back: Document = serde_json::from_str(&serde_json::to_string(&d).unwrap()).unwrap();
+        assert_eq!(back.text, text);
+        assert_eq!(back, d);
+    }
+}

@@ -1,0 +1,345 @@
+//! Offsets in every unit, converted in one place.
+//!
+//! Inside the core every offset is a **UTF-8 byte** offset into the document text, always on a
+//! code point boundary, so `&text[start..end]` is the quote. The edges speak other units: the DOM
+//! gives UTF-16 code units; W3C, spaCy, brat and Label Studio count code points; doccano counts
+//! UTF-16. [`TextIndex`] converts between them exactly, and refuses offsets that fall inside a
+//! code point or a surrogate pair.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// A unit in which an offset into a text is counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Unit {
+    /// UTF-8 bytes: Rust strings, the core's own unit.
+    Utf8,
+    /// UTF-16 code units: the DOM, JavaScript strings, doccano.
+    Utf16,
+    /// Unicode code points: W3C Web Annotation, spaCy/Prodigy, brat, Label Studio.
+    CodePoint,
+}
+
+impl Unit {
+    /// Every unit, for tests and exports that write all of them.
+    pub const ALL: [Unit; 3] = [Unit::Utf8, Unit::Utf16, Unit::CodePoint];
+
+    /// How many of this unit one character takes.
+    fn width(self, c: char) -> usize {
+        match self {
+            Unit::Utf8 => c.len_utf8(),
+            Unit::Utf16 => c.len_utf16(),
+            Unit::CodePoint => 1,
+        }
+    }
+
+    /// The name used in files and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Utf8 => "utf-8 bytes",
+            Unit::Utf16 => "utf-16 code units",
+            Unit::CodePoint => "unicode code points",
+        }
+    }
+}
+
+/// Why an offset could not be converted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OffsetError {
+    /// The offset lies past the end of the text.
+    OutOfRange {
+        offset: usize,
+        len: usize,
+        unit: Unit,
+    },
+    /// The offset falls inside a code point (or inside a UTF-16 surrogate pair).
+    InsideCharacter { offset: usize, unit: Unit },
+}
+
+impl fmt::Display for OffsetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OffsetError::OutOfRange { offset, len, unit } => write!(
+                f,
+                "offset {offset} is past the end of the text ({len} {})",
+                unit.name()
+            ),
+            OffsetError::InsideCharacter { offset, unit } => write!(
+                f,
+                "offset {offset} ({}) falls inside a character",
+                unit.name()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for OffsetError {}
+
+/// Every `STRIDE` code points the index keeps the offset in all three units, so a conversion
+/// is a binary search plus a walk of at most `STRIDE` characters.
+const STRIDE: usize = 64;
+
+/// One checkpoint: the same position counted in each unit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Mark {
+    utf8: usize,
+    utf16: usize,
+    code_point: usize,
+}
+
+impl Mark {
+    fn get(&self, unit: Unit) -> usize {
+        match unit {
+            Unit::Utf8 => self.utf8,
+            Unit::Utf16 => self.utf16,
+            Unit::CodePoint => self.code_point,
+        }
+    }
+
+    fn advance(&mut self, c: char) {
+        self.utf8 += c.len_utf8();
+        self.utf16 += c.len_utf16();
+        self.code_point += 1;
+    }
+}
+
+/// Converts offsets into one text between units. Build it once per text (O(n)); each
+/// conversion is then O(log n + 64).
+#[derive(Clone, Debug)]
+pub struct TextIndex<'a> {
+    text: &'a str,
+    marks: Vec<Mark>,
+    end: Mark,
+}
+
+impl<'a> TextIndex<'a> {
+    /// Indexes `text`.
+    pub fn new(text: &'a str) -> Self {
+        let mut marks = Vec::with_capacity(text.len() / STRIDE + 1);
+        let mut at = Mark::default();
+        for (i, c) in text.chars().enumerate() {
+            if i % STRIDE == 0 {
+                marks.push(at);
+            }
+            at.advance(c);
+        }
+        if marks.is_empty() {
+            marks.push(at);
+        }
+        TextIndex {
+            text,
+            marks,
+            end: at,
+        }
+    }
+
+    /// The text this index was built for.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// The length of the text in `unit`.
+    pub fn len(&self, unit: Unit) -> usize {
+        self.end.get(unit)
+    }
+
+    /// True for the empty text.
+    pub fn is_empty(&self) -> bool {
+        self.end.utf8 == 0
+    }
+
+    /// Converts `offset`, counted in `from`, to the same position counted in `to`.
+    pub fn convert(&self, offset: usize, from: Unit, to: Unit) -> Result<usize, OffsetError> {
+        Ok(self.locate(offset, from)?.get(to))
+    }
+
+    /// Converts a `[start, end)` range between units.
+    pub fn convert_range(
+        &self,
+        (start, end): (usize, usize),
+        from: Unit,
+        to: Unit,
+    ) -> Result<(usize, usize), OffsetError> {
+        Ok((self.convert(start, from, to)?, self.convert(end, from, to)?))
+    }
+
+    /// Finds the position `offset` (in `unit`) in every unit.
+    fn locate(&self, offset: usize, unit: Unit) -> Result<Mark, OffsetError> {
+        if offset > self.end.get(unit) {
+            return Err(OffsetError::OutOfRange {
+                offset,
+                len: self.end.get(unit),
+                unit,
+            });
+        }
+        if offset == self.end.get(unit) {
+            return Ok(self.end);
+        }
+        // The last checkpoint at or before the offset.
+        let i = self.marks.partition_point(|m| m.get(unit) <= offset) - 1;
+        let mut at = self.marks[i];
+        for c in self.text[at.utf8..].chars() {
+            if at.get(unit) == offset {
+                return Ok(at);
+            }
+            if at.get(unit) + unit.width(c) > offset {
+                break;
+            }
+            at.advance(c);
+        }
+        if at.get(unit) == offset {
+            return Ok(at);
+        }
+        Err(OffsetError::InsideCharacter { offset, unit })
+    }
+}
+
+/// How a range's ends are moved before it becomes a span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Snap {
+    /// Keep the ends where they are (they must already be on code point boundaries).
+    None,
+    /// Widen to whole grapheme clusters, so an emoji, a flag or a combining mark is never cut.
+    Grapheme,
+    /// Widen to whole words, then trim white space and punctuation from the ends.
+    Word,
+}
+
+/// Moves a byte range `[start, end)` of `text` outwards to grapheme or word boundaries.
+/// Offsets must already lie on code point boundaries. Returns `None` when nothing but white
+/// space or punctuation would remain under `Snap::Word`.
+pub fn snap(text: &str, start: usize, end: usize, mode: Snap) -> Option<(usize, usize)> {
+    let (start, end) = (start.min(end), start.max(end));
+    match mode {
+        Snap::None => Some((start, end)),
+        Snap::Grapheme => Some(widen(text.grapheme_indices(true), text.len(), start, end)),
+        Snap::Word => {
+            let (s, e) = widen(text.split_word_bound_indices(), text.len(), start, end);
+            // A drag that began or ended on a space or comma should not take it along.
+            let inner = &text[s..e];
+            let trimmed_start = inner.trim_start_matches(|c: char| !c.is_alphanumeric());
+            let s2 = s + (inner.len() - trimmed_start.len());
+            let trimmed = trimmed_start.trim_end_matches(|c: char| !c.is_alphanumeric());
+            let e2 = s2 + trimmed.len();
+            (e2 > s2).then_some((s2, e2))
+        }
+    }
+}
+
+/// Widens `[start, end)` to the boundaries of the pieces produced by `pieces`.
+fn widen<'t>(
+    pieces: impl Iterator<Item = (usize, &'t str)>,
+    len: usize,
+    start: usize,
+    end: usize,
+) -> (usize, usize) {
+    let (mut s, mut e) = (start, end);
+    for (at, piece) in pieces {
+        let piece_end = at + piece.len();
+        if at < start && start < piece_end {
+            s = at;
+        }
+        if at < end && end < piece_end {
+            e = piece_end;
+        }
+        // An empty range inside a piece covers that whole piece.
+        if start == end && at <= start && start < piece_end {
+            s = at;
+            e = piece_end;
+        }
+        if at >= end {
+            break;
+        }
+    }
+    (s, e.min(len))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TORTURE: &str = "a é e\u{301} 中文 العربية שלום 👨‍👩‍👧 🇶🇦 👍🏽\r\n\tx\u{a0}y";
+
+    #[test]
+    fn lengths_in_each_unit() {
+        let ix = TextIndex::new("a😀é");
+        assert_eq!(ix.len(Unit::Utf8), 1 + 4 + 2);
+        assert_eq!(ix.len(Unit::Utf16), 1 + 2 + 1);
+        assert_eq!(ix.len(Unit::CodePoint), 3);
+    }
+
+    #[test]
+    fn converts_every_boundary_of_the_torture_text() {
+        let ix = TextIndex::new(TORTURE);
+        let mut cp = 0;
+        let mut u16 = 0;
+        for (byte, c) in TORTURE.char_indices() {
+            assert_eq!(ix.convert(byte, Unit::Utf8, Unit::CodePoint), Ok(cp));
+            assert_eq!(ix.convert(byte, Unit::Utf8, Unit::Utf16), Ok(u16));
+            assert_eq!(ix.convert(u16, Unit::Utf16, Unit::Utf8), Ok(byte));
+            assert_eq!(ix.convert(cp, Unit::CodePoint, Unit::Utf8), Ok(byte));
+            cp += 1;
+            u16 += c.len_utf16();
+        }
+        assert_eq!(ix.convert(TORTURE.len(), Unit::Utf8, Unit::Utf16), Ok(u16));
+    }
+
+    #[test]
+    fn refuses_the_middle_of_a_surrogate_pair_and_of_a_code_point() {
+        let ix = TextIndex::new("x😀y");
+        assert_eq!(
+            ix.convert(2, Unit::Utf16, Unit::Utf8),
+            Err(OffsetError::InsideCharacter {
+                offset: 2,
+                unit: Unit::Utf16
+            })
+        );
+        assert!(ix.convert(3, Unit::Utf8, Unit::CodePoint).is_err());
+        assert_eq!(ix.convert(3, Unit::Utf16, Unit::Utf8), Ok(5));
+        assert!(matches!(
+            ix.convert(9, Unit::CodePoint, Unit::Utf8),
+            Err(OffsetError::OutOfRange { .. })
+        ));
+    }
+
+    #[test]
+    fn long_texts_cross_many_checkpoints() {
+        let text = "ab😀\r\n".repeat(500);
+        let ix = TextIndex::new(&text);
+        for cp in 0..=ix.len(Unit::CodePoint) {
+            let byte = ix.convert(cp, Unit::CodePoint, Unit::Utf8).unwrap();
+            assert_eq!(text[..byte].chars().count(), cp);
+            let u16 = ix.convert(byte, Unit::Utf8, Unit::Utf16).unwrap();
+            assert_eq!(text[..byte].encode_utf16().count(), u16);
+        }
+    }
+
+    #[test]
+    fn grapheme_snap_keeps_families_flags_and_combining_marks_whole() {
+        let text = "e\u{301}👨‍👩‍👧🇶🇦";
+        // Byte 1 is the start of the combining acute: widen back to the 'e'.
+        assert_eq!(snap(text, 1, 3, Snap::Grapheme), Some((0, 3)));
+        // Inside the family (after the man): widen to the whole family.
+        let family_end = 3 + "👨‍👩‍👧".len();
+        assert_eq!(snap(text, 3, 7, Snap::Grapheme), Some((3, family_end)));
+        // Half a flag becomes the whole flag.
+        assert_eq!(
+            snap(text, family_end, family_end + 4, Snap::Grapheme),
+            Some((family_end, text.len()))
+        );
+    }
+
+    #[test]
+    fn word_snap_takes_whole_words_and_drops_edge_punctuation() {
+        let text = "Qatar's Prime Minister, Sheikh";
+        // "tar's Pri" becomes "Qatar's Prime".
+        assert_eq!(snap(text, 2, 11, Snap::Word), Some((0, 13)));
+        // ", " alone is nothing to tag.
+        assert_eq!(snap(text, 22, 24, Snap::Word), None);
+        // A drag that started on the space before "Sheikh".
+        assert_eq!(snap(text, 23, 27, Snap::Word), Some((24, 30)));
+    }
+}

@@ -1,0 +1,40 @@
+//! Reading the user's text selection as offsets into the document.
+//!
+//! The DOM counts in UTF-16 code units. This module only measures; the conversion to the core's
+//! unit happens in one place, `glossa_core::TextIndex`.
+
+use web_sys::{Element, Node};
+
+/// The UTF-16 offset of the DOM position (`node`, `offset`) counted from the start of
+/// `container`'s text. Labels drawn by CSS (`::before`) are not text, so they do not count.
+pub fn utf16_offset_in(container: &Element, node: &Node, offset: u32) -> Option<u32> {
+    let document = container.owner_document()?;
+    let range = document.create_range().ok()?;
+    range.set_start(container, 0).ok()?;
+    range.set_end(node, offset).ok()?;
+    Some(range.to_string().length())
+}
+
+/// The current selection inside `container` as a UTF-16 range `[start, end)`, or `None` when
+/// nothing is selected there.
+pub fn selected_range(container: &Element) -> Option<(u32, u32)> {
+    let selection = web_sys::window()?.get_selection().ok()??;
+    if selection.is_collapsed() || selection.range_count() == 0 {
+        return None;
+    }
+    let range = selection.get_range_at(0).ok()?;
+    let (start, end) = (range.start_container().ok()?, range.end_container().ok()?);
+    if !container.contains(Some(&start)) || !container.contains(Some(&end)) {
+        return None;
+    }
+    let a = utf16_offset_in(container, &start, range.start_offset().ok()?)?;
+    let b = utf16_offset_in(container, &end, range.end_offset().ok()?)?;
+    (a < b).then_some((a, b))
+}
+
+/// Forgets the browser's selection (after it became a span).
+pub fn clear_selection() {
+    if let Some(Ok(Some(selection))) = web_sys::window().map(|w| w.get_selection()) {
+        let _ = selection.remove_all_ranges();
+    }
+}

@@ -1,0 +1,100 @@
+//! The Leptos components: what the user sees.
+
+mod editor;
+mod paste;
+
+use crate::browser::storage;
+use editor::Editor;
+use glossa_core::Document;
+use leptos::prelude::*;
+use paste::PasteForm;
+
+/// The open document (`None`: the paste screen) and the last storage problem, shared by
+/// every component.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub document: RwSignal<Option<Document>>,
+    pub problem: RwSignal<Option<String>>,
+}
+
+impl AppState {
+    /// Reopens the document that was open when the page was last closed.
+    fn restore() -> Self {
+        let mut problem = None;
+        let document = storage::current_document_id().and_then(|id| {
+            storage::load_document(&id).unwrap_or_else(|p| {
+                problem = Some(p.to_string());
+                None
+            })
+        });
+        AppState {
+            document: RwSignal::new(document),
+            problem: RwSignal::new(problem),
+        }
+    }
+
+    /// Opens `document`, or the paste screen for `None`, and remembers the choice.
+    pub fn open(&self, document: Option<Document>) {
+        let id = document.as_ref().map(|d| d.id.clone());
+        if let Err(p) = storage::set_current_document_id(id.as_deref()) {
+            self.problem.set(Some(p.to_string()));
+        }
+        self.document.set(document);
+    }
+
+    /// Applies an edit to the open document and saves it at once.
+    pub fn edit<R>(&self, change: impl FnOnce(&mut Document) -> R) -> Option<R> {
+        let result = self.document.try_update(|d| {
+            d.as_mut().map(|d| {
+                let r = change(d);
+                d.modified_ms = crate::browser::now_ms();
+                r
+            })
+        })??;
+        self.save();
+        Some(result)
+    }
+
+    /// Saves the open document; a failure is shown and the edit stays in memory.
+    pub fn save(&self) {
+        let result = self
+            .document
+            .with_untracked(|d| d.as_ref().map(storage::save_document));
+        match result {
+            Some(Err(p)) => self.problem.set(Some(p.to_string())),
+            Some(Ok(())) => {
+                if self
+                    .problem
+                    .with_untracked(|p| p.as_deref().is_some_and(|p| p.starts_with("Not saved")))
+                {
+                    self.problem.set(None);
+                }
+            }
+            None => {}
+        }
+    }
+}
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::restore();
+    provide_context(state);
+    view! {
+        <header class="app-header">
+            <h1>"Glossa"</h1>
+            <p class="tagline">"Tag actors, figures and claims in news text. Everything stays in this browser."</p>
+        </header>
+        <Show when=move || state.problem.with(Option::is_some)>
+            <div class="problem" role="alert">
+                {move || state.problem.get().unwrap_or_default()}
+                <button on:click=move |_| state.problem.set(None)>"Dismiss"</button>
+            </div>
+        </Show>
+        <main>
+            <Show when=move || state.document.with(Option::is_some) fallback=PasteForm>
+                <Editor/>
+            </Show>
+        </main>
+    }
+}
