@@ -44,6 +44,25 @@ impl Span {
     }
 }
 
+/// A relation's id, unique within its document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RelationId(pub u32);
+
+/// A directed, labelled link between two spans, e.g. a claim **said-by** an actor, or a figure
+/// **about** a claim.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relation {
+    pub id: RelationId,
+    /// The relation type, e.g. `said-by` or `about`.
+    pub kind: String,
+    pub from: SpanId,
+    pub to: SpanId,
+}
+
+/// The relation types a new document offers.
+pub const DEFAULT_RELATION_KINDS: [&str; 2] = ["said-by", "about"];
+
 /// Why an edit was refused. Nothing changes when an edit is refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EditError {
@@ -55,6 +74,8 @@ pub enum EditError {
     UnknownLabel(String),
     /// No span with that id.
     UnknownSpan(SpanId),
+    /// No relation with that id.
+    UnknownRelation(RelationId),
 }
 
 impl fmt::Display for EditError {
@@ -64,6 +85,7 @@ impl fmt::Display for EditError {
             EditError::Offset(e) => write!(f, "{e}"),
             EditError::UnknownLabel(name) => write!(f, "there is no label called \"{name}\""),
             EditError::UnknownSpan(id) => write!(f, "there is no span {id}"),
+            EditError::UnknownRelation(id) => write!(f, "there is no relation r{}", id.0),
         }
     }
 }
@@ -92,7 +114,11 @@ pub struct Document {
     #[serde(default)]
     spans: Vec<Span>,
     #[serde(default)]
+    relations: Vec<Relation>,
+    #[serde(default)]
     next_span_id: u32,
+    #[serde(default)]
+    next_relation_id: u32,
 }
 
 impl Document {
@@ -106,7 +132,9 @@ impl Document {
             modified_ms: now_ms,
             labels: LabelSet::default(),
             spans: Vec::new(),
+            relations: Vec::new(),
             next_span_id: 1,
+            next_relation_id: 1,
         }
     }
 
@@ -180,14 +208,94 @@ impl Document {
         self.spans.insert(at, span);
     }
 
-    /// Removes a span and returns it.
-    pub fn remove_span(&mut self, id: SpanId) -> Result<Span, EditError> {
+    /// Removes a span and every relation that touches it; returns both.
+    pub fn remove_span(&mut self, id: SpanId) -> Result<(Span, Vec<Relation>), EditError> {
         let at = self
             .spans
             .iter()
             .position(|s| s.id == id)
             .ok_or(EditError::UnknownSpan(id))?;
-        Ok(self.spans.remove(at))
+        let (gone, kept): (Vec<Relation>, Vec<Relation>) = std::mem::take(&mut self.relations)
+            .into_iter()
+            .partition(|r| r.from == id || r.to == id);
+        self.relations = kept;
+        Ok((self.spans.remove(at), gone))
+    }
+
+    /// All relations, in the order they were made.
+    pub fn relations(&self) -> &[Relation] {
+        &self.relations
+    }
+
+    /// Links span `from` to span `to` with `kind`. Linking the same pair with the same kind
+    /// again returns the existing relation.
+    pub fn add_relation(
+        &mut self,
+        kind: &str,
+        from: SpanId,
+        to: SpanId,
+    ) -> Result<RelationId, EditError> {
+        for id in [from, to] {
+            self.span(id).ok_or(EditError::UnknownSpan(id))?;
+        }
+        if let Some(same) = self
+            .relations
+            .iter()
+            .find(|r| r.kind == kind && r.from == from && r.to == to)
+        {
+            return Ok(same.id);
+        }
+        let id = RelationId(self.next_relation_id.max(1));
+        self.next_relation_id = id.0 + 1;
+        self.relations.push(Relation {
+            id,
+            kind: kind.to_string(),
+            from,
+            to,
+        });
+        Ok(id)
+    }
+
+    /// Removes a relation and returns it.
+    pub fn remove_relation(&mut self, id: RelationId) -> Result<Relation, EditError> {
+        let at = self
+            .relations
+            .iter()
+            .position(|r| r.id == id)
+            .ok_or(EditError::UnknownRelation(id))?;
+        Ok(self.relations.remove(at))
+    }
+
+    /// Sets or clears (`None` or empty) a span's note; returns the note it had.
+    pub fn set_note(
+        &mut self,
+        id: SpanId,
+        note: Option<&str>,
+    ) -> Result<Option<String>, EditError> {
+        let span = self.span_mut(id)?;
+        let note = note.filter(|n| !n.is_empty()).map(str::to_string);
+        Ok(std::mem::replace(&mut span.note, note))
+    }
+
+    /// Sets (or with `None` removes) one attribute of a span; returns the value it had.
+    pub fn set_attribute(
+        &mut self,
+        id: SpanId,
+        key: &str,
+        value: Option<&str>,
+    ) -> Result<Option<String>, EditError> {
+        let span = self.span_mut(id)?;
+        Ok(match value {
+            Some(v) => span.attributes.insert(key.to_string(), v.to_string()),
+            None => span.attributes.remove(key),
+        })
+    }
+
+    fn span_mut(&mut self, id: SpanId) -> Result<&mut Span, EditError> {
+        self.spans
+            .iter_mut()
+            .find(|s| s.id == id)
+            .ok_or(EditError::UnknownSpan(id))
     }
 
     /// Spans covering the byte offset `at` (start <= at < end), outer first.
@@ -272,6 +380,46 @@ mod tests {
         d.remove_span(claim).unwrap();
         let again = d.add_span("claim", 0, 36, Unit::Utf8).unwrap();
         assert!(again > actor && again != claim);
+    }
+
+    #[test]
+    fn removing_a_span_removes_its_relations() {
+        let mut d = doc("Hamas said 100 were freed");
+        let actor = d.add_span("actor", 0, 5, Unit::Utf8).unwrap();
+        let claim = d.add_span("claim", 11, 25, Unit::Utf8).unwrap();
+        let figure = d.add_span("figure", 11, 14, Unit::Utf8).unwrap();
+        let said = d.add_relation("said-by", claim, actor).unwrap();
+        assert_eq!(d.add_relation("said-by", claim, actor), Ok(said));
+        d.add_relation("about", figure, claim).unwrap();
+        assert_eq!(
+            d.add_relation("about", figure, SpanId(99)),
+            Err(EditError::UnknownSpan(SpanId(99)))
+        );
+        let (_, gone) = d.remove_span(claim).unwrap();
+        assert_eq!(gone.len(), 2);
+        assert!(d.relations().is_empty());
+    }
+
+    #[test]
+    fn notes_and_attributes_are_set_and_cleared() {
+        let mut d = doc("It is true");
+        let claim = d.add_span("claim", 0, 10, Unit::Utf8).unwrap();
+        assert_eq!(d.set_note(claim, Some("check the source")), Ok(None));
+        assert_eq!(
+            d.set_note(claim, Some("")),
+            Ok(Some("check the source".into()))
+        );
+        assert_eq!(d.span(claim).unwrap().note, None);
+        assert_eq!(
+            d.set_attribute(claim, "verdict", Some("misleading")),
+            Ok(None)
+        );
+        assert_eq!(d.span(claim).unwrap().attributes["verdict"], "misleading");
+        assert_eq!(
+            d.set_attribute(claim, "verdict", None),
+            Ok(Some("misleading".into()))
+        );
+        assert!(d.set_note(SpanId(9), Some("x")).is_err());
     }
 
     #[test]

@@ -9,7 +9,9 @@ pub mod label;
 pub mod offsets;
 pub mod segments;
 
-pub use document::{Document, EditError, Span, SpanId};
+pub use document::{
+    Document, EditError, Relation, RelationId, Span, SpanId, DEFAULT_RELATION_KINDS,
+};
 pub use label::{Label, LabelSet};
 pub use offsets::{snap, OffsetError, Snap, TextIndex, Unit};
 pub use segments::{segments, Segment};
