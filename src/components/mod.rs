@@ -62,15 +62,15 @@ impl AppState {
             .with_untracked(|d| d.as_ref().map(storage::save_document));
         match result {
             Some(Err(p)) => self.problem.set(Some(p.to_string())),
-            Some(Ok(())) => {
-                if self
-                    .problem
-                    .with_untracked(|p| p.as_deref().is_some_and(|p| p.starts_with("Not saved")))
-                {
-                    self.problem.set(None);
-                }
+            // A save that works again clears an earlier "not saved" warning.
+            Some(Ok(()))
+                if self.problem.with_untracked(|p| {
+                    p.as_deref().is_some_and(|p| p.starts_with("Not saved"))
+                }) =>
+            {
+                self.problem.set(None)
             }
-            None => {}
+            _ => {}
         }
     }
 }

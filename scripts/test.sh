@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Sets up and runs every test layer: formatting and lints, native core tests, in-browser
+# wasm-bindgen tests, and end-to-end tests that drive the release build in headless Chromium.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/setup.sh
+
+if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
+  step "Installing Chromium and ChromeDriver"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+fi
+
+step "Formatting and lints"
+cargo fmt --all -- --check
+cargo clippy -p glossa-core --all-targets -- -D warnings
+cargo clippy -p glossa --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "Layer 1: native tests of the core"
+cargo test -p glossa-core
+
+step "Layer 2: in-browser tests (wasm-bindgen-test in headless Chromium)"
+CHROMEDRIVER=/usr/bin/chromedriver cargo test -p glossa --target wasm32-unknown-unknown
+
+step "Layer 3: end-to-end tests of the release build"
+trunk build --release --offline
+node --test --test-concurrency=1 tests/e2e/

@@ -1,0 +1,144 @@
+//! In-browser tests of the browser layer: local storage and the DOM selection.
+//! Run with `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p glossa --target wasm32-unknown-unknown`.
+#![cfg(target_arch = "wasm32")]
+
+use glossa::browser::{selection, storage};
+use glossa_core::{Document, TextIndex, Unit};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn local_storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+#[wasm_bindgen_test]
+fn a_document_round_trips_through_local_storage() {
+    local_storage().clear().unwrap();
+    let text = "Qatar 🇶🇦 said\r\n\t“100” 👨‍👩‍👧 مرحبا";
+    let mut doc = Document::new("round-trip", "Talks", text, 1_700_000_000_000);
+    let start = text.find("100").unwrap();
+    let figure = doc
+        .add_span("figure", start, start + 3, Unit::Utf8)
+        .unwrap();
+    let actor = doc.add_span("actor", 0, 5, Unit::Utf8).unwrap();
+    doc.add_relation("about", figure, actor).unwrap();
+    doc.set_note(actor, Some("Prime Minister")).unwrap();
+
+    storage::save_document(&doc).unwrap();
+    let back = storage::load_document("round-trip").unwrap().unwrap();
+    assert_eq!(back, doc);
+    assert_eq!(back.text, text);
+    let index = storage::load_index().unwrap();
+    assert_eq!(index.len(), 1);
+    assert_eq!(index[0].title, "Talks");
+    assert_eq!(index[0].spans, 2);
+}
+
+#[wasm_bindgen_test]
+fn an_unreadable_document_is_quarantined_not_overwritten() {
+    local_storage().clear().unwrap();
+    local_storage()
+        .set_item("glossa.doc.broken", "{\"schema\":1,\"document\":")
+        .unwrap();
+    let problem = storage::load_document("broken").unwrap_err();
+    assert!(problem.to_string().contains("kept aside"), "{problem}");
+    assert_eq!(
+        local_storage()
+            .get_item("glossa.quarantine.glossa.doc.broken")
+            .unwrap()
+            .as_deref(),
+        Some("{\"schema\":1,\"document\":")
+    );
+    assert_eq!(local_storage().get_item("glossa.doc.broken").unwrap(), None);
+    assert_eq!(storage::load_document("missing").unwrap(), None);
+}
+
+/// Puts `text` in a fresh element, selects `quote` in it with a DOM Range spanning several text
+/// nodes, and returns what the selection layer reads.
+fn select_in(text_parts: &[&str], quote: &str) -> (String, Option<(u32, u32)>) {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let container = document.create_element("div").unwrap();
+    for part in text_parts {
+        let piece = document.create_element("span").unwrap();
+        piece.set_text_content(Some(part));
+        container.append_child(&piece).unwrap();
+    }
+    document.body().unwrap().append_child(&container).unwrap();
+    let text: String = text_parts.concat();
+    // Find the quote in UTF-16 units, then the text node and offset for each end.
+    let units: Vec<u16> = text.encode_utf16().collect();
+    let needle: Vec<u16> = quote.encode_utf16().collect();
+    let at = units
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .unwrap();
+    let locate = |mut offset: usize| {
+        for i in 0..container.child_nodes().length() {
+            let node = container
+                .child_nodes()
+                .item(i)
+                .unwrap()
+                .first_child()
+                .unwrap();
+            let len = node.dyn_ref::<web_sys::Text>().unwrap().length() as usize;
+            if offset <= len {
+                return (node, offset as u32);
+            }
+            offset -= len;
+        }
+        panic!("offset past the end")
+    };
+    let range = document.create_range().unwrap();
+    let (n, o) = locate(at);
+    range.set_start(&n, o).unwrap();
+    let (n, o) = locate(at + needle.len());
+    range.set_end(&n, o).unwrap();
+    let selection = web_sys::window().unwrap().get_selection().unwrap().unwrap();
+    selection.remove_all_ranges().unwrap();
+    selection.add_range(&range).unwrap();
+    let got = selection::selected_range(&container);
+    container.remove();
+    (text, got)
+}
+
+#[wasm_bindgen_test]
+fn selections_become_exact_spans_across_emoji_flags_and_scripts() {
+    let cases: [(&[&str], &str); 5] = [
+        (&["Hello ", "👨‍👩‍👧 family"], "family"),
+        (&["🇶🇦🇪🇬 ", "Qatar and Egypt"], "Qatar"),
+        (&["e\u{301}te\u{301} ", "café"], "café"),
+        (&["中文 العربية ", "שלום world"], "العربية שלום"),
+        (&["line one\r\n", "line two 😀😀 end"], "two 😀😀"),
+    ];
+    for (parts, quote) in cases {
+        let (text, got) = select_in(parts, quote);
+        let (a, b) = got.expect("a selection inside the container");
+        let ix = TextIndex::new(&text);
+        let (start, end) = ix
+            .convert_range((a as usize, b as usize), Unit::Utf16, Unit::Utf8)
+            .unwrap();
+        assert_eq!(&text[start..end], quote);
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_selection_outside_the_container_is_ignored() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let container = document.create_element("div").unwrap();
+    container.set_text_content(Some("inside"));
+    let outside = document.create_element("p").unwrap();
+    outside.set_text_content(Some("outside"));
+    let body = document.body().unwrap();
+    body.append_child(&container).unwrap();
+    body.append_child(&outside).unwrap();
+    let range = document.create_range().unwrap();
+    range.select_node_contents(&outside).unwrap();
+    let selection = web_sys::window().unwrap().get_selection().unwrap().unwrap();
+    selection.remove_all_ranges().unwrap();
+    selection.add_range(&range).unwrap();
+    assert_eq!(selection::selected_range(&container), None);
+    container.remove();
+    outside.remove();
+}

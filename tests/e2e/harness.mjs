@@ -1,0 +1,117 @@
+// Shared pieces of the end-to-end tests: serve dist/ on 127.0.0.1, start headless Chromium,
+// select text with the real mouse, and keep screenshots.
+import { createServer } from 'node:http';
+import { readFile, mkdir } from 'node:fs/promises';
+import { extname, join, normalize, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const root = join(here, '..', '..');
+export const dist = join(root, 'dist');
+export const artifacts = join(here, 'artifacts');
+export const shared = join(root, '..', 'shared');
+
+const types = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.webmanifest': 'application/manifest+json',
+};
+
+/** Serves dist/ on a free port of 127.0.0.1; resolves to { url, close }. */
+export async function serveDist() {
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const file = normalize(join(dist, path.endsWith('/') ? path + 'index.html' : path));
+    if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
+}
+
+/** Headless Debian Chromium with the flags this closed network needs. */
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+}
+
+/** Collects console errors and uncaught exceptions, so a test can insist there were none. */
+export function watchErrors(page) {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  return errors;
+}
+
+export async function screenshot(page, name) {
+  await mkdir(artifacts, { recursive: true });
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: false });
+}
+
+/**
+ * Drags the real mouse across the first occurrence of `quote` in the article text, from just
+ * inside its first character to just inside its last.
+ */
+export async function dragSelect(page, quote, occurrence = 0) {
+  const box = await page.evaluate(([quote, occurrence]) => {
+    const container = document.querySelector('.doc-text');
+    const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+    const nodes = [];
+    let text = '';
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) { nodes.push([n, text.length]); text += n.data; }
+    let at = -1;
+    for (let i = 0; i <= occurrence; i++) at = text.indexOf(quote, at + 1);
+    if (at < 0) throw new Error(`not in the text: ${quote}`);
+    const locate = (offset) => {
+      for (let i = nodes.length - 1; i >= 0; i--) if (nodes[i][1] <= offset) return [nodes[i][0], offset - nodes[i][1]];
+    };
+    const rectOf = (offset) => {
+      const r = document.createRange();
+      const [n, o] = locate(offset);
+      r.setStart(n, o);
+      r.setEnd(n, o + 1);
+      return r.getClientRects()[0];
+    };
+    locate(at)[0].parentElement.scrollIntoView({ block: 'center' });
+    const first = rectOf(at);
+    const last = rectOf(at + quote.length - 1);
+    return { x1: first.left + 1, y1: first.top + first.height / 2, x2: last.right - 1, y2: last.top + last.height / 2 };
+  }, [quote, occurrence]);
+  await page.mouse.move(box.x1, box.y1);
+  await page.mouse.down();
+  await page.mouse.move((box.x1 + box.x2) / 2, (box.y1 + box.y2) / 2, { steps: 5 });
+  await page.mouse.move(box.x2, box.y2, { steps: 5 });
+  await page.mouse.up();
+  const selected = await page.evaluate(() => window.getSelection().toString());
+  return selected;
+}
+
+/** Slices `text` by code points, UTF-16 units and UTF-8 bytes. */
+export function slices(text, span) {
+  const cps = Array.from(text);
+  return {
+    codePoints: cps.slice(span.start, span.end).join(''),
+    utf16: text.slice(span.utf16.start, span.utf16.end),
+    utf8: Buffer.from(text, 'utf8').subarray(span.utf8.start, span.utf8.end).toString('utf8'),
+  };
+}
+
+export async function readSample(name = 'qatar-truce-talks.txt') {
+  return readFile(join(shared, 'sample', name), 'utf8');
+}
