@@ -47,11 +47,10 @@ fn segment_views(doc: &Document) -> Vec<SegmentView> {
                     .iter()
                     .enumerate()
                     .map(|(depth, &id)| {
-                        // Outer spans sit lowest; each inner span adds a bar above it.
+                        // The first shadow paints on top: outer spans sit lowest, each inner span adds a bar above.
                         let from_bottom = 3 * (depth + 1);
                         format!("inset 0 -{from_bottom}px 0 {}", color_of(id))
                     })
-                    .rev()
                     .collect();
                 style.push_str(&format!(
                     "box-shadow:{};padding-bottom:{}px;",

@@ -88,11 +88,13 @@ export async function dragSelect(page, quote, occurrence = 0) {
       r.setEnd(n, o + 1);
       return r.getClientRects()[0];
     };
-    locate(at)[0].parentElement.scrollIntoView({ block: 'center' });
+    // Bring the quote's first line to the upper third of the window (the text may be long).
+    window.scrollBy(0, rectOf(at).top - window.innerHeight / 3);
     const first = rectOf(at);
     const last = rectOf(at + quote.length - 1);
     return { x1: first.left + 1, y1: first.top + first.height / 2, x2: last.right - 1, y2: last.top + last.height / 2 };
   }, [quote, occurrence]);
+  if (process.env.DEBUG_DRAG) console.log(box);
   await page.mouse.move(box.x1, box.y1);
   await page.mouse.down();
   await page.mouse.move((box.x1 + box.x2) / 2, (box.y1 + box.y2) / 2, { steps: 5 });
