@@ -274,14 +274,12 @@ mod tests {
     #[test]
     fn converts_every_boundary_of_the_torture_text() {
         let ix = TextIndex::new(TORTURE);
-        let mut cp = 0;
         let mut u16 = 0;
-        for (byte, c) in TORTURE.char_indices() {
+        for (cp, (byte, c)) in TORTURE.char_indices().enumerate() {
             assert_eq!(ix.convert(byte, Unit::Utf8, Unit::CodePoint), Ok(cp));
             assert_eq!(ix.convert(byte, Unit::Utf8, Unit::Utf16), Ok(u16));
             assert_eq!(ix.convert(u16, Unit::Utf16, Unit::Utf8), Ok(byte));
             assert_eq!(ix.convert(cp, Unit::CodePoint, Unit::Utf8), Ok(byte));
-            cp += 1;
             u16 += c.len_utf16();
         }
         assert_eq!(ix.convert(TORTURE.len(), Unit::Utf8, Unit::Utf16), Ok(u16));
