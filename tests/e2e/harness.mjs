@@ -8,7 +8,8 @@ import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = join(here, '..', '..');
-export const dist = join(root, 'dist');
+// GLOSSA_DIST lets several builds be tested side by side (trunk build --dist DIR).
+export const dist = process.env.GLOSSA_DIST ?? join(root, 'dist');
 export const artifacts = join(here, 'artifacts');
 export const shared = join(root, '..', 'shared');
 
