@@ -3,6 +3,7 @@
 //! Pure Rust with no web dependency, so the app, the command-line converter and the native tests
 //! all share it. Offsets inside the core are UTF-8 bytes; see [`offsets`] for every other unit.
 
+pub mod blocks;
 pub mod document;
 pub mod formats;
 pub mod label;
