@@ -3,6 +3,7 @@
 //! The DOM counts in UTF-16 code units. This module only measures; the conversion to the core's
 //! unit happens in one place, `glossa_core::TextIndex`.
 
+use wasm_bindgen::JsCast;
 use web_sys::{Element, Node};
 
 /// The UTF-16 offset of the DOM position (`node`, `offset`) counted from the start of
@@ -13,6 +14,26 @@ pub fn utf16_offset_in(container: &Element, node: &Node, offset: u32) -> Option<
     range.set_start(container, 0).ok()?;
     range.set_end(node, offset).ok()?;
     Some(range.to_string().length())
+}
+
+/// The UTF-16 offset of a DOM position inside `container`. Paragraph blocks carry their own
+/// UTF-16 start in `data-u16`, so only the text of one block is measured, however long the
+/// document.
+pub fn position_in(container: &Element, node: &Node, offset: u32) -> Option<u32> {
+    let element = match node.dyn_ref::<Element>() {
+        Some(e) => Some(e.clone()),
+        None => node.parent_element(),
+    };
+    let block = element
+        .and_then(|e| e.closest("[data-u16]").ok().flatten())
+        .filter(|b| container.contains(Some(b)));
+    match block {
+        Some(block) => {
+            let base: u32 = block.get_attribute("data-u16")?.parse().ok()?;
+            Some(base + utf16_offset_in(&block, node, offset)?)
+        }
+        None => utf16_offset_in(container, node, offset),
+    }
 }
 
 /// The current selection inside `container` as a UTF-16 range `[start, end)`, or `None` when
@@ -27,8 +48,8 @@ pub fn selected_range(container: &Element) -> Option<(u32, u32)> {
     if !container.contains(Some(&start)) || !container.contains(Some(&end)) {
         return None;
     }
-    let a = utf16_offset_in(container, &start, range.start_offset().ok()?)?;
-    let b = utf16_offset_in(container, &end, range.end_offset().ok()?)?;
+    let a = position_in(container, &start, range.start_offset().ok()?)?;
+    let b = position_in(container, &end, range.end_offset().ok()?)?;
     (a < b).then_some((a, b))
 }
 

@@ -1,80 +1,14 @@
 //! The editor: the article as read-only text with its spans, a label toolbar and export.
 
+use super::text_view::{span_ids, TextView};
 use super::AppState;
 use crate::browser::{download::download, selection};
 use glossa_core::formats::glossa;
-use glossa_core::{segments, snap, Document, Snap, SpanId, Unit};
+use glossa_core::{snap, Snap, SpanId, Unit};
 use leptos::ev;
 use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-
-/// One drawn piece of text and the spans over it, ready for the view.
-#[derive(Clone, Debug, PartialEq)]
-struct SegmentView {
-    start: usize,
-    end: usize,
-    text: String,
-    /// Covering spans, outer first.
-    spans: Vec<SpanId>,
-    /// The span ids that begin here, with their label, for the label badge.
-    badge: String,
-    style: String,
-}
-
-/// A light tint of a `#rrggbb` colour, for backgrounds under black text.
-fn tint(color: &str) -> String {
-    format!("{color}33")
-}
-
-/// Builds the drawn pieces of a document. Nested spans show as stacked underlines, one per
-/// span (outer lowest), and the innermost span tints the background.
-fn segment_views(doc: &Document) -> Vec<SegmentView> {
-    let color_of = |id: SpanId| {
-        doc.span(id)
-            .and_then(|s| doc.labels.get(&s.label))
-            .map(|l| l.color.clone())
-            .unwrap_or_else(|| "#777777".into())
-    };
-    segments(doc.text.len(), doc.spans())
-        .into_iter()
-        .map(|seg| {
-            let mut style = String::new();
-            if let Some(&inner) = seg.spans.last() {
-                style.push_str(&format!("background-color:{};", tint(&color_of(inner))));
-                let bars: Vec<String> = seg
-                    .spans
-                    .iter()
-                    .enumerate()
-                    .map(|(depth, &id)| {
-                        // The first shadow paints on top: outer spans sit lowest, each inner span adds a bar above.
-                        let from_bottom = 3 * (depth + 1);
-                        format!("inset 0 -{from_bottom}px 0 {}", color_of(id))
-                    })
-                    .collect();
-                style.push_str(&format!(
-                    "box-shadow:{};padding-bottom:{}px;",
-                    bars.join(","),
-                    3 * seg.spans.len()
-                ));
-            }
-            let badge = doc
-                .spans()
-                .iter()
-                .filter(|s| s.start == seg.start && seg.spans.contains(&s.id))
-                .map(|s| s.label.chars().next().unwrap_or('?').to_ascii_uppercase())
-                .collect::<String>();
-            SegmentView {
-                start: seg.start,
-                end: seg.end,
-                text: doc.text[seg.start..seg.end].to_string(),
-                spans: seg.spans,
-                badge,
-                style,
-            }
-        })
-        .collect()
-}
 
 /// The editor for the open document.
 #[component]
@@ -83,12 +17,6 @@ pub fn Editor() -> impl IntoView {
     let selected = RwSignal::new(None::<SpanId>);
     let snap_to_words = RwSignal::new(true);
     let text_ref = NodeRef::<Div>::new();
-
-    let views = Memo::new(move |_| {
-        state
-            .document
-            .with(|d| d.as_ref().map(segment_views).unwrap_or_default())
-    });
 
     // Tags the current selection with `label`. Returns false when nothing was selected.
     let tag = move |label: String| -> bool {
@@ -186,20 +114,14 @@ pub fn Editor() -> impl IntoView {
         else {
             return;
         };
-        let Ok(Some(piece)) = target.closest("[data-start]") else {
-            selected.set(None);
-            return;
-        };
-        let start: usize = piece
-            .get_attribute("data-start")
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let covering = views.with_untracked(|v| {
-            v.iter()
-                .find(|s| s.start == start)
-                .map(|s| s.spans.clone())
-                .unwrap_or_default()
-        });
+        // Outer first, as the text view writes them.
+        let covering = target
+            .closest("[data-spans]")
+            .ok()
+            .flatten()
+            .and_then(|piece| piece.get_attribute("data-spans"))
+            .map(|a| span_ids(&a))
+            .unwrap_or_default();
         let next = match selected.get_untracked() {
             Some(current) => match covering.iter().position(|&id| id == current) {
                 Some(0) => covering.last().copied(),
@@ -294,24 +216,7 @@ pub fn Editor() -> impl IntoView {
             <p class="status" aria-live="polite">
                 {move || selected_info().unwrap_or_else(|| "Select text, then press 1, 2 or 3 (or a label button).".into())}
             </p>
-            <div class="doc-text" node_ref=text_ref on:click=on_text_click
-                aria-label="Article text" role="document">
-                <For each=move || views.get()
-                    key=|s| (s.start, s.end, s.spans.clone(), s.style.clone(), s.badge.clone())
-                    let:seg>
-                    {
-                        let spans = seg.spans.clone();
-                        let spanned = !spans.is_empty();
-                        view! {
-                            <span data-start=seg.start data-end=seg.end
-                                class:spanned=spanned
-                                class:selected=move || selected.get().is_some_and(|id| spans.contains(&id))
-                                data-badge=(!seg.badge.is_empty()).then(|| seg.badge.clone())
-                                style=seg.style.clone()>{seg.text.clone()}</span>
-                        }
-                    }
-                </For>
-            </div>
+            <TextView text_ref=text_ref selected=selected on_click=on_text_click/>
         </section>
     }
 }

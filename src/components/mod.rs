@@ -2,6 +2,7 @@
 
 mod editor;
 mod paste;
+mod text_view;
 
 use crate::browser::storage;
 use editor::Editor;

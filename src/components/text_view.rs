@@ -1,0 +1,207 @@
+//! The article text with its spans, drawn in paragraph blocks. After an edit only the blocks
+//! whose spans changed are repainted, and `content-visibility: auto` lets the browser skip
+//! blocks far from the viewport, so a book-length text stays smooth.
+
+use super::AppState;
+use glossa_core::blocks::{fingerprint, paragraphs, segments_in, spans_per_block};
+use glossa_core::{Document, Span, SpanId, Unit};
+use leptos::html::Div;
+use leptos::prelude::*;
+use std::hash::{Hash, Hasher};
+use std::ops::Range;
+
+/// One drawn piece of text and the spans over it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Piece {
+    /// UTF-8 byte offset of the piece in the document.
+    pub start: usize,
+    pub text: String,
+    /// The covering spans, outer first, as `s1 s7`: read back by clicks and matched by CSS.
+    pub spans: String,
+    /// The first letters of the labels of spans that begin here (never the only signal).
+    pub badge: String,
+    pub style: String,
+}
+
+/// One paragraph block and the pieces it shows.
+#[derive(Clone)]
+struct Block {
+    /// Tells blocks of different documents apart in the keyed list.
+    generation: u64,
+    range: Range<usize>,
+    /// UTF-16 offset of the block's first character: the DOM selection is measured from it.
+    utf16_start: usize,
+    pieces: ArcRwSignal<Vec<Piece>>,
+}
+
+/// A light tint of a `#rrggbb` colour, for backgrounds under black text.
+fn tint(color: &str) -> String {
+    format!("{color}33")
+}
+
+/// The pieces of one block. Nested spans show as stacked underlines, one per span, outer
+/// lowest, and the innermost span tints the background.
+fn pieces(doc: &Document, range: Range<usize>, overlapping: &[&Span]) -> Vec<Piece> {
+    let color_of = |id: SpanId| {
+        doc.span(id)
+            .and_then(|s| doc.labels.get(&s.label))
+            .map(|l| l.color.as_str())
+            .unwrap_or("#777777")
+    };
+    segments_in(range, overlapping)
+        .into_iter()
+        .map(|seg| {
+            let mut style = String::new();
+            if let Some(&inner) = seg.spans.last() {
+                // The first shadow paints on top: outer spans sit lowest, each inner span adds
+                // a bar above.
+                let bars: Vec<String> = seg
+                    .spans
+                    .iter()
+                    .enumerate()
+                    .map(|(depth, &id)| {
+                        format!("inset 0 -{}px 0 {}", 3 * (depth + 1), color_of(id))
+                    })
+                    .collect();
+                style = format!(
+                    "background-color:{};box-shadow:{};padding-bottom:{}px",
+                    tint(color_of(inner)),
+                    bars.join(","),
+                    3 * seg.spans.len()
+                );
+            }
+            let badge = overlapping
+                .iter()
+                .filter(|s| s.start == seg.start)
+                .map(|s| s.label.chars().next().unwrap_or('?').to_ascii_uppercase())
+                .collect();
+            Piece {
+                start: seg.start,
+                text: doc.text[seg.start..seg.end].to_string(),
+                spans: seg
+                    .spans
+                    .iter()
+                    .map(|id| id.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                badge,
+                style,
+            }
+        })
+        .collect()
+}
+
+/// What all blocks share and would all change with: the label colours.
+fn label_salt(doc: &Document) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for l in doc.labels.iter() {
+        (&l.name, &l.color).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Parses a piece's `data-spans` back into span ids, outer first.
+pub fn span_ids(attribute: &str) -> Vec<SpanId> {
+    attribute
+        .split_whitespace()
+        .filter_map(|s| s.strip_prefix('s')?.parse().ok().map(SpanId))
+        .collect()
+}
+
+/// The article text. `selected` gets an outline through one CSS rule, so selecting a span
+/// touches no piece of the text.
+#[component]
+pub fn TextView(
+    text_ref: NodeRef<Div>,
+    selected: RwSignal<Option<SpanId>>,
+    #[prop(into)] on_click: Callback<leptos::ev::MouseEvent>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let blocks = RwSignal::new(Vec::<Block>::new());
+    // (document id, generation, fingerprint of each block as last painted)
+    let painted = StoredValue::new((String::new(), 0u64, Vec::<u64>::new()));
+
+    Effect::new(move |_| {
+        state.document.with(|doc| {
+            let Some(doc) = doc else { return };
+            let per_block;
+            let new_layout = painted.with_value(|(id, _, _)| *id != doc.id);
+            if new_layout {
+                let ix = doc.index();
+                let generation = painted.with_value(|p| p.1) + 1;
+                let layout: Vec<Block> = paragraphs(&doc.text)
+                    .into_iter()
+                    .map(|range| Block {
+                        generation,
+                        utf16_start: ix
+                            .convert(range.start, Unit::Utf8, Unit::Utf16)
+                            .unwrap_or(0),
+                        range,
+                        pieces: ArcRwSignal::new(Vec::new()),
+                    })
+                    .collect();
+                painted.set_value((doc.id.clone(), generation, vec![u64::MAX; layout.len()]));
+                per_block = spans_per_block(
+                    &layout.iter().map(|b| b.range.clone()).collect::<Vec<_>>(),
+                    doc.spans(),
+                );
+                blocks.set(layout);
+            } else {
+                per_block = blocks.with_untracked(|b| {
+                    spans_per_block(
+                        &b.iter().map(|b| b.range.clone()).collect::<Vec<_>>(),
+                        doc.spans(),
+                    )
+                });
+            }
+            let salt = label_salt(doc);
+            blocks.with_untracked(|layout| {
+                painted.update_value(|(_, _, prints)| {
+                    for ((block, overlapping), print) in
+                        layout.iter().zip(&per_block).zip(prints.iter_mut())
+                    {
+                        let now = fingerprint(doc.spans(), overlapping, salt);
+                        if now != *print {
+                            let spans: Vec<&Span> =
+                                overlapping.iter().map(|&i| &doc.spans()[i]).collect();
+                            block.pieces.set(pieces(doc, block.range.clone(), &spans));
+                            *print = now;
+                        }
+                    }
+                });
+            });
+        });
+    });
+
+    let selected_rule = move || {
+        selected.get().map(|id| {
+            format!(
+                ".doc-text [data-spans~=\"{id}\"]{{outline:2px solid #1a1a1a;outline-offset:1px}}"
+            )
+        })
+    };
+
+    view! {
+        <style>{selected_rule}</style>
+        <div class="doc-text" node_ref=text_ref on:click=move |ev| on_click.run(ev)
+            aria-label="Article text" role="document">
+            <For each=move || blocks.get() key=|b| (b.generation, b.range.start) let:block>
+                {
+                    let pieces = block.pieces.clone();
+                    view! {
+                        <div class="block" data-u16=block.utf16_start>
+                            <For each=move || pieces.get() key=|p| p.clone() let:piece>
+                                <span data-start=piece.start
+                                    data-spans=(!piece.spans.is_empty()).then(|| piece.spans.clone())
+                                    class:spanned=!piece.spans.is_empty()
+                                    data-badge=(!piece.badge.is_empty()).then(|| piece.badge.clone())
+                                    style=(!piece.style.is_empty()).then(|| piece.style.clone())
+                                >{piece.text.clone()}</span>
+                            </For>
+                        </div>
+                    }
+                }
+            </For>
+        </div>
+    }
+}
