@@ -109,7 +109,12 @@ mod tests {
         let pieces: Vec<&str> = blocks.iter().map(|r| &text[r.clone()]).collect();
         assert_eq!(
             pieces,
-            ["Title\r\n\r\n", "  First para.\n", "Second line\n\n\n", "Last"]
+            [
+                "Title\r\n\r\n",
+                "  First para.\n",
+                "Second line\n\n\n",
+                "Last"
+            ]
         );
         assert_eq!(pieces.concat(), text);
         assert!(paragraphs("").is_empty());
