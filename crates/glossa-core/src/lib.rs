@@ -9,6 +9,7 @@ pub mod formats;
 pub mod label;
 pub mod offsets;
 pub mod segments;
+pub mod words;
 
 pub use document::{
     Document, EditError, Relation, RelationId, Span, SpanId, DEFAULT_RELATION_KINDS,

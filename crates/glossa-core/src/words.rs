@@ -1,0 +1,87 @@
+//! Moving a span's ends by whole words, for growing and shrinking a span from the keyboard.
+//! Offsets are UTF-8 bytes.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+/// The starts and ends of the words (runs with a letter or digit) of `text`.
+fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    text.split_word_bound_indices()
+        .filter(|(_, w)| w.chars().any(char::is_alphanumeric))
+        .map(|(at, w)| (at, at + w.len()))
+}
+
+/// The range `[start, end)` with one end moved by one word: the end (or the start, with
+/// `at_start`) moves outwards when `grow`, inwards otherwise. `None` when there is no word to
+/// take, or when shrinking would leave nothing.
+pub fn step_word(
+    text: &str,
+    start: usize,
+    end: usize,
+    at_start: bool,
+    grow: bool,
+) -> Option<(usize, usize)> {
+    match (at_start, grow) {
+        // Take the next word after the end.
+        (false, true) => words(text)
+            .find(|&(s, _)| s >= end)
+            .map(|(_, e)| (start, e)),
+        // Drop the last word inside the span.
+        (false, false) => {
+            let last = words(&text[..end]).filter(|&(s, _)| s > start).last()?;
+            let prev_end = words(&text[..last.0])
+                .filter(|&(s, _)| s >= start)
+                .last()
+                .map(|(_, e)| e)?;
+            Some((start, prev_end))
+        }
+        // Take the word before the start.
+        (true, true) => words(&text[..start]).last().map(|(s, _)| (s, end)),
+        // Drop the first word inside the span.
+        (true, false) => {
+            let first = words(&text[start..end]).next()?;
+            let next = words(&text[start + first.1..end]).next()?;
+            Some((start + first.1 + next.0, end))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "Sheikh Mohammed bin Abdulrahman, said";
+
+    #[test]
+    fn grows_and_shrinks_by_whole_words_at_either_end() {
+        // "Mohammed bin"
+        let (s, e) = (7, 19);
+        assert_eq!(&TEXT[s..e], "Mohammed bin");
+        let grown = step_word(TEXT, s, e, false, true).unwrap();
+        assert_eq!(&TEXT[grown.0..grown.1], "Mohammed bin Abdulrahman");
+        let grown = step_word(TEXT, grown.0, grown.1, false, true).unwrap();
+        // The comma is skipped: the next word is "said".
+        assert_eq!(&TEXT[grown.0..grown.1], "Mohammed bin Abdulrahman, said");
+        let back = step_word(TEXT, s, e, true, true).unwrap();
+        assert_eq!(&TEXT[back.0..back.1], "Sheikh Mohammed bin");
+        let less = step_word(TEXT, s, e, false, false).unwrap();
+        assert_eq!(&TEXT[less.0..less.1], "Mohammed");
+        let less = step_word(TEXT, s, e, true, false).unwrap();
+        assert_eq!(&TEXT[less.0..less.1], "bin");
+    }
+
+    #[test]
+    fn refuses_to_shrink_a_single_word_or_grow_past_the_text() {
+        assert_eq!(step_word(TEXT, 7, 15, false, false), None);
+        assert_eq!(step_word(TEXT, 7, 15, true, false), None);
+        assert_eq!(step_word(TEXT, 33, 37, false, true), None);
+        assert_eq!(step_word(TEXT, 0, 6, true, true), None);
+    }
+
+    #[test]
+    fn words_of_other_scripts_and_emoji_stay_whole() {
+        let text = "قال 😀 الوزير 中文";
+        let first = text.find("قال").unwrap();
+        let (s, e) = step_word(text, first, first + "قال".len(), false, true).unwrap();
+        assert_eq!(&text[s..e], "قال 😀 الوزير");
+    }
+}
