@@ -222,6 +222,48 @@ impl Document {
         Ok((self.spans.remove(at), gone))
     }
 
+    /// Gives a span another label, keeping its id, note, attributes and relations. Returns
+    /// the label it had.
+    pub fn relabel_span(&mut self, id: SpanId, label: &str) -> Result<String, EditError> {
+        if !self.labels.contains(label) {
+            return Err(EditError::UnknownLabel(label.to_string()));
+        }
+        let at = self.position(id)?;
+        let mut span = self.spans.remove(at);
+        let old = std::mem::replace(&mut span.label, label.to_string());
+        self.insert_span(span);
+        Ok(old)
+    }
+
+    /// Moves a span's ends to `[start, end)` (UTF-8 bytes), keeping everything else. Returns
+    /// the range it had.
+    pub fn resize_span(
+        &mut self,
+        id: SpanId,
+        start: usize,
+        end: usize,
+    ) -> Result<(usize, usize), EditError> {
+        let (start, end) = self
+            .index()
+            .convert_range((start, end), Unit::Utf8, Unit::Utf8)?;
+        if start >= end {
+            return Err(EditError::EmptySpan);
+        }
+        let at = self.position(id)?;
+        let mut span = self.spans.remove(at);
+        let old = (span.start, span.end);
+        (span.start, span.end) = (start, end);
+        self.insert_span(span);
+        Ok(old)
+    }
+
+    fn position(&self, id: SpanId) -> Result<usize, EditError> {
+        self.spans
+            .iter()
+            .position(|s| s.id == id)
+            .ok_or(EditError::UnknownSpan(id))
+    }
+
     /// All relations, in the order they were made.
     pub fn relations(&self) -> &[Relation] {
         &self.relations
@@ -398,6 +440,25 @@ mod tests {
         let (_, gone) = d.remove_span(claim).unwrap();
         assert_eq!(gone.len(), 2);
         assert!(d.relations().is_empty());
+    }
+
+    #[test]
+    fn relabel_and_resize_keep_the_span_and_its_relations() {
+        let mut d = doc("Hamas said 100 were freed");
+        let a = d.add_span("actor", 0, 5, Unit::Utf8).unwrap();
+        let c = d.add_span("claim", 11, 25, Unit::Utf8).unwrap();
+        d.add_relation("said-by", c, a).unwrap();
+        assert_eq!(d.relabel_span(a, "figure"), Ok("actor".to_string()));
+        assert_eq!(d.span(a).unwrap().label, "figure");
+        assert_eq!(
+            d.relabel_span(a, "nobody"),
+            Err(EditError::UnknownLabel("nobody".into()))
+        );
+        assert_eq!(d.resize_span(c, 0, 25), Ok((11, 25)));
+        // Now the claim is the longer span at 0, so it comes first.
+        assert_eq!(d.spans()[0].id, c);
+        assert_eq!(d.resize_span(c, 3, 3), Err(EditError::EmptySpan));
+        assert_eq!(d.relations().len(), 1);
     }
 
     #[test]
