@@ -1,5 +1,8 @@
-//! The editor: the article as read-only text with its spans, a label toolbar and export.
+//! The editor: the article with its spans, the label toolbar, the span list and the details of
+//! the selected span. Every action has a key; `?` lists them.
 
+use super::details::DetailsPanel;
+use super::span_list::SpanList;
 use super::text_view::{span_ids, TextView};
 use super::AppState;
 use crate::browser::{download::download, selection};
@@ -10,118 +13,405 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// The editor for the open document.
-#[component]
-pub fn Editor() -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let selected = RwSignal::new(None::<SpanId>);
-    let snap_to_words = RwSignal::new(true);
-    let text_ref = NodeRef::<Div>::new();
+/// What the editor's parts share: the selected span, the relation being drawn, and the text.
+#[derive(Clone, Copy)]
+pub struct EditorState {
+    pub app: AppState,
+    pub selected: RwSignal<Option<SpanId>>,
+    pub snap_to_words: RwSignal<bool>,
+    /// The span a relation starts from while the user picks its other end.
+    pub linking: RwSignal<Option<SpanId>>,
+    /// Where the label menu floats (page coordinates), while a selection waits for a label.
+    pub menu_at: RwSignal<Option<(f64, f64)>>,
+    pub help_open: RwSignal<bool>,
+    pub text_ref: NodeRef<Div>,
+}
 
-    // Tags the current selection with `label`. Returns false when nothing was selected.
-    let tag = move |label: String| -> bool {
-        let Some(container) = text_ref.get_untracked() else {
-            return false;
-        };
-        let Some((a, b)) = selection::selected_range(&container) else {
-            return false;
-        };
-        let mode = if snap_to_words.get_untracked() {
+impl EditorState {
+    fn new(app: AppState) -> Self {
+        EditorState {
+            app,
+            selected: RwSignal::new(None),
+            snap_to_words: RwSignal::new(true),
+            linking: RwSignal::new(None),
+            menu_at: RwSignal::new(None),
+            help_open: RwSignal::new(false),
+            text_ref: NodeRef::new(),
+        }
+    }
+
+    fn say(&self, message: impl Into<String>) {
+        self.app.problem.set(Some(message.into()));
+    }
+
+    /// The text selection as a byte range, snapped as the toggle says.
+    fn selection_bytes(&self) -> Option<Result<(usize, usize), String>> {
+        let container = self.text_ref.get_untracked()?;
+        let (a, b) = selection::selected_range(&container)?;
+        let mode = if self.snap_to_words.get_untracked() {
             Snap::Word
         } else {
             Snap::Grapheme
         };
-        let added = state.edit(|doc| {
-            let ix = doc.index();
-            let (start, end) = ix
-                .convert_range((a as usize, b as usize), Unit::Utf16, Unit::Utf8)
-                .map_err(|e| e.to_string())?;
-            let (start, end) = snap(&doc.text, start, end, mode)
-                .ok_or_else(|| "Nothing to tag there: select a word.".to_string())?;
-            doc.add_span(&label, start, end, Unit::Utf8)
-                .map_err(|e| e.to_string())
+        self.app.document.with_untracked(|d| {
+            let d = d.as_ref()?;
+            Some(
+                d.index()
+                    .convert_range((a as usize, b as usize), Unit::Utf16, Unit::Utf8)
+                    .map_err(|e| e.to_string())
+                    .and_then(|(s, e)| {
+                        snap(&d.text, s, e, mode)
+                            .ok_or_else(|| "Nothing to tag there: select a word.".to_string())
+                    }),
+            )
+        })
+    }
+
+    /// Tags the text selection with `label`; with no text selection, relabels the selected
+    /// span. Returns false when there was nothing to tag.
+    pub fn tag(&self, label: &str) -> bool {
+        self.menu_at.set(None);
+        match self.selection_bytes() {
+            Some(Ok((start, end))) => {
+                match self
+                    .app
+                    .edit(|doc| doc.add_span(label, start, end, Unit::Utf8))
+                {
+                    Some(Ok(id)) => {
+                        self.selected.set(Some(id));
+                        selection::clear_selection();
+                        self.app.problem.set(None);
+                    }
+                    Some(Err(e)) => self.say(e.to_string()),
+                    None => {}
+                }
+                true
+            }
+            Some(Err(message)) => {
+                self.say(message);
+                true
+            }
+            None => match self.selected.get_untracked() {
+                Some(id) => {
+                    self.relabel(id, label);
+                    true
+                }
+                None => false,
+            },
+        }
+    }
+
+    /// Gives span `id` another label, keeping its id, note and relations.
+    pub fn relabel(&self, id: SpanId, label: &str) {
+        if let Some(Err(e)) = self.app.edit(|doc| doc.relabel_span(id, label)) {
+            self.say(e.to_string());
+        }
+    }
+
+    /// Removes the selected span (and its relations).
+    pub fn remove_selected(&self) {
+        if let Some(id) = self.selected.get_untracked() {
+            if let Some(Ok(_)) = self.app.edit(|d| d.remove_span(id)) {
+                self.selected.set(None);
+            }
+        }
+    }
+
+    /// Selects a span, scrolls it into view and flashes it.
+    pub fn select(&self, id: Option<SpanId>) {
+        self.selected.set(id);
+        let (Some(id), Some(text)) = (id, self.text_ref.get_untracked()) else {
+            return;
+        };
+        if let Ok(Some(first)) = text.query_selector(&format!("[data-spans~=\"{id}\"]")) {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Center);
+            first.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+    }
+
+    /// Moves the selection to the next (`step` 1) or previous (-1) span in text order.
+    pub fn step(&self, step: isize) {
+        let next = self.app.document.with_untracked(|d| {
+            let spans = d.as_ref()?.spans();
+            if spans.is_empty() {
+                return None;
+            }
+            let at = self
+                .selected
+                .get_untracked()
+                .and_then(|id| spans.iter().position(|s| s.id == id));
+            let n = spans.len() as isize;
+            let i = match at {
+                Some(i) => (i as isize + step).rem_euclid(n),
+                None if step > 0 => 0,
+                None => n - 1,
+            };
+            Some(spans[i as usize].id)
         });
-        match added {
-            Some(Ok(id)) => {
-                selected.set(Some(id));
-                selection::clear_selection();
-                state.problem.set(None);
-            }
-            Some(Err(message)) => state.problem.set(Some(message)),
-            None => {}
+        if next.is_some() {
+            self.select(next);
         }
-        true
-    };
+    }
 
-    let remove_selected = move || {
-        if let Some(id) = selected.get_untracked() {
-            if let Some(Ok(_)) = state.edit(|d| d.remove_span(id)) {
-                selected.set(None);
-            }
+    /// Grows (`grow`) or shrinks the selected span by one word at its end, or at its start
+    /// with `at_start`.
+    pub fn resize_by_word(&self, at_start: bool, grow: bool) {
+        let Some(id) = self.selected.get_untracked() else {
+            return;
+        };
+        let result = self.app.edit(|doc| {
+            let span = doc.span(id).cloned().ok_or("no span")?;
+            let (start, end) =
+                glossa_core::words::step_word(&doc.text, span.start, span.end, at_start, grow)
+                    .ok_or("The span cannot change that way.")?;
+            doc.resize_span(id, start, end)
+                .map_err(|_| "The span cannot change that way.")
+        });
+        if let Some(Err(e)) = result {
+            self.say(e);
         }
-    };
+    }
 
-    // Keys work anywhere except while typing in a field.
+    /// Links the span being linked to `target`: a claim is said by an actor; anything else is
+    /// about its target.
+    pub fn finish_link(&self, target: SpanId) {
+        let Some(from) = self.linking.get_untracked() else {
+            return;
+        };
+        self.linking.set(None);
+        if from == target {
+            return;
+        }
+        let result = self.app.edit(|doc| {
+            let kind = match (
+                doc.span(from).map(|s| s.label.as_str()),
+                doc.span(target).map(|s| s.label.as_str()),
+            ) {
+                (Some("claim"), Some("actor")) => "said-by",
+                _ => "about",
+            };
+            doc.add_relation(kind, from, target)
+        });
+        if let Some(Err(e)) = result {
+            self.say(e.to_string());
+        }
+    }
+}
+
+/// The label buttons, for the toolbar and for the menu beside a selection.
+#[component]
+fn LabelButtons(#[prop(optional)] compact: bool) -> impl IntoView {
+    let editor = expect_context::<EditorState>();
+    move || {
+        editor
+            .app
+            .document
+            .with(|d| {
+                d.as_ref()
+                    .map(|d| d.labels.labels.clone())
+                    .unwrap_or_default()
+            })
+            .into_iter()
+            .map(|label| {
+                let name = label.name.clone();
+                let caption: String = name
+                    .chars()
+                    .take(1)
+                    .flat_map(char::to_uppercase)
+                    .chain(name.chars().skip(1))
+                    .collect();
+                let title = match label.hotkey {
+                    Some(k) => format!("Tag the selection as {name} (key {k})"),
+                    None => format!("Tag the selection as {name}"),
+                };
+                view! {
+                    <button class="label-button" title=title
+                        style=format!("--label-color:{}", label.color)
+                        // Keep the text selection: a mousedown on a button would clear it.
+                        on:mousedown=|ev| ev.prevent_default()
+                        on:click=move |_| {
+                            if !editor.tag(&name) {
+                                editor.say("Select some text first, then choose a label.");
+                            }
+                        }>
+                        {caption}
+                        {(!compact).then(|| label.hotkey.map(|k| view! { <kbd aria-hidden="true">{k.to_string()}</kbd> }))}
+                    </button>
+                }
+            })
+            .collect_view()
+    }
+}
+
+/// The shortcuts, shown by `?`.
+const SHORTCUTS: &[(&str, &str)] = &[
+    (
+        "1 – 9",
+        "Tag the selection with that label, or relabel the selected span",
+    ),
+    (
+        "Shift + arrows",
+        "Extend the selection (click in the text first for a caret)",
+    ),
+    ("Tab / Shift+Tab, J / K", "Next / previous span"),
+    (
+        "Alt+Shift+→ / ←",
+        "Grow / shrink the selected span by a word at its end",
+    ),
+    ("Alt+Shift+Ctrl+→ / ←", "Shrink / grow it at its start"),
+    (
+        "R",
+        "Link the selected span: then click the actor who said it (or what it is about)",
+    ),
+    ("Delete / Backspace", "Remove the selected span"),
+    ("Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y", "Undo, redo"),
+    ("Ctrl+F or /", "Search the text"),
+    ("Escape", "Clear the selection, close menus"),
+    ("?", "Show or hide this list"),
+];
+
+#[component]
+fn CheatSheet() -> impl IntoView {
+    let editor = expect_context::<EditorState>();
+    view! {
+        <Show when=move || editor.help_open.get()>
+            <div class="cheatsheet" role="dialog" aria-label="Keyboard shortcuts">
+                <h2>"Keyboard shortcuts"</h2>
+                <dl>
+                    {SHORTCUTS.iter().map(|(keys, what)| view! { <dt><kbd>{*keys}</kbd></dt><dd>{*what}</dd> }).collect_view()}
+                </dl>
+                <button on:click=move |_| editor.help_open.set(false)>"Close"</button>
+            </div>
+        </Show>
+    }
+}
+
+/// True when a key press belongs to a form field, not to the editor.
+fn typing_in_a_field(ev: &ev::KeyboardEvent) -> bool {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+/// The editor for the open document.
+#[component]
+pub fn Editor() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let editor = EditorState::new(state);
+    provide_context(editor);
+    let selected = editor.selected;
+
     let _keys = window_event_listener(ev::keydown, move |ev| {
-        let typing = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-        if typing || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+        if typing_in_a_field(&ev) || ev.meta_key() {
             return;
         }
         let key = ev.key();
-        match key.as_str() {
-            "Delete" | "Backspace" => {
-                if selected.get_untracked().is_some() {
-                    ev.prevent_default();
-                    remove_selected();
+        let in_text = editor.text_ref.get_untracked().is_some_and(|t| {
+            ev.target()
+                .and_then(|x| x.dyn_into::<web_sys::Node>().ok())
+                .is_some_and(|n| t.contains(Some(&n)))
+        });
+        let handled = match (key.as_str(), ev.ctrl_key(), ev.alt_key(), ev.shift_key()) {
+            ("ArrowRight" | "ArrowLeft", ctrl, true, true) => {
+                let right = key == "ArrowRight";
+                // At the end: right grows. At the start (Ctrl): left grows.
+                if ctrl {
+                    editor.resize_by_word(true, !right);
+                } else {
+                    editor.resize_by_word(false, right);
                 }
+                true
             }
-            "Escape" => {
+            (_, true, _, _) | (_, _, true, _) => false,
+            ("Delete" | "Backspace", ..) if selected.get_untracked().is_some() => {
+                editor.remove_selected();
+                true
+            }
+            ("Escape", ..) => {
                 selected.set(None);
+                editor.linking.set(None);
+                editor.menu_at.set(None);
+                editor.help_open.set(false);
                 selection::clear_selection();
+                true
             }
+            ("?", ..) => {
+                editor.help_open.update(|o| *o = !*o);
+                true
+            }
+            // Tab moves between spans only inside the text, so it still leaves the text too.
+            ("Tab", _, _, shift) if in_text => {
+                editor.step(if shift { -1 } else { 1 });
+                true
+            }
+            ("j" | "J", ..) => {
+                editor.step(1);
+                true
+            }
+            ("k" | "K", ..) => {
+                editor.step(-1);
+                true
+            }
+            ("r" | "R", ..) => match selected.get_untracked() {
+                Some(id) => {
+                    editor.linking.set(Some(id));
+                    true
+                }
+                None => false,
+            },
             _ => {
                 let mut chars = key.chars();
-                if let (Some(c), None) = (chars.next(), chars.next()) {
-                    let label = state.document.with_untracked(|d| {
-                        d.as_ref()
-                            .and_then(|d| d.labels.by_hotkey(c).map(|l| l.name.clone()))
-                    });
-                    if let Some(label) = label {
-                        if tag(label) {
-                            ev.prevent_default();
-                        }
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => {
+                        let label = state.document.with_untracked(|d| {
+                            d.as_ref()
+                                .and_then(|d| d.labels.by_hotkey(c).map(|l| l.name.clone()))
+                        });
+                        label.is_some_and(|label| editor.tag(&label))
                     }
+                    _ => false,
                 }
             }
+        };
+        if handled {
+            ev.prevent_default();
         }
     });
 
     // A click (not a drag) on a highlighted piece selects its innermost span; clicking again
-    // walks outwards through the spans that nest there.
+    // walks outwards through the spans nested there. While linking, it picks the other end.
     let on_text_click = move |ev: ev::MouseEvent| {
-        let Some(container) = text_ref.get_untracked() else {
+        let Some(container) = editor.text_ref.get_untracked() else {
             return;
         };
         if selection::selected_range(&container).is_some() {
             return;
         }
-        let Some(target) = ev
+        let covering = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        else {
-            return;
-        };
-        // Outer first, as the text view writes them.
-        let covering = target
-            .closest("[data-spans]")
-            .ok()
-            .flatten()
+            .and_then(|t| t.closest("[data-spans]").ok().flatten())
             .and_then(|piece| piece.get_attribute("data-spans"))
             .map(|a| span_ids(&a))
             .unwrap_or_default();
+        if editor.linking.get_untracked().is_some() {
+            // Prefer an actor under the pointer, as a claim is said by someone.
+            let target = state.document.with_untracked(|d| {
+                let d = d.as_ref()?;
+                covering
+                    .iter()
+                    .rev()
+                    .find(|&&id| d.span(id).is_some_and(|s| s.label == "actor"))
+                    .or(covering.last())
+                    .copied()
+            });
+            match target {
+                Some(target) => editor.finish_link(target),
+                None => editor.linking.set(None),
+            }
+            return;
+        }
         let next = match selected.get_untracked() {
             Some(current) => match covering.iter().position(|&id| id == current) {
                 Some(0) => covering.last().copied(),
@@ -131,6 +421,19 @@ pub fn Editor() -> impl IntoView {
             None => covering.last().copied(),
         };
         selected.set(next);
+    };
+
+    // After a drag, offer the labels beside the selection.
+    let on_mouseup = move |ev: ev::MouseEvent| {
+        let Some(container) = editor.text_ref.get_untracked() else {
+            return;
+        };
+        if selection::selected_range(&container).is_some() {
+            let (x, y) = (ev.page_x() as f64, ev.page_y() as f64);
+            editor.menu_at.set(Some((x, y + 14.0)));
+        } else {
+            editor.menu_at.set(None);
+        }
     };
 
     let export = move |_| {
@@ -153,70 +456,81 @@ pub fn Editor() -> impl IntoView {
         }
     };
 
-    let label_buttons = move || {
-        state.document.with(|d| {
-            d.as_ref()
-                .map(|d| d.labels.labels.clone())
-                .unwrap_or_default()
-        })
-        .into_iter()
-        .map(|label| {
-            let name = label.name.clone();
-            let mut title = String::new();
-            let mut caption: String = name.chars().next().into_iter().flat_map(char::to_uppercase).collect();
-            caption.push_str(&name.chars().skip(1).collect::<String>());
-            if let Some(k) = label.hotkey {
-                title = format!("Tag the selection as {name} (key {k})");
-            }
-            view! {
-                <button class="label-button" title=title
-                    style=format!("--label-color:{}", label.color)
-                    // Keep the text selection: a mousedown on a button would otherwise clear it.
-                    on:mousedown=|ev| ev.prevent_default()
-                    on:click=move |_| {
-                        if !tag(name.clone()) {
-                            state.problem.set(Some("Select some text first, then choose a label.".into()));
-                        }
-                    }>
-                    {caption}
-                    {label.hotkey.map(|k| view! { <kbd aria-hidden="true">{k.to_string()}</kbd> })}
-                </button>
-            }
-        })
-        .collect_view()
-    };
-
-    let selected_info = move || {
-        let id = selected.get()?;
-        state.document.with(|d| {
-            let d = d.as_ref()?;
-            let span = d.span(id)?;
-            Some(format!(
-                "Selected: {} “{}” — Delete removes it",
-                span.label,
-                d.quote(span)
-            ))
-        })
+    let status = move || {
+        if let Some(from) = editor.linking.get() {
+            return state.document.with(|d| {
+                let quote = d
+                    .as_ref()
+                    .and_then(|d| d.span(from).map(|s| d.quote(s).to_string()))
+                    .unwrap_or_default();
+                format!(
+                    "Linking “{}”: click the span it relates to (Escape cancels).",
+                    shorten(&quote, 60)
+                )
+            });
+        }
+        selected
+            .get()
+            .and_then(|id| {
+                state.document.with(|d| {
+                    let d = d.as_ref()?;
+                    let span = d.span(id)?;
+                    Some(format!(
+                        "Selected: {} “{}” — Delete removes it, R links it, ? lists all keys",
+                        span.label,
+                        d.quote(span)
+                    ))
+                })
+            })
+            .unwrap_or_else(|| {
+                "Select text, then press 1, 2 or 3 (or a label button). ? lists all keys.".into()
+            })
     };
 
     view! {
         <section class="editor">
-            <div class="toolbar" role="toolbar" aria-label="Labels">
-                {label_buttons}
+            <div class="toolbar" role="toolbar" aria-label="Labels and actions">
+                <LabelButtons/>
                 <label class="toggle">
-                    <input type="checkbox" prop:checked=move || snap_to_words.get()
-                        on:change=move |ev| snap_to_words.set(event_target_checked(&ev))/>
+                    <input type="checkbox" prop:checked=move || editor.snap_to_words.get()
+                        on:change=move |ev| editor.snap_to_words.set(event_target_checked(&ev))/>
                     "Snap to words"
                 </label>
                 <span class="spacer"></span>
+                <button on:click=move |_| editor.help_open.update(|o| *o = !*o) title="Keyboard shortcuts (?)">"Keys ?"</button>
                 <button on:click=export>"Export JSON"</button>
                 <button on:click=move |_| state.open(None)>"New document"</button>
             </div>
             <h2 class="doc-title">{move || state.document.with(|d| d.as_ref().map(|d| d.title.clone()))}</h2>
-            <p class="status" aria-live="polite">
-                {move || selected_info().unwrap_or_else(|| "Select text, then press 1, 2 or 3 (or a label button).".into())}
-            </p>
-            <TextView text_ref=text_ref selected=selected on_click=on_text_click/>
+            <p class="status" aria-live="polite">{status}</p>
+            <div class="workspace" class:linking=move || editor.linking.with(Option::is_some)>
+                <div class="text-column" on:mouseup=on_mouseup>
+                    <TextView text_ref=editor.text_ref selected=selected on_click=on_text_click/>
+                </div>
+                <aside class="side" aria-label="Spans">
+                    <DetailsPanel/>
+                    <SpanList/>
+                </aside>
+            </div>
+            <Show when=move || editor.menu_at.with(Option::is_some)>
+                <div class="label-menu" role="toolbar" aria-label="Tag the selection"
+                    style=move || editor.menu_at.get().map(|(x, y)| format!("left:{x}px;top:{y}px")).unwrap_or_default()>
+                    <LabelButtons compact=true/>
+                </div>
+            </Show>
+            <CheatSheet/>
         </section>
+    }
+}
+
+/// Shortens a quote for lists and messages, on a character boundary.
+pub fn shorten(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        let mut s: String = flat.chars().take(max.saturating_sub(1)).collect();
+        s.push('…');
+        s
     }
 }

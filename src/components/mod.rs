@@ -1,7 +1,9 @@
 //! The Leptos components: what the user sees.
 
+mod details;
 mod editor;
 mod paste;
+mod span_list;
 mod text_view;
 
 use crate::browser::storage;

@@ -176,15 +176,24 @@ pub fn TextView(
     let selected_rule = move || {
         selected.get().map(|id| {
             format!(
-                ".doc-text [data-spans~=\"{id}\"]{{outline:2px solid #1a1a1a;outline-offset:1px}}"
+                ".doc-text [data-spans~=\"{id}\"]{{outline:2px solid #1a1a1a;outline-offset:1px;\
+                 animation:glossa-flash 0.9s}}"
             )
         })
     };
 
     view! {
         <style>{selected_rule}</style>
+        // Editable only so the keyboard gets a caret and Shift+arrows selections; every change
+        // to the text itself is refused before it happens.
         <div class="doc-text" node_ref=text_ref on:click=move |ev| on_click.run(ev)
-            aria-label="Article text" role="document">
+            contenteditable="true" spellcheck="false" autocapitalize="off"
+            role="textbox" aria-readonly="true" aria-multiline="true" aria-label="Article text"
+            on:beforeinput=|ev| ev.prevent_default()
+            on:paste=|ev| ev.prevent_default()
+            on:cut=|ev| ev.prevent_default()
+            on:drop=|ev| ev.prevent_default()
+            on:dragstart=|ev| ev.prevent_default()>
             <For each=move || blocks.get() key=|b| (b.generation, b.range.start) let:block>
                 {
                     let pieces = block.pieces.clone();

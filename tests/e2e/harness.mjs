@@ -65,12 +65,21 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: false });
 }
 
+/** Runs axe-core in the page and returns its serious and critical violations. */
+export async function axeViolations(page) {
+  await page.addScriptTag({ path: join(root, 'node_modules', 'axe-core', 'axe.min.js') });
+  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`);
+}
+
 /**
  * Drags the real mouse across the first occurrence of `quote` in the article text, from just
  * inside its first character to just inside its last.
  */
-export async function dragSelect(page, quote, occurrence = 0) {
-  const box = await page.evaluate(([quote, occurrence]) => {
+export async function dragSelect(page, quote, occurrence = 0, { rtl = false } = {}) {
+  const box = await page.evaluate(([quote, occurrence, rtl]) => {
     const container = document.querySelector('.doc-text');
     const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
     const nodes = [];
@@ -93,8 +102,10 @@ export async function dragSelect(page, quote, occurrence = 0) {
     window.scrollBy(0, rectOf(at).top - window.innerHeight / 3);
     const first = rectOf(at);
     const last = rectOf(at + quote.length - 1);
-    return { x1: first.left + 1, y1: first.top + first.height / 2, x2: last.right - 1, y2: last.top + last.height / 2 };
-  }, [quote, occurrence]);
+    // Right to left, a character starts at its right edge.
+    const [x1, x2] = rtl ? [first.right - 1, last.left + 1] : [first.left + 1, last.right - 1];
+    return { x1, y1: first.top + first.height / 2, x2, y2: last.top + last.height / 2 };
+  }, [quote, occurrence, rtl]);
   if (process.env.DEBUG_DRAG) console.log(box);
   await page.mouse.move(box.x1, box.y1);
   await page.mouse.down();

@@ -76,7 +76,8 @@ test('a clicked span is selected and Delete removes it', async () => {
   await page.getByRole('button', { name: 'Start annotating' }).click();
 
   assert.equal(await dragSelect(page, '100 captives'), '100 captives');
-  await page.getByRole('button', { name: /^Figure/ }).click();
+  // The label menu floats beside the selection.
+  await page.getByRole('toolbar', { name: 'Tag the selection' }).getByRole('button', { name: 'Figure', exact: true }).click();
   assert.equal(await dragSelect(page, 'Hamas'), 'Hamas');
   await page.keyboard.press('1');
   assert.equal(await page.locator('.doc-text .spanned').count(), 2);

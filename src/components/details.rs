@@ -1,0 +1,113 @@
+//! The selected span's details: its label and quote, a note, a claim's verdict, and its
+//! relations with a way to add and delete them.
+
+use super::editor::{shorten, EditorState};
+use glossa_core::{RelationId, SpanId};
+use leptos::prelude::*;
+
+/// The verdicts a fact-checker gives a claim.
+const VERDICTS: [&str; 4] = ["true", "false", "misleading", "unverifiable"];
+
+#[derive(Clone, PartialEq)]
+struct Shown {
+    id: SpanId,
+    label: String,
+    quote: String,
+    note: String,
+    verdict: String,
+    relations: Vec<(RelationId, String)>,
+}
+
+#[component]
+pub fn DetailsPanel() -> impl IntoView {
+    let editor = expect_context::<EditorState>();
+    let app = editor.app;
+    let shown = Memo::new(move |_| {
+        let id = editor.selected.get()?;
+        app.document.with(|d| {
+            let d = d.as_ref()?;
+            let span = d.span(id)?;
+            let describe = |other: SpanId| {
+                d.span(other)
+                    .map(|o| format!("{} “{}”", o.label, shorten(d.quote(o), 40)))
+                    .unwrap_or_default()
+            };
+            Some(Shown {
+                id,
+                label: span.label.clone(),
+                quote: shorten(d.quote(span), 140),
+                note: span.note.clone().unwrap_or_default(),
+                verdict: span.attributes.get("verdict").cloned().unwrap_or_default(),
+                relations: d
+                    .relations()
+                    .iter()
+                    .filter(|r| r.from == id || r.to == id)
+                    .map(|r| {
+                        let text = if r.from == id {
+                            format!("{} → {}", r.kind, describe(r.to))
+                        } else {
+                            format!("{} ← {}", r.kind, describe(r.from))
+                        };
+                        (r.id, text)
+                    })
+                    .collect(),
+            })
+        })
+    });
+
+    let set_note = move |id: SpanId, note: String| {
+        let unchanged = app.document.with_untracked(|d| {
+            d.as_ref()
+                .and_then(|d| d.span(id))
+                .is_some_and(|s| s.note.as_deref().unwrap_or("") == note)
+        });
+        if !unchanged {
+            app.edit(|d| d.set_note(id, Some(&note)));
+        }
+    };
+
+    view! {
+        <section class="details" aria-label="Selected span">
+            {move || match shown.get() {
+                None => view! { <p class="muted">"Select a span to add a note, a verdict or a relation."</p> }.into_any(),
+                Some(s) => {
+                    let id = s.id;
+                    let is_claim = s.label == "claim";
+                    view! {
+                        <h3>{format!("{} ", s.label)}<span class="muted">{format!("{id}")}</span></h3>
+                        <blockquote>{s.quote.clone()}</blockquote>
+                        <label for="span-note">"Note"</label>
+                        <textarea id="span-note" rows="3" prop:value=s.note.clone()
+                            on:change=move |ev| set_note(id, event_target_value(&ev))></textarea>
+                        {is_claim.then(|| view! {
+                            <label for="span-verdict">"Verdict"</label>
+                            <select id="span-verdict" on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                app.edit(|d| d.set_attribute(id, "verdict", (!v.is_empty()).then_some(v.as_str())));
+                            }>
+                                <option value="" selected=s.verdict.is_empty()>"not checked"</option>
+                                {VERDICTS.iter().map(|v| view! { <option value=*v selected=s.verdict == *v>{*v}</option> }).collect_view()}
+                            </select>
+                        })}
+                        <h4>"Relations"</h4>
+                        <ul class="relations">
+                            {s.relations.iter().map(|(rid, text)| {
+                                let rid = *rid;
+                                view! {
+                                    <li>{text.clone()}" "
+                                        <button class="small" aria-label=format!("Delete relation {text}")
+                                            on:click=move |_| { app.edit(|d| d.remove_relation(rid)); }>"Delete"</button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        <div class="actions">
+                            <button on:click=move |_| editor.linking.set(Some(id)) title="Then click the other span (R)">"Link… (R)"</button>
+                            <button on:click=move |_| editor.remove_selected() title="Delete">"Remove span"</button>
+                        </div>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}

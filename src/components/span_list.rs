@@ -1,0 +1,122 @@
+//! The span list beside the text: every span in text order with its label, quote and note
+//! marker, counts per label, a label filter, and for each claim who said it.
+
+use super::editor::{shorten, EditorState};
+use leptos::prelude::*;
+
+/// How many rows the list draws before asking; a book can have ten thousand spans.
+const PAGE: usize = 200;
+
+#[derive(Clone, PartialEq)]
+struct Row {
+    id: glossa_core::SpanId,
+    label: String,
+    color: String,
+    quote: String,
+    note: bool,
+    said_by: Vec<String>,
+}
+
+#[component]
+pub fn SpanList() -> impl IntoView {
+    let editor = expect_context::<EditorState>();
+    let filter = RwSignal::new(String::new());
+    let shown = RwSignal::new(PAGE);
+
+    let counts = move || {
+        editor.app.document.with(|d| {
+            d.as_ref()
+                .map(|d| {
+                    d.labels
+                        .iter()
+                        .map(|l| {
+                            let n = d.spans().iter().filter(|s| s.label == l.name).count();
+                            (l.name.clone(), l.color.clone(), n)
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+
+    let rows = Memo::new(move |_| {
+        let wanted = filter.get();
+        editor.app.document.with(|d| {
+            let Some(d) = d.as_ref() else {
+                return (Vec::new(), 0);
+            };
+            let matching: Vec<_> = d
+                .spans()
+                .iter()
+                .filter(|s| wanted.is_empty() || s.label == wanted)
+                .collect();
+            let total = matching.len();
+            let rows = matching
+                .into_iter()
+                .take(shown.get())
+                .map(|s| Row {
+                    id: s.id,
+                    label: s.label.clone(),
+                    color: d
+                        .labels
+                        .get(&s.label)
+                        .map(|l| l.color.clone())
+                        .unwrap_or_default(),
+                    quote: shorten(d.quote(s), 70),
+                    note: s.note.is_some(),
+                    said_by: d
+                        .relations()
+                        .iter()
+                        .filter(|r| r.from == s.id && r.kind == "said-by")
+                        .filter_map(|r| d.span(r.to).map(|a| shorten(d.quote(a), 40)))
+                        .collect(),
+                })
+                .collect::<Vec<_>>();
+            (rows, total)
+        })
+    });
+
+    view! {
+        <section class="span-list" aria-label="Span list">
+            <h3>"Spans"</h3>
+            <p class="counts">
+                {move || counts().into_iter().map(|(name, color, n)| view! {
+                    <span class="count" style=format!("--label-color:{color}")>{format!("{name}: {n}")}</span>
+                }).collect_view()}
+            </p>
+            <label class="filter">"Show "
+                <select aria-label="Filter spans by label" on:change=move |ev| { filter.set(event_target_value(&ev)); shown.set(PAGE); }>
+                    <option value="">"all labels"</option>
+                    {move || counts().into_iter().map(|(name, _, _)| view! { <option value=name.clone()>{name.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+            <ol class="rows">
+                <For each=move || rows.get().0 key=|r| (r.id, r.label.clone(), r.quote.clone(), r.note, r.said_by.clone()) let:row>
+                    {
+                        let id = row.id;
+                        let letter = row.label.chars().next().unwrap_or('?').to_ascii_uppercase().to_string();
+                        view! {
+                            <li>
+                                <button class="row" class:current=move || editor.selected.get() == Some(id)
+                                    on:click=move |_| editor.select(Some(id))>
+                                    <span class="chip" aria-hidden="true" style=format!("--label-color:{}", row.color)>{letter}</span>
+                                    <span class="sr-only">{format!("{} ", row.label)}</span>
+                                    <span class="quote">{row.quote.clone()}</span>
+                                    {row.note.then(|| view! { <span class="note-mark" title="Has a note">"✎"</span> })}
+                                    {(!row.said_by.is_empty()).then(|| view! {
+                                        <span class="said-by">{format!("said by {}", row.said_by.join(", "))}</span>
+                                    })}
+                                </button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ol>
+            <Show when=move || rows.with(|(r, total)| r.len() < *total)>
+                <button on:click=move |_| shown.update(|n| *n += PAGE)>
+                    {move || rows.with(|(r, total)| format!("Show more ({} of {total} shown)", r.len()))}
+                </button>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,149 @@
+// The editor, driven as a person would: keyboard-only tagging, span navigation, relabel and
+// resize, the span list, relations, notes and verdicts, the cheat sheet, right-to-left text,
+// and an accessibility check with axe-core.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { serveDist, launch, watchErrors, screenshot, dragSelect, slices, readSample, axeViolations } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await serveDist(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+async function open(text, title = 'Test') {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  await page.getByLabel('Title').fill(title);
+  await page.getByLabel('Article text').fill(text);
+  await page.getByRole('button', { name: 'Start annotating' }).click();
+  await page.waitForSelector('.doc-text .block');
+  return { context, page, errors };
+}
+
+const status = (page) => page.locator('.status').textContent();
+const listed = (page) => page.locator('.span-list .row .quote').allTextContents();
+
+test('keyboard only: caret, Shift+arrows, tag, move between spans, relabel, resize, delete', async () => {
+  const { context, page, errors } = await open('Hamas said 100 captives were freed on Friday.');
+  // Tab into the text: it takes a caret at the start.
+  await page.locator('.doc-text').focus();
+  await page.keyboard.press('Control+Home');
+  for (let i = 0; i < 5; i++) await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('1');
+  assert.match(await status(page), /actor “Hamas”/);
+
+  // Move the caret to "100" and select it word by word.
+  await page.keyboard.press('Escape');
+  await page.locator('.doc-text').focus();
+  await page.keyboard.press('Control+Home');
+  for (let i = 0; i < 11; i++) await page.keyboard.press('ArrowRight');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('2');
+  assert.match(await status(page), /figure “100”/);
+
+  // Grow the figure by a word, then shrink it back.
+  await page.keyboard.press('Alt+Shift+ArrowRight');
+  assert.match(await status(page), /figure “100 captives”/);
+  await page.keyboard.press('Alt+Shift+ArrowLeft');
+  assert.match(await status(page), /figure “100”/);
+  await page.keyboard.press('Alt+Shift+ArrowRight');
+
+  // J / K walk the spans in text order; a hotkey on a selected span relabels it.
+  await page.keyboard.press('k');
+  assert.match(await status(page), /actor “Hamas”/);
+  await page.keyboard.press('j');
+  assert.match(await status(page), /figure “100 captives”/);
+  await page.keyboard.press('3');
+  assert.match(await status(page), /claim “100 captives”/);
+  assert.deepEqual(await listed(page), ['Hamas', '100 captives']);
+
+  await page.keyboard.press('?');
+  await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+  await screenshot(page, '10-cheatsheet');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.getByRole('dialog').count(), 0);
+
+  await page.keyboard.press('j');
+  await page.keyboard.press('Delete');
+  assert.equal(await page.locator('.doc-text .spanned').count(), 1);
+  // Nothing typed reached the text.
+  assert.equal(await page.locator('.doc-text').textContent(), 'Hamas said 100 captives were freed on Friday.');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('span list, relations, notes and verdicts on the sample article', async () => {
+  const { context, page, errors } = await open(await readSample(), 'Qatar');
+  const claim = 'good progress was made in releasing hostages';
+  await dragSelect(page, 'Sheikh Mohammed bin Abdulrahman bin Jassim al Thani');
+  await page.keyboard.press('1');
+  await dragSelect(page, claim);
+  await page.keyboard.press('3');
+  await dragSelect(page, 'over 100 captives');
+  await page.keyboard.press('2');
+  assert.equal(await page.locator('.counts').textContent(), 'actor: 1figure: 1claim: 1');
+
+  // Link the claim to who said it: select it, press R, click the actor.
+  await page.getByRole('button', { name: `claim ${claim}` }).click();
+  await page.keyboard.press('r');
+  assert.match(await status(page), /Linking/);
+  await page.locator('.doc-text [data-spans]', { hasText: 'Abdulrahman' }).first().click();
+  assert.match(await page.locator('.span-list').textContent(), /said by Sheikh Mohammed bin Abdulrahman/);
+
+  // A note and a verdict on the claim.
+  await page.getByRole('button', { name: `claim ${claim}` }).click();
+  await page.getByLabel('Note').fill('Source: Atlantic Council event');
+  await page.getByLabel('Note').blur();
+  await page.getByLabel('Verdict').selectOption('unverifiable');
+  await screenshot(page, '11-details');
+
+  // Filter the list by label.
+  await page.getByLabel('Filter spans by label').selectOption('figure');
+  assert.deepEqual(await listed(page), ['over 100 captives']);
+  await page.getByLabel('Filter spans by label').selectOption('');
+
+  assert.deepEqual(await axeViolations(page), []);
+
+  await page.reload();
+  await page.getByRole('button', { name: `claim ${claim}` }).click();
+  assert.equal(await page.getByLabel('Note').inputValue(), 'Source: Atlantic Council event');
+  assert.equal(await page.getByLabel('Verdict').inputValue(), 'unverifiable');
+  assert.match(await page.locator('.details').textContent(), /said-by → actor “Sheikh Mohammed/);
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export JSON' }).click(),
+  ]);
+  const file = JSON.parse(await readFile(await download.path(), 'utf8'));
+  const claimSpan = file.document.spans.find((s) => s.label === 'claim');
+  assert.equal(claimSpan.note, 'Source: Atlantic Council event');
+  assert.equal(claimSpan.attributes.verdict, 'unverifiable');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('right-to-left Arabic with emoji selects, highlights and exports exactly', async () => {
+  const text = 'قال رئيس الوزراء 🇶🇦 إن المحادثات ناجحة 👍🏽 وإن 100 رهينة أفرج عنهم.\r\nHe said: «نعم» 😀';
+  const { context, page, errors } = await open(text, 'Arabic');
+  assert.equal(await dragSelect(page, 'رئيس الوزراء', 0, { rtl: true }), 'رئيس الوزراء');
+  await page.keyboard.press('1');
+  assert.equal(await dragSelect(page, 'المحادثات ناجحة', 0, { rtl: true }), 'المحادثات ناجحة');
+  await page.keyboard.press('3');
+  await screenshot(page, '12-arabic');
+  assert.deepEqual(await listed(page), ['رئيس الوزراء', 'المحادثات ناجحة']);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export JSON' }).click(),
+  ]);
+  const file = JSON.parse(await readFile(await download.path(), 'utf8'));
+  for (const span of file.document.spans) {
+    const cut = slices(file.document.text, span);
+    assert.equal(cut.codePoints, span.quote);
+    assert.equal(cut.utf16, span.quote);
+    assert.equal(cut.utf8, span.quote);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
