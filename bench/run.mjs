@@ -1,0 +1,155 @@
+// Glossa's benchmark: builds the release app, opens generated documents of three sizes in
+// headless Chromium, tags spans through the real UI (mouse selection, then a hotkey), scrolls
+// and searches, and prints one JSON line per workload with medians and p95 over repeated runs.
+//
+//   node bench/run.mjs            (after `bash scripts/setup.sh`; builds unless --no-build)
+//
+// Timings are not tests: this is never part of the test command.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { serveDist, launch, dragSelect, root } from '../tests/e2e/harness.mjs';
+
+const WORKLOADS = [
+  { name: '3 kB article, 30 spans', bytes: 3000, spans: 30 },
+  { name: '100 kB, 1,000 spans', bytes: 100_000, spans: 1000 },
+  { name: '1 MB, 10,000 spans', bytes: 1_000_000, spans: 10_000 },
+];
+const OPENS = Number(process.env.BENCH_OPENS ?? 5);
+const TAGS = Number(process.env.BENCH_TAGS ?? 20);
+
+const env = { ...process.env, PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH}` };
+if (!process.argv.includes('--no-build')) {
+  execFileSync('trunk', ['build', '--release', '--offline'], { cwd: root, env, stdio: 'inherit' });
+}
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  const round = (x) => Math.round(x * 10) / 10;
+  return { median: round(at(0.5)), p95: round(at(0.95)), n: sorted.length };
+}
+
+function generate({ bytes, spans }) {
+  return execFileSync('cargo', ['run', '--release', '-q', '-p', 'glossa-core', '--example', 'workload', '--', String(bytes), String(spans)],
+    { cwd: root, maxBuffer: 64 << 20 }).toString();
+}
+
+// Puts the document in local storage as the app keeps it, so the app opens it at start.
+function seed(documentJson) {
+  const doc = JSON.parse(documentJson);
+  return `(() => {
+    addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; });
+    if (localStorage.getItem('glossa.current')) return;
+    const doc = ${JSON.stringify(documentJson)};
+    localStorage.setItem('glossa.doc.${doc.id}', '{"schema":1,"document":' + doc + '}');
+    localStorage.setItem('glossa.current', '${doc.id}');
+  })()`;
+}
+
+async function openOnce(browser, url, script) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addInitScript(script);
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForSelector('.doc-text .spanned');
+  const t = await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => {
+    const now = performance.now();
+    const start = performance.getEntriesByName('glossa-start')[0]?.startTime ?? NaN;
+    ok({ fromNavigation: now, fromWasmStart: now - start, wasmStart: start });
+  }))));
+  return { context, page, t };
+}
+
+/** Tags `count` untagged words through the UI; returns key-press-to-painted times in ms. */
+async function tagTimes(page, count) {
+  const words = await page.evaluate((count) => {
+    // Words of plain, untagged pieces, spread over the first screens of text.
+    const found = [];
+    for (const piece of document.querySelectorAll('.doc-text .block > span:not([data-spans])')) {
+      const m = piece.textContent.match(/\b(meant|that|said|stated)\b/);
+      if (m && !found.includes(piece.textContent)) found.push(piece.textContent);
+      if (found.length >= count * 3) break;
+    }
+    return found;
+  }, count);
+  const times = [];
+  for (let i = 0; i < count && i < words.length; i++) {
+    const word = words[i].match(/\b(meant|that|said|stated)\b/)[0];
+    const occurrence = await page.evaluate(([piece, word]) => {
+      const text = document.querySelector('.doc-text').textContent;
+      const at = text.indexOf(piece) + piece.indexOf(word);
+      let n = 0;
+      for (let k = text.indexOf(word); k >= 0 && k < at; k = text.indexOf(word, k + 1)) n++;
+      return n;
+    }, [words[i], word]);
+    await dragSelect(page, word, occurrence);
+    await page.evaluate(() => {
+      window.__tagged = new Promise((ok) => {
+        window.addEventListener('keydown', () => {
+          const t0 = performance.now();
+          requestAnimationFrame(() => requestAnimationFrame(() => ok(performance.now() - t0)));
+        }, { capture: true, once: true });
+      });
+    });
+    const before = await page.locator('.doc-text .spanned').count();
+    await page.keyboard.press('1');
+    times.push(await page.evaluate(() => window.__tagged));
+    const after = await page.locator('.doc-text .spanned').count();
+    if (after <= before) throw new Error(`tagging "${word}" painted nothing`);
+    await page.keyboard.press('Escape');
+  }
+  return times;
+}
+
+/** Scrolls through the text with the mouse wheel and returns frame intervals in ms. */
+async function scrollFrames(page) {
+  await page.mouse.move(400, 500);
+  await page.evaluate(() => {
+    window.__frames = [];
+    let last = performance.now();
+    const tick = (now) => { window.__frames.push(now - last); last = now; if (window.__frames.length < 240) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  for (let i = 0; i < 60; i++) { await page.mouse.wheel(0, 1200); }
+  await page.waitForFunction(() => window.__frames.length >= 240, null, { timeout: 30_000 });
+  return page.evaluate(() => window.__frames.slice(1));
+}
+
+const server = await serveDist();
+const browser = await launch();
+try {
+  for (const w of WORKLOADS) {
+    const json = generate(w);
+    const script = seed(json);
+    const opens = [];
+    const fromStart = [];
+    let page, context, heap;
+    for (let i = 0; i < OPENS; i++) {
+      ({ context, page, t: heap } = await openOnce(browser, server.url, script));
+      opens.push(heap.fromNavigation);
+      fromStart.push(heap.fromWasmStart);
+      if (i < OPENS - 1) await context.close();
+    }
+    const tags = await tagTimes(page, TAGS);
+    const frames = await scrollFrames(page);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    const wasmBytes = await page.evaluate(() => window.__wasm?.memory?.buffer?.byteLength ?? 0);
+    console.log(JSON.stringify({
+      workload: w.name,
+      bytes: JSON.parse(json).text.length,
+      spans: JSON.parse(json).spans.length,
+      open_ms_from_navigation: stats(opens),
+      open_ms_after_wasm_start: stats(fromStart),
+      tag_ms: stats(tags),
+      scroll_frame_ms: stats(frames),
+      js_heap_mb: Math.round(usedSize / 1e5) / 10,
+      wasm_memory_mb: Math.round(wasmBytes / 1e5) / 10 || null,
+    }));
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
