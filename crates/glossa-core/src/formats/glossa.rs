@@ -2,12 +2,16 @@
 //! `start`/`end`), UTF-16 code units and UTF-8 bytes, with its exact quote and some context,
 //! so any consumer can check or re-anchor it.
 
-use crate::document::{Document, Span};
-use crate::label::Label;
+use super::common::{arr, edit, field, obj, offset_field, parse_json, show, str_field, string};
+use super::{Imported, Warning};
+use crate::document::{Document, Span, SpanId};
+use crate::label::{Label, LabelSet};
 use crate::offsets::{TextIndex, Unit};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::BTreeMap;
-use std::fmt;
+
+pub use super::FormatError;
 
 /// The format name written in every file.
 pub const FORMAT: &str = "glossa";
@@ -47,6 +51,15 @@ pub struct SpanRecord {
     pub attributes: BTreeMap<String, String>,
 }
 
+/// One relation as written to a file: `from` and `to` are span ids in the same document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelationRecord {
+    pub id: u32,
+    pub kind: String,
+    pub from: u32,
+    pub to: u32,
+}
+
 /// One document as written to a file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentRecord {
@@ -57,47 +70,21 @@ pub struct DocumentRecord {
     pub modified_ms: i64,
     pub labels: Vec<Label>,
     pub spans: Vec<SpanRecord>,
+    #[serde(default)]
+    pub relations: Vec<RelationRecord>,
 }
 
-/// A whole Glossa JSON file holding one document.
+/// A whole Glossa JSON file: one `document`, or a library of `documents`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GlossaFile {
     pub format: String,
     pub version: u32,
     pub offset_unit: String,
-    pub document: DocumentRecord,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<DocumentRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documents: Option<Vec<DocumentRecord>>,
 }
-
-/// Why a file could not be written or read.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum FormatError {
-    /// A span's offsets do not slice the text to its quote: a bug, never shipped.
-    QuoteMismatch {
-        span: u32,
-        expected: String,
-        found: String,
-    },
-    /// The input is not what the format says, at a JSON path or line.
-    Invalid { at: String, problem: String },
-}
-
-impl fmt::Display for FormatError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FormatError::QuoteMismatch {
-                span,
-                expected,
-                found,
-            } => write!(
-                f,
-                "span {span}: its offsets give \"{found}\" but its quote is \"{expected}\""
-            ),
-            FormatError::Invalid { at, problem } => write!(f, "{at}: {problem}"),
-        }
-    }
-}
-
-impl std::error::Error for FormatError {}
 
 /// Describes one span in every unit. Refuses a span whose offsets do not slice to its quote.
 fn span_record(doc: &Document, ix: &TextIndex, span: &Span) -> Result<SpanRecord, FormatError> {
@@ -151,27 +138,58 @@ fn span_record(doc: &Document, ix: &TextIndex, span: &Span) -> Result<SpanRecord
     })
 }
 
-/// Builds the file for one document.
-pub fn export(doc: &Document) -> Result<GlossaFile, FormatError> {
+/// Describes one document, its spans and its relations.
+pub fn document_record(doc: &Document) -> Result<DocumentRecord, FormatError> {
     let ix = doc.index();
     let spans = doc
         .spans()
         .iter()
         .map(|s| span_record(doc, &ix, s))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(GlossaFile {
+    Ok(DocumentRecord {
+        id: doc.id.clone(),
+        title: doc.title.clone(),
+        text: doc.text.clone(),
+        created_ms: doc.created_ms,
+        modified_ms: doc.modified_ms,
+        labels: doc.labels.labels.clone(),
+        spans,
+        relations: doc
+            .relations()
+            .iter()
+            .map(|r| RelationRecord {
+                id: r.id.0,
+                kind: r.kind.clone(),
+                from: r.from.0,
+                to: r.to.0,
+            })
+            .collect(),
+    })
+}
+
+fn header() -> GlossaFile {
+    GlossaFile {
         format: FORMAT.to_string(),
         version: VERSION,
         offset_unit: OFFSET_UNIT.to_string(),
-        document: DocumentRecord {
-            id: doc.id.clone(),
-            title: doc.title.clone(),
-            text: doc.text.clone(),
-            created_ms: doc.created_ms,
-            modified_ms: doc.modified_ms,
-            labels: doc.labels.labels.clone(),
-            spans,
-        },
+        document: None,
+        documents: None,
+    }
+}
+
+/// Builds the file for one document.
+pub fn export(doc: &Document) -> Result<GlossaFile, FormatError> {
+    Ok(GlossaFile {
+        document: Some(document_record(doc)?),
+        ..header()
+    })
+}
+
+/// Builds the file for a library of documents.
+pub fn export_library(docs: &[Document]) -> Result<GlossaFile, FormatError> {
+    Ok(GlossaFile {
+        documents: Some(docs.iter().map(document_record).collect::<Result<_, _>>()?),
+        ..header()
     })
 }
 
@@ -179,6 +197,290 @@ pub fn export(doc: &Document) -> Result<GlossaFile, FormatError> {
 pub fn to_json(doc: &Document) -> Result<String, FormatError> {
     let file = export(doc)?;
     Ok(serde_json::to_string_pretty(&file).expect("a GlossaFile always serialises"))
+}
+
+/// Writes one document as `{"document": ...}`, or several as `{"documents": [...]}`.
+pub fn to_json_library(docs: &[Document]) -> Result<String, FormatError> {
+    let file = match docs {
+        [one] => export(one)?,
+        _ => export_library(docs)?,
+    };
+    Ok(serde_json::to_string_pretty(&file).expect("a GlossaFile always serialises"))
+}
+
+/// Reads a Glossa JSON file, one document or a library, checking it as the schema in
+/// `schema/glossa.schema.json` says and more: every span's three ranges must be the same
+/// place and slice to its quote, and its prefix and suffix must be the text around it.
+/// Span and relation ids are renumbered; relations follow their spans.
+pub fn import(json: &str) -> Result<Imported, FormatError> {
+    let root = parse_json(json, "$")?;
+    let top = obj(&root, "$")?;
+    let format = str_field(top, "format", "$")?;
+    if format != FORMAT {
+        return Err(FormatError::invalid(
+            "$.format",
+            format!("is {format:?}, not \"{FORMAT}\""),
+        ));
+    }
+    let version = field(top, "version", "$")?;
+    match version.as_u64() {
+        Some(v) if v == u64::from(VERSION) => {}
+        Some(v) if v > u64::from(VERSION) => {
+            return Err(FormatError::invalid(
+                "$.version",
+                format!("version {v} is newer than this Glossa reads ({VERSION})"),
+            ))
+        }
+        _ => {
+            return Err(FormatError::invalid(
+                "$.version",
+                format!("expected {VERSION}, found {}", show(version)),
+            ))
+        }
+    }
+    let mut warnings = Vec::new();
+    let documents = match (top.get("document"), top.get("documents")) {
+        (Some(d), None) => vec![import_document(d, "$.document", &mut warnings)?],
+        (None, Some(list)) => arr(list, "$.documents")?
+            .iter()
+            .enumerate()
+            .map(|(i, d)| import_document(d, &format!("$.documents[{i}]"), &mut warnings))
+            .collect::<Result<_, _>>()?,
+        (Some(_), Some(_)) => {
+            return Err(FormatError::invalid(
+                "$",
+                "has both \"document\" and \"documents\"; a file holds one or the other",
+            ))
+        }
+        (None, None) => {
+            return Err(FormatError::invalid(
+                "$",
+                "missing required field \"document\" (or \"documents\" for a library)",
+            ))
+        }
+    };
+    Ok(Imported {
+        documents,
+        warnings,
+    })
+}
+
+fn import_document(
+    v: &Value,
+    at: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<Document, FormatError> {
+    let o = obj(v, at)?;
+    let id = str_field(o, "id", at)?;
+    let title = str_field(o, "title", at)?;
+    let text = str_field(o, "text", at)?;
+    let time = |key: &str| -> Result<i64, FormatError> {
+        match o.get(key) {
+            None => Ok(0),
+            Some(t) => t.as_i64().ok_or_else(|| {
+                FormatError::invalid(
+                    format!("{at}.{key}"),
+                    format!("expected whole milliseconds, found {}", show(t)),
+                )
+            }),
+        }
+    };
+    let mut doc = Document::new(id, title, text, time("created_ms")?);
+    doc.modified_ms = time("modified_ms")?;
+
+    let labels_at = format!("{at}.labels");
+    let mut labels = Vec::new();
+    for (i, l) in arr(field(o, "labels", at)?, &labels_at)?.iter().enumerate() {
+        let at = format!("{labels_at}[{i}]");
+        let lo = obj(l, &at)?;
+        let name = str_field(lo, "name", &at)?;
+        if name.is_empty() {
+            return Err(FormatError::invalid(format!("{at}.name"), "is empty"));
+        }
+        if labels.iter().any(|l: &Label| l.name == name) {
+            return Err(FormatError::invalid(
+                format!("{at}.name"),
+                format!("the label {name:?} is listed twice"),
+            ));
+        }
+        let color = str_field(lo, "color", &at)?;
+        let hotkey = match lo.get("hotkey") {
+            None | Some(Value::Null) => None,
+            Some(k) => {
+                let k = string(k, &format!("{at}.hotkey"))?;
+                let mut chars = k.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => Some(c),
+                    _ => {
+                        return Err(FormatError::invalid(
+                            format!("{at}.hotkey"),
+                            format!("expected one character or null, found {k:?}"),
+                        ))
+                    }
+                }
+            }
+        };
+        labels.push(Label::new(name, color, hotkey));
+    }
+    doc.labels = LabelSet { labels };
+
+    let ix = TextIndex::new(text);
+    let spans_at = format!("{at}.spans");
+    let mut ids: BTreeMap<u64, SpanId> = BTreeMap::new();
+    for (i, sv) in arr(field(o, "spans", at)?, &spans_at)?.iter().enumerate() {
+        let at = format!("{spans_at}[{i}]");
+        let so = obj(sv, &at)?;
+        let file_id = field(so, "id", &at)?;
+        let file_id = file_id.as_u64().ok_or_else(|| {
+            FormatError::invalid(
+                format!("{at}.id"),
+                format!("expected a whole number, found {}", show(file_id)),
+            )
+        })?;
+        if ids.contains_key(&file_id) {
+            return Err(FormatError::invalid(
+                format!("{at}.id"),
+                format!("span id {file_id} is used twice"),
+            ));
+        }
+        let label = str_field(so, "label", &at)?;
+        if !doc.labels.contains(label) {
+            return Err(FormatError::invalid(
+                format!("{at}.label"),
+                format!("{label:?} is not in this document's labels"),
+            ));
+        }
+        let quote = str_field(so, "quote", &at)?;
+        let range = |key: &str| -> Result<(usize, usize), FormatError> {
+            let r_at = format!("{at}.{key}");
+            let r = obj(field(so, key, &at)?, &r_at)?;
+            Ok((
+                offset_field(r, "start", &r_at)?,
+                offset_field(r, "end", &r_at)?,
+            ))
+        };
+        let cp = (
+            offset_field(so, "start", &at)?,
+            offset_field(so, "end", &at)?,
+        );
+        let utf16 = range("utf16")?;
+        let utf8 = range("utf8")?;
+        if cp.0 >= cp.1 {
+            return Err(FormatError::invalid(
+                format!("{at}.end"),
+                format!("end {} is not after start {}", cp.1, cp.0),
+            ));
+        }
+        // The code point range is primary; the other two must name the same place.
+        let bytes = ix
+            .convert_range(cp, Unit::CodePoint, Unit::Utf8)
+            .map_err(|e| FormatError::invalid(format!("{at}.start"), e.to_string()))?;
+        for (key, unit, given) in [("utf16", Unit::Utf16, utf16), ("utf8", Unit::Utf8, utf8)] {
+            let want = ix
+                .convert_range(cp, Unit::CodePoint, unit)
+                .expect("a valid code point range converts to every unit");
+            if want != given {
+                return Err(FormatError::invalid(
+                    format!("{at}.{key}"),
+                    format!(
+                        "is {}..{} but code points {}..{} are {}..{} in {}",
+                        given.0,
+                        given.1,
+                        cp.0,
+                        cp.1,
+                        want.0,
+                        want.1,
+                        unit.name()
+                    ),
+                ));
+            }
+        }
+        let found = &text[bytes.0..bytes.1];
+        if found != quote {
+            return Err(FormatError::invalid(
+                format!("{at}.quote"),
+                format!(
+                    "is {quote:?} but the text at code points {}..{} is {found:?}",
+                    cp.0, cp.1
+                ),
+            ));
+        }
+        for (key, context, before) in [
+            ("prefix", &text[..bytes.0], true),
+            ("suffix", &text[bytes.1..], false),
+        ] {
+            let Some(given) = so.get(key) else { continue };
+            let given = string(given, &format!("{at}.{key}"))?;
+            let n = given.chars().count();
+            let fits = if before {
+                context.ends_with(given)
+            } else {
+                context.starts_with(given)
+            };
+            if n > CONTEXT || !fits {
+                return Err(FormatError::invalid(
+                    format!("{at}.{key}"),
+                    format!(
+                        "{given:?} is not the (at most {CONTEXT} code points of) text {} the span",
+                        if before { "before" } else { "after" }
+                    ),
+                ));
+            }
+        }
+        let before = doc.spans().len();
+        let id = doc
+            .add_span(label, bytes.0, bytes.1, Unit::Utf8)
+            .map_err(|e| edit(&at, e))?;
+        if doc.spans().len() == before {
+            warnings.push(Warning::new(
+                at.clone(),
+                format!("repeats another {label:?} span on {quote:?}; merged with it"),
+            ));
+        }
+        ids.insert(file_id, id);
+        match so.get("note") {
+            None | Some(Value::Null) => {}
+            Some(n) => {
+                let n = string(n, &format!("{at}.note"))?;
+                doc.set_note(id, Some(n)).map_err(|e| edit(&at, e))?;
+            }
+        }
+        if let Some(attrs) = so.get("attributes") {
+            let a_at = format!("{at}.attributes");
+            for (k, v) in obj(attrs, &a_at)? {
+                let v = string(v, &format!("{a_at}.{k}"))?;
+                doc.set_attribute(id, k, Some(v))
+                    .map_err(|e| edit(&at, e))?;
+            }
+        }
+    }
+
+    if let Some(rels) = o.get("relations") {
+        let rels_at = format!("{at}.relations");
+        for (i, rv) in arr(rels, &rels_at)?.iter().enumerate() {
+            let at = format!("{rels_at}[{i}]");
+            let ro = obj(rv, &at)?;
+            offset_field(ro, "id", &at)?;
+            let kind = str_field(ro, "kind", &at)?;
+            if kind.is_empty() {
+                return Err(FormatError::invalid(format!("{at}.kind"), "is empty"));
+            }
+            let end = |key: &str| -> Result<SpanId, FormatError> {
+                let v = field(ro, key, &at)?;
+                v.as_u64()
+                    .and_then(|n| ids.get(&n).copied())
+                    .ok_or_else(|| {
+                        FormatError::invalid(
+                            format!("{at}.{key}"),
+                            format!("{} is not the id of a span in this document", show(v)),
+                        )
+                    })
+            };
+            let (from, to) = (end("from")?, end("to")?);
+            doc.add_relation(kind, from, to).map_err(|e| edit(&at, e))?;
+        }
+    }
+    Ok(doc)
 }
 
 /// A file name for a document's export: its title made safe for file systems.
@@ -220,7 +522,8 @@ mod tests {
         assert_eq!(file.version, 1);
         let utf16: Vec<u16> = text.encode_utf16().collect();
         let chars: Vec<char> = text.chars().collect();
-        for s in &file.document.spans {
+        let record = file.document.unwrap();
+        for s in &record.spans {
             let by_cp: String = chars[s.start..s.end].iter().collect();
             let by_u16 = String::from_utf16(&utf16[s.utf16.start..s.utf16.end]).unwrap();
             assert_eq!(by_cp, s.quote);
@@ -228,10 +531,10 @@ mod tests {
             assert_eq!(&text[s.utf8.start..s.utf8.end], s.quote);
             assert!(text.contains(&format!("{}{}{}", s.prefix, s.quote, s.suffix)));
         }
-        assert_eq!(file.document.spans[0].quote, "al-Thäni");
+        assert_eq!(record.spans[0].quote, "al-Thäni");
         // The family emoji is 5 code points and 8 UTF-16 units, then a space.
-        assert_eq!(file.document.spans[0].start, 6);
-        assert_eq!(file.document.spans[0].utf16.start, 9);
+        assert_eq!(record.spans[0].start, 6);
+        assert_eq!(record.spans[0].utf16.start, 9);
     }
 
     #[test]

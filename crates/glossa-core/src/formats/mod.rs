@@ -1,4 +1,375 @@
 //! Files Glossa reads and writes. Each format converts at its own edge, through
 //! [`crate::offsets::TextIndex`], into the core's byte offsets.
+//!
+//! The app and `glossa-convert` go through [`export`], [`import`] and [`detect`]; each format's
+//! module also has its own `export`/`import` for callers that know what they hold.
+//!
+//! | format | module | offsets | holds |
+//! | --- | --- | --- | --- |
+//! | Glossa JSON | [`glossa`] | code points + UTF-16 + UTF-8 | everything |
+//! | W3C Web Annotation | [`w3c`] | code points | spans, notes, attributes, relations |
+//! | Label Studio | [`label_studio`] | code points | spans, notes, attributes, relations |
+//! | doccano | [`doccano`] | UTF-16 code units | spans, relations |
+//! | spaCy / Prodigy | [`spacy`] | code points | spans, relations (Prodigy) |
+//! | brat standoff | [`brat`] | code points | spans, notes, attributes, relations |
+//! | CoNLL 2003 / IOB2 | [`conll`] | tokens | flat spans |
 
+pub mod brat;
+mod common;
+pub mod conll;
+pub mod doccano;
 pub mod glossa;
+pub mod label_studio;
+pub mod spacy;
+pub mod w3c;
+
+use crate::document::Document;
+use std::fmt;
+
+/// A file format Glossa converts to and from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    Glossa,
+    W3c,
+    LabelStudio,
+    Doccano,
+    Spacy,
+    Brat,
+    Conll,
+}
+
+impl Format {
+    /// Every format, in the order menus list them.
+    pub const ALL: [Format; 7] = [
+        Format::Glossa,
+        Format::W3c,
+        Format::LabelStudio,
+        Format::Doccano,
+        Format::Spacy,
+        Format::Brat,
+        Format::Conll,
+    ];
+
+    /// The short name `glossa-convert --from/--to` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Glossa => "glossa",
+            Format::W3c => "w3c",
+            Format::LabelStudio => "label-studio",
+            Format::Doccano => "doccano",
+            Format::Spacy => "spacy",
+            Format::Brat => "brat",
+            Format::Conll => "conll",
+        }
+    }
+
+    /// The name shown to people.
+    pub fn title(self) -> &'static str {
+        match self {
+            Format::Glossa => "Glossa JSON",
+            Format::W3c => "W3C Web Annotation (JSON-LD)",
+            Format::LabelStudio => "Label Studio JSON",
+            Format::Doccano => "doccano JSONL",
+            Format::Spacy => "spaCy / Prodigy JSONL",
+            Format::Brat => "brat standoff (.txt + .ann)",
+            Format::Conll => "CoNLL 2003 / IOB2",
+        }
+    }
+
+    /// The extension of the file an export writes (brat also writes a `.txt` beside each
+    /// `.ann`).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Glossa | Format::LabelStudio => "json",
+            Format::W3c => "jsonld",
+            Format::Doccano | Format::Spacy => "jsonl",
+            Format::Brat => "ann",
+            Format::Conll => "conll",
+        }
+    }
+
+    /// The MIME type for a download.
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Glossa | Format::LabelStudio => "application/json",
+            Format::W3c => "application/ld+json",
+            Format::Doccano | Format::Spacy => "application/x-ndjson",
+            Format::Brat | Format::Conll => "text/plain",
+        }
+    }
+
+    /// The format called `name` (as [`Format::name`] gives it).
+    pub fn from_name(name: &str) -> Option<Format> {
+        let name = name.to_ascii_lowercase().replace('_', "-");
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == name)
+            .or(match name.as_str() {
+                "labelstudio" | "ls" => Some(Format::LabelStudio),
+                "prodigy" => Some(Format::Spacy),
+                "web-annotation" | "jsonld" => Some(Format::W3c),
+                "iob" | "iob2" | "conll2003" => Some(Format::Conll),
+                _ => None,
+            })
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a file could not be written or read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormatError {
+    /// A span's offsets do not slice the text to its quote: a bug, never shipped.
+    QuoteMismatch {
+        span: u32,
+        expected: String,
+        found: String,
+    },
+    /// The input is not what the format says, at a JSON path (`$.document.spans[2].end`) or a
+    /// line (`notes.ann line 4`).
+    Invalid { at: String, problem: String },
+}
+
+impl FormatError {
+    pub(crate) fn invalid(at: impl Into<String>, problem: impl Into<String>) -> Self {
+        FormatError::Invalid {
+            at: at.into(),
+            problem: problem.into(),
+        }
+    }
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FormatError::QuoteMismatch {
+                span,
+                expected,
+                found,
+            } => write!(
+                f,
+                "span {span}: its offsets give \"{found}\" but its quote is \"{expected}\""
+            ),
+            FormatError::Invalid { at, problem } if at.is_empty() => write!(f, "{problem}"),
+            FormatError::Invalid { at, problem } => write!(f, "{at}: {problem}"),
+        }
+    }
+}
+
+impl std::error::Error for FormatError {}
+
+/// Something an export had to leave out, or an import had to change or skip.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// Where: a document's title, a span, a line or a JSON path.
+    pub at: String,
+    pub message: String,
+}
+
+impl Warning {
+    pub(crate) fn new(at: impl Into<String>, message: impl Into<String>) -> Self {
+        Warning {
+            at: at.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.at, self.message)
+    }
+}
+
+/// One file an export produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputFile {
+    pub name: String,
+    pub contents: String,
+}
+
+/// What an export produced: usually one file; brat writes a `.txt` and a `.ann` per document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exported {
+    pub files: Vec<OutputFile>,
+    /// What the format could not hold, one warning per thing dropped or changed.
+    pub warnings: Vec<Warning>,
+}
+
+/// What an import read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Imported {
+    pub documents: Vec<Document>,
+    /// What was skipped or changed on the way in.
+    pub warnings: Vec<Warning>,
+}
+
+/// How nested spans are flattened where a format holds one label per token (CoNLL).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Nesting {
+    /// Keep the spans no other span contains.
+    #[default]
+    Outermost,
+    /// Keep the spans that contain no other span.
+    Innermost,
+}
+
+/// Choices for [`export`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    pub nesting: Nesting,
+}
+
+/// One file given to [`import`]: its name (for detection, brat pairing and messages) and bytes.
+#[derive(Clone, Copy, Debug)]
+pub struct InputFile<'a> {
+    pub name: &'a str,
+    pub contents: &'a [u8],
+}
+
+/// Writes `docs` in `format`. File names come from the document title when there is one
+/// document and `glossa-library` otherwise.
+pub fn export(
+    format: Format,
+    docs: &[Document],
+    options: &ExportOptions,
+) -> Result<Exported, FormatError> {
+    let stem = match docs {
+        [one] => glossa::file_name(&one.title, format.name(), format.extension()),
+        _ => format!("glossa-library.{}.{}", format.name(), format.extension()),
+    };
+    let one = |(contents, warnings): (String, Vec<Warning>)| Exported {
+        files: vec![OutputFile {
+            name: stem.clone(),
+            contents,
+        }],
+        warnings,
+    };
+    Ok(match format {
+        Format::Glossa => one((glossa::to_json_library(docs)?, Vec::new())),
+        Format::W3c => one(w3c::export(docs)?),
+        Format::LabelStudio => one(label_studio::export(docs)?),
+        Format::Doccano => one(doccano::export(docs)?),
+        Format::Spacy => one(spacy::export(docs)?),
+        Format::Conll => one(conll::export(docs, options.nesting)?),
+        Format::Brat => {
+            let (files, warnings) = brat::export(docs)?;
+            Exported { files, warnings }
+        }
+    })
+}
+
+/// Reads documents from `files` in `format`. Most formats take one file; brat takes each
+/// `.ann` with the `.txt` of the same name; W3C takes a `.txt` to stand for the source its
+/// annotations point at, when the annotation file does not carry Glossa's copy of the text.
+/// `now_ms` stamps the new documents.
+pub fn import(format: Format, files: &[InputFile], now_ms: i64) -> Result<Imported, FormatError> {
+    if files.is_empty() {
+        return Err(FormatError::invalid("", "no file to import"));
+    }
+    if format == Format::Brat {
+        return brat::import_files(files, now_ms);
+    }
+    let (main, rest): (Vec<&InputFile>, Vec<&InputFile>) = files
+        .iter()
+        .partition(|f| !(format == Format::W3c && f.name.ends_with(".txt")));
+    let [main] = main.as_slice() else {
+        return Err(FormatError::invalid(
+            "",
+            format!("{} imports one file at a time", format.title()),
+        ));
+    };
+    let text = common::utf8(main.name, main.contents)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let name = main.name;
+    match format {
+        Format::Glossa => glossa::import(text),
+        Format::W3c => {
+            let source = match rest.first() {
+                Some(f) => Some(common::utf8(f.name, f.contents)?),
+                None => None,
+            };
+            w3c::import(text, source, name, now_ms)
+        }
+        Format::LabelStudio => label_studio::import(text, name, now_ms),
+        Format::Doccano => doccano::import(text, name, now_ms),
+        Format::Spacy => spacy::import(text, name, now_ms),
+        Format::Conll => conll::import(text, name, now_ms),
+        Format::Brat => unreachable!("handled above"),
+    }
+}
+
+/// Guesses a file's format from its name and first bytes, for `--from auto`.
+pub fn detect(name: &str, contents: &[u8]) -> Result<Format, FormatError> {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".ann") {
+        return Ok(Format::Brat);
+    }
+    if [".conll", ".iob", ".iob2", ".bio", ".conllu"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+    {
+        return Ok(Format::Conll);
+    }
+    let head = String::from_utf8_lossy(&contents[..contents.len().min(1 << 20)]);
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    let unknown = || {
+        FormatError::invalid(
+            name,
+            "cannot tell the format; name it with --from (glossa, w3c, label-studio, doccano, \
+             spacy, brat, conll)",
+        )
+    };
+    if head.starts_with('{') || head.starts_with('[') {
+        // A whole JSON value (Glossa, W3C, Label Studio, or one JSON line), else JSON lines.
+        let value = match serde_json::from_str::<serde_json::Value>(head) {
+            Ok(v) => v,
+            Err(_) => {
+                let first = head.lines().next().unwrap_or("");
+                serde_json::from_str(first).map_err(|_| unknown())?
+            }
+        };
+        return detect_json(&value).ok_or_else(unknown);
+    }
+    // Token-per-line text with a tag in the last column.
+    let tagged = head
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(50)
+        .all(|l| {
+            let last = l.split_whitespace().last().unwrap_or("");
+            l.split_whitespace().count() >= 2 && conll::is_tag(last)
+        });
+    if tagged && !head.trim().is_empty() {
+        return Ok(Format::Conll);
+    }
+    Err(unknown())
+}
+
+fn detect_json(value: &serde_json::Value) -> Option<Format> {
+    let first = match value {
+        serde_json::Value::Array(items) => items.first()?,
+        v => v,
+    };
+    let obj = first.as_object()?;
+    let has = |k: &str| obj.contains_key(k);
+    if obj.get("format").and_then(|f| f.as_str()) == Some(glossa::FORMAT) {
+        return Some(Format::Glossa);
+    }
+    let ty = obj.get("type").map(|t| t.to_string()).unwrap_or_default();
+    if has("@context") || ty.contains("Annotation") {
+        Some(Format::W3c)
+    } else if has("data") {
+        Some(Format::LabelStudio)
+    } else if has("entities") || has("label") {
+        Some(Format::Doccano)
+    } else if has("spans") || has("ents") || has("tokens") {
+        Some(Format::Spacy)
+    } else {
+        None
+    }
+}

@@ -1,0 +1,308 @@
+//! Pieces every format shares: building a document from foreign spans, reading JSON with a
+//! path for messages, and the word tokens CoNLL and Prodigy need.
+
+use super::{FormatError, Warning};
+use crate::document::{Document, EditError, SpanId};
+use crate::label::{Label, LabelSet};
+use crate::offsets::Unit;
+use serde_json::{Map, Value};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Colours for labels a file brings without any (category10, as the default labels use).
+const PALETTE: [&str; 10] = [
+    "#1f77b4", "#2ca02c", "#d62728", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+    "#bcbd22", "#17becf",
+];
+
+/// Reads bytes as UTF-8, naming the first bad byte.
+pub(crate) fn utf8<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, FormatError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        FormatError::invalid(
+            name,
+            format!("not UTF-8 text (bad byte at {})", e.valid_up_to()),
+        )
+    })
+}
+
+/// Builds one imported document: its labels appear in the order spans first use them.
+pub(crate) struct Builder {
+    pub doc: Document,
+}
+
+impl Builder {
+    pub fn new(id: &str, title: &str, text: &str, now_ms: i64) -> Self {
+        let mut doc = Document::new(id, title, text, now_ms);
+        doc.labels = LabelSet { labels: Vec::new() };
+        Builder { doc }
+    }
+
+    /// Adds a label unless it is there, with the next palette colour and key.
+    pub fn label(&mut self, name: &str) {
+        if self.doc.labels.contains(name) {
+            return;
+        }
+        let n = self.doc.labels.labels.len();
+        let hotkey = char::from_digit(n as u32 + 1, 10).filter(|_| n < 9);
+        self.doc
+            .labels
+            .labels
+            .push(Label::new(name, PALETTE[n % PALETTE.len()], hotkey));
+    }
+
+    /// Adds a span `[start, end)` counted in `unit`. When the file gives the quote, it must be
+    /// exactly the text at those offsets. An empty span is skipped with a warning; `at` names
+    /// the place in the file for messages.
+    #[allow(clippy::too_many_arguments)]
+    pub fn span(
+        &mut self,
+        label: &str,
+        start: usize,
+        end: usize,
+        unit: Unit,
+        quote: Option<&str>,
+        at: &str,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Option<SpanId>, FormatError> {
+        if label.is_empty() {
+            return Err(FormatError::invalid(at, "the label is empty"));
+        }
+        if start > end {
+            return Err(FormatError::invalid(
+                at,
+                format!("the span starts at {start}, after its end {end}"),
+            ));
+        }
+        let ix = self.doc.index();
+        let (s, e) = ix
+            .convert_range((start, end), unit, Unit::Utf8)
+            .map_err(|e| FormatError::invalid(at, e.to_string()))?;
+        let found = self.doc.text[s..e].to_string();
+        if let Some(quote) = quote {
+            if quote != found.as_str() {
+                return Err(FormatError::invalid(
+                    at,
+                    format!(
+                        "the quote is {quote:?} but the text at {start}..{end} ({}) is {found:?}",
+                        unit.name()
+                    ),
+                ));
+            }
+        }
+        if s == e {
+            warnings.push(Warning::new(
+                at,
+                format!("skipped an empty span at {start} ({})", unit.name()),
+            ));
+            return Ok(None);
+        }
+        self.label(label);
+        let before = self.doc.spans().len();
+        let id = self
+            .doc
+            .add_span(label, s, e, Unit::Utf8)
+            .map_err(|e| edit(at, e))?;
+        if self.doc.spans().len() == before {
+            warnings.push(Warning::new(
+                at,
+                format!("the same {label:?} span {found:?} appears twice; kept once"),
+            ));
+        }
+        Ok(Some(id))
+    }
+
+    pub fn relation(
+        &mut self,
+        kind: &str,
+        from: SpanId,
+        to: SpanId,
+        at: &str,
+    ) -> Result<(), FormatError> {
+        if kind.is_empty() {
+            return Err(FormatError::invalid(at, "the relation type is empty"));
+        }
+        self.doc
+            .add_relation(kind, from, to)
+            .map(|_| ())
+            .map_err(|e| edit(at, e))
+    }
+
+    pub fn finish(self) -> Document {
+        self.doc
+    }
+}
+
+pub(crate) fn edit(at: &str, e: EditError) -> FormatError {
+    FormatError::invalid(at, e.to_string())
+}
+
+/// What a JSON value is, for messages.
+pub(crate) fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Parses JSON, naming the line and column of a syntax error.
+pub(crate) fn parse_json(text: &str, at: &str) -> Result<Value, FormatError> {
+    serde_json::from_str(text).map_err(|e| {
+        FormatError::invalid(
+            at,
+            format!(
+                "not valid JSON ({} at line {} column {})",
+                e.classify_str(),
+                e.line(),
+                e.column()
+            ),
+        )
+    })
+}
+
+trait Classify {
+    fn classify_str(&self) -> &'static str;
+}
+
+impl Classify for serde_json::Error {
+    fn classify_str(&self) -> &'static str {
+        match self.classify() {
+            serde_json::error::Category::Io => "read error",
+            serde_json::error::Category::Syntax => "syntax error",
+            serde_json::error::Category::Data => "unexpected data",
+            serde_json::error::Category::Eof => "unexpected end",
+        }
+    }
+}
+
+/// Typed access to JSON with the path in every message.
+pub(crate) fn obj<'v>(v: &'v Value, at: &str) -> Result<&'v Map<String, Value>, FormatError> {
+    v.as_object()
+        .ok_or_else(|| FormatError::invalid(at, format!("expected an object, found {}", kind(v))))
+}
+
+pub(crate) fn arr<'v>(v: &'v Value, at: &str) -> Result<&'v Vec<Value>, FormatError> {
+    v.as_array()
+        .ok_or_else(|| FormatError::invalid(at, format!("expected an array, found {}", kind(v))))
+}
+
+pub(crate) fn field<'v>(
+    o: &'v Map<String, Value>,
+    key: &str,
+    at: &str,
+) -> Result<&'v Value, FormatError> {
+    o.get(key)
+        .ok_or_else(|| FormatError::invalid(at, format!("missing required field \"{key}\"")))
+}
+
+pub(crate) fn string<'v>(v: &'v Value, at: &str) -> Result<&'v str, FormatError> {
+    v.as_str()
+        .ok_or_else(|| FormatError::invalid(at, format!("expected a string, found {}", kind(v))))
+}
+
+pub(crate) fn offset(v: &Value, at: &str) -> Result<usize, FormatError> {
+    v.as_u64()
+        .and_then(|n| usize::try_from(n).ok())
+        .ok_or_else(|| {
+            FormatError::invalid(
+                at,
+                format!("expected a whole number 0 or more, found {}", show(v)),
+            )
+        })
+}
+
+/// A short rendering of a value for messages.
+pub(crate) fn show(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 40 {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    } else {
+        s
+    }
+}
+
+pub(crate) fn str_field<'v>(
+    o: &'v Map<String, Value>,
+    key: &str,
+    at: &str,
+) -> Result<&'v str, FormatError> {
+    string(field(o, key, at)?, &format!("{at}.{key}"))
+}
+
+pub(crate) fn offset_field(
+    o: &Map<String, Value>,
+    key: &str,
+    at: &str,
+) -> Result<usize, FormatError> {
+    offset(field(o, key, at)?, &format!("{at}.{key}"))
+}
+
+/// A string or a number as text (ids come as either).
+pub(crate) fn id_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The file name without folders or extension, for titles and ids.
+pub(crate) fn stem(name: &str) -> &str {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    match base.rfind('.') {
+        Some(dot) if dot > 0 => &base[..dot],
+        _ => base,
+    }
+}
+
+/// Percent-encodes everything but unreserved characters, so any id makes a valid IRI part.
+pub(crate) fn iri_part(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Words for formats that count tokens: the Unicode word-boundary pieces that are not white
+/// space, as byte ranges. A ZWJ family, a flag or a letter with combining marks stays whole.
+pub(crate) fn tokens(text: &str) -> Vec<(usize, usize)> {
+    text.split_word_bound_indices()
+        .filter(|(_, w)| !w.chars().all(char::is_whitespace))
+        .map(|(at, w)| (at, at + w.len()))
+        .collect()
+}
+
+/// `text` with each line break and tab made a space, for formats whose lines cannot hold them.
+pub(crate) fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if matches!(c, '\n' | '\r' | '\t') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Document ids and titles in warnings.
+pub(crate) fn doc_at(doc: &Document) -> String {
+    if doc.title.is_empty() {
+        format!("document {}", doc.id)
+    } else {
+        format!("\"{}\"", doc.title)
+    }
+}
+
+/// A span in warnings: its label and quote.
+pub(crate) fn span_at(doc: &Document, span: &crate::document::Span) -> String {
+    let quote: String = doc.quote(span).chars().take(30).collect();
+    format!("{} span {} {:?}", doc_at(doc), span.label, quote)
+}

@@ -1,0 +1,252 @@
+//! CoNLL 2003 with IOB2 tags: one token per line, the tag in the last column, a blank line
+//! between sentences and `-DOCSTART- -X- -X- O` before each document.
+//!
+//! Export writes CoNLL 2003's four columns (`token POS chunk NE`, with `_` for the two it does
+//! not know). Tokens are the Unicode word-boundary pieces of the text that are not white space
+//! (a ZWJ family or a flag stays one token) and each line of the text is a sentence. One tag
+//! per token means nested spans are flattened: [`Nesting`] says whether the outermost or the
+//! innermost survive; overlapping spans, spans widened to whole tokens, relations, notes and
+//! attributes are reported.
+//!
+//! Import reads IOB2, IOB1, BIOES/BILOU and bare IO tags, with any number of columns. The text
+//! is rebuilt with one space between tokens and a line break between sentences (CoNLL keeps no
+//! spacing).
+
+use super::common::{doc_at, span_at, stem, tokens, Builder};
+use super::doccano::dropped_extras;
+use super::{FormatError, Imported, Nesting, Warning};
+use crate::document::{Document, Span};
+use crate::offsets::Unit;
+
+/// The header line before each document.
+pub const DOCSTART: &str = "-DOCSTART- -X- -X- O";
+
+/// True for a tag in one of the schemes import reads: `O`, or `B-`, `I-`, `E-`, `S-`, `L-`,
+/// `U-` and a label.
+pub fn is_tag(s: &str) -> bool {
+    s == "O" || (s.len() > 2 && matches!(&s[..2], "B-" | "I-" | "E-" | "S-" | "L-" | "U-"))
+}
+
+/// The spans that survive flattening, in text order, none overlapping another.
+fn flatten<'d>(doc: &'d Document, nesting: Nesting, warnings: &mut Vec<Warning>) -> Vec<&'d Span> {
+    let contains = |a: &Span, b: &Span| a.start <= b.start && b.end <= a.end && a.id != b.id;
+    let spans = doc.spans();
+    let mut kept: Vec<&Span> = Vec::new();
+    for s in spans {
+        let dropped_by = match nesting {
+            Nesting::Outermost => spans
+                .iter()
+                .find(|o| contains(o, s) && (o.start, o.end) != (s.start, s.end)),
+            Nesting::Innermost => spans
+                .iter()
+                .find(|o| contains(s, o) && (o.start, o.end) != (s.start, s.end)),
+        };
+        if let Some(o) = dropped_by {
+            let how = match nesting {
+                Nesting::Outermost => "inside",
+                Nesting::Innermost => "around",
+            };
+            warnings.push(Warning::new(
+                span_at(doc, s),
+                format!(
+                    "dropped: nested {how} {} {:?} (CoNLL has one tag per token)",
+                    o.label,
+                    doc.quote(o)
+                ),
+            ));
+            continue;
+        }
+        if let Some(o) = kept.iter().find(|k| k.start < s.end && s.start < k.end) {
+            warnings.push(Warning::new(
+                span_at(doc, s),
+                format!(
+                    "dropped: overlaps {} {:?} (CoNLL has one tag per token)",
+                    o.label,
+                    doc.quote(o)
+                ),
+            ));
+            continue;
+        }
+        kept.push(s);
+    }
+    kept.sort_by_key(|s| s.start);
+    kept
+}
+
+/// Writes every document, each after a `-DOCSTART-` line.
+pub fn export(docs: &[Document], nesting: Nesting) -> Result<(String, Vec<Warning>), FormatError> {
+    let mut warnings = Vec::new();
+    let mut out = String::new();
+    for doc in docs {
+        dropped_extras(doc, "CoNLL", &mut warnings);
+        if !doc.relations().is_empty() {
+            warnings.push(Warning::new(
+                doc_at(doc),
+                format!(
+                    "{} relation(s) dropped: CoNLL has no relations",
+                    doc.relations().len()
+                ),
+            ));
+        }
+        let toks = tokens(&doc.text);
+        let mut tags: Vec<Option<String>> = vec![None; toks.len()];
+        for s in flatten(doc, nesting, &mut warnings) {
+            let label: String = s
+                .label
+                .chars()
+                .map(|c| if c.is_whitespace() { '_' } else { c })
+                .collect();
+            if label != s.label {
+                warnings.push(Warning::new(
+                    span_at(doc, s),
+                    format!("label written as {label:?}: a tag cannot hold spaces"),
+                ));
+            }
+            let covered: Vec<usize> = (0..toks.len())
+                .filter(|&i| toks[i].0 < s.end && s.start < toks[i].1)
+                .collect();
+            let (Some(&first), Some(&last)) = (covered.first(), covered.last()) else {
+                warnings.push(Warning::new(span_at(doc, s), "dropped: covers no token"));
+                continue;
+            };
+            if covered.iter().any(|&i| tags[i].is_some()) {
+                warnings.push(Warning::new(
+                    span_at(doc, s),
+                    "dropped: shares a token with another span",
+                ));
+                continue;
+            }
+            if toks[first].0 != s.start || toks[last].1 != s.end {
+                warnings.push(Warning::new(span_at(doc, s), "widened to whole tokens"));
+            }
+            for (k, &i) in covered.iter().enumerate() {
+                tags[i] = Some(format!("{}-{label}", if k == 0 { "B" } else { "I" }));
+            }
+        }
+        out += DOCSTART;
+        out += "\n\n";
+        let mut prev_end = 0;
+        for (i, &(s, e)) in toks.iter().enumerate() {
+            // A line break between two tokens ends the sentence.
+            if i > 0 && doc.text[prev_end..s].contains('\n') {
+                out.push('\n');
+            }
+            let tag = tags[i].as_deref().unwrap_or("O");
+            out += &format!("{} _ _ {tag}\n", &doc.text[s..e]);
+            prev_end = e;
+        }
+        if !toks.is_empty() {
+            out.push('\n');
+        }
+    }
+    Ok((out, warnings))
+}
+
+/// A span being read: its label, byte start and the line it began on.
+type Open = Option<(String, usize, usize)>;
+/// Spans read: label, byte start, byte end, line.
+type Spans = Vec<(String, usize, usize, usize)>;
+
+fn close(open: &mut Open, spans: &mut Spans, end: usize) {
+    if let Some((label, s, line)) = open.take() {
+        spans.push((label, s, end, line));
+    }
+}
+
+/// Reads CoNLL. Errors name the line.
+pub fn import(conll: &str, name: &str, now_ms: i64) -> Result<Imported, FormatError> {
+    let mut warnings = Vec::new();
+    let mut documents = Vec::new();
+    let mut text = String::new();
+    let mut spans: Spans = Vec::new();
+    let mut open: Open = None;
+    let mut sentence_open = false;
+    // End of the token before this one: where a span closed by this line ends.
+    let mut prev_end = 0;
+    let at = |n: usize| format!("{name} line {n}");
+
+    let finish = |text: &mut String,
+                  spans: &mut Spans,
+                  warnings: &mut Vec<Warning>,
+                  documents: &mut Vec<Document>|
+     -> Result<(), FormatError> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        let n = documents.len() + 1;
+        let title = format!("{} {n}", stem(name));
+        let mut b = Builder::new(&format!("{}-{n}", stem(name)), &title, text, now_ms);
+        for (label, s, e, line) in spans.drain(..) {
+            b.span(&label, s, e, Unit::Utf8, None, &at(line), warnings)?;
+        }
+        documents.push(b.finish());
+        text.clear();
+        Ok(())
+    };
+
+    for (i, line) in conll.lines().enumerate() {
+        let n = i + 1;
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        if cols.first() == Some(&"-DOCSTART-") {
+            close(&mut open, &mut spans, prev_end);
+            finish(&mut text, &mut spans, &mut warnings, &mut documents)?;
+            sentence_open = false;
+            prev_end = 0;
+            continue;
+        }
+        if cols.is_empty() {
+            close(&mut open, &mut spans, prev_end);
+            sentence_open = false;
+            continue;
+        }
+        let [tok, .., tag] = cols.as_slice() else {
+            return Err(FormatError::invalid(
+                at(n),
+                format!("expected a token and a tag, found only {:?}", cols[0]),
+            ));
+        };
+        let (scheme, label) = match tag.split_once('-') {
+            _ if *tag == "O" => ("O", ""),
+            Some((p, l)) if matches!(p, "B" | "I" | "E" | "S" | "L" | "U") && !l.is_empty() => {
+                (p, l)
+            }
+            Some((p, "")) => {
+                return Err(FormatError::invalid(
+                    at(n),
+                    format!("the tag {tag:?} has no label after {p}-"),
+                ))
+            }
+            // A bare label: the IO scheme.
+            _ => ("I", *tag),
+        };
+        if !text.is_empty() {
+            text.push(if sentence_open { ' ' } else { '\n' });
+        }
+        sentence_open = true;
+        let start = text.len();
+        text.push_str(tok);
+        let end = text.len();
+        let continues = matches!(&open, Some((l, _, _)) if l == label);
+        match scheme {
+            "O" => close(&mut open, &mut spans, prev_end),
+            "I" | "E" | "L" if continues => {}
+            _ => {
+                close(&mut open, &mut spans, prev_end);
+                open = Some((label.to_string(), start, n));
+            }
+        }
+        if matches!(scheme, "E" | "L" | "S" | "U") {
+            close(&mut open, &mut spans, end);
+        }
+        prev_end = end;
+    }
+    close(&mut open, &mut spans, prev_end);
+    finish(&mut text, &mut spans, &mut warnings, &mut documents)?;
+    if documents.is_empty() {
+        return Err(FormatError::invalid(name, "no tokens"));
+    }
+    Ok(Imported {
+        documents,
+        warnings,
+    })
+}

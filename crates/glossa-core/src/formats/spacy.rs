@@ -1,0 +1,200 @@
+//! spaCy / Prodigy JSONL, one document per line: `{"text", "spans": [{start, end, label}],
+//! "tokens": [...], "relations": [...], "meta": {...}}`. Offsets count code points (Python
+//! string indices); Prodigy's `token_end` is inclusive.
+//!
+//! Export writes tokens (Unicode word boundaries, white space left out) so Prodigy's
+//! relation view can show the file, `token_start`/`token_end` for spans that sit on token
+//! boundaries, and Prodigy relations (`head`/`child` are the last token of each span, as
+//! Prodigy writes them, with `head_span`/`child_span`). Notes and attributes have no place and
+//! are reported. Import also takes spaCy's `ents`.
+
+use super::common::{
+    arr, doc_at, id_text, kind, obj, offset_field, parse_json, stem, str_field, string, tokens,
+    Builder,
+};
+use super::doccano::dropped_extras;
+use super::{FormatError, Imported, Warning};
+use crate::document::{Document, SpanId};
+use crate::offsets::Unit;
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+
+/// Writes one line per document.
+pub fn export(docs: &[Document]) -> Result<(String, Vec<Warning>), FormatError> {
+    let mut warnings = Vec::new();
+    let mut out = String::new();
+    for doc in docs {
+        dropped_extras(doc, "spaCy/Prodigy", &mut warnings);
+        let ix = doc.index();
+        let cp = |b: usize| {
+            ix.convert(b, Unit::Utf8, Unit::CodePoint)
+                .map_err(|e| FormatError::invalid(doc_at(doc), e.to_string()))
+        };
+        let toks = tokens(&doc.text);
+        let mut token_json = Vec::new();
+        for (i, &(s, e)) in toks.iter().enumerate() {
+            let ws = doc.text[e..].starts_with(char::is_whitespace);
+            token_json.push(
+                json!({"text": &doc.text[s..e], "start": cp(s)?, "end": cp(e)?, "id": i, "ws": ws}),
+            );
+        }
+        // Token indices of a span: exact when it sits on token boundaries, and the last token
+        // it touches for relations.
+        let on_tokens = |s: usize, e: usize| {
+            let first = toks.iter().position(|t| t.0 == s)?;
+            let last = toks.iter().position(|t| t.1 == e)?;
+            (first <= last).then_some((first, last))
+        };
+        let last_token = |e: usize| toks.iter().rposition(|t| t.0 < e).unwrap_or(0);
+        let mut spans = Vec::new();
+        let mut by_id: HashMap<SpanId, Value> = HashMap::new();
+        for s in doc.spans() {
+            let mut v = json!({"start": cp(s.start)?, "end": cp(s.end)?, "label": s.label, "text": doc.quote(s)});
+            if let Some((ts, te)) = on_tokens(s.start, s.end) {
+                v["token_start"] = json!(ts);
+                v["token_end"] = json!(te);
+            }
+            by_id.insert(s.id, v.clone());
+            spans.push(v);
+        }
+        let mut relations = Vec::new();
+        for r in doc.relations() {
+            let (Some(head), Some(child)) = (doc.span(r.from), doc.span(r.to)) else {
+                continue;
+            };
+            let strip = |v: &Value| {
+                let mut v = v.clone();
+                v.as_object_mut().expect("an object").remove("text");
+                v
+            };
+            relations.push(json!({
+                "head": last_token(head.end), "child": last_token(child.end),
+                "head_span": strip(&by_id[&r.from]), "child_span": strip(&by_id[&r.to]),
+                "label": r.kind,
+            }));
+        }
+        let mut line = json!({
+            "text": doc.text,
+            "meta": {"title": doc.title, "id": doc.id},
+            "tokens": token_json,
+            "spans": spans,
+        });
+        if !relations.is_empty() {
+            line["relations"] = Value::Array(relations);
+        }
+        out.push_str(&line.to_string());
+        out.push('\n');
+    }
+    Ok((out, warnings))
+}
+
+/// Reads JSONL; blank lines are skipped. Errors name the line.
+pub fn import(jsonl: &str, name: &str, now_ms: i64) -> Result<Imported, FormatError> {
+    let mut warnings = Vec::new();
+    let mut documents = Vec::new();
+    for (i, line) in jsonl.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let n = i + 1;
+        let at = format!("line {n}");
+        let v = parse_json(line, &at)?;
+        let o = obj(&v, &at)?;
+        let path = |p: &str| format!("line {n} $.{p}");
+        let text = str_field(o, "text", &at)?;
+        let meta = o.get("meta").and_then(Value::as_object);
+        let meta_str = |k: &str| meta.and_then(|m| m.get(k)).and_then(id_text);
+        let title = meta_str("title").unwrap_or_else(|| format!("{} {n}", stem(name)));
+        let id = meta_str("id").unwrap_or_else(|| format!("{}-{n}", stem(name)));
+        if let Some(answer) = o.get("answer").and_then(Value::as_str) {
+            if answer != "accept" {
+                warnings.push(Warning::new(
+                    at.as_str(),
+                    format!("was answered {answer:?} in Prodigy; imported all the same"),
+                ));
+            }
+        }
+        let mut b = Builder::new(&id, &title, text, now_ms);
+        // Spans by code point range and label, and by last token, for relations.
+        let mut by_range: HashMap<(usize, usize, String), SpanId> = HashMap::new();
+        let mut by_token: HashMap<usize, SpanId> = HashMap::new();
+        for key in ["spans", "ents"] {
+            let Some(list) = o.get(key) else { continue };
+            for (j, s) in arr(list, &path(key))?.iter().enumerate() {
+                let at = path(&format!("{key}[{j}]"));
+                let so = obj(s, &at)?;
+                let start = offset_field(so, "start", &at)?;
+                let end = offset_field(so, "end", &at)?;
+                let label = str_field(so, "label", &at)?;
+                let quote = match so.get("text") {
+                    Some(t) => Some(string(t, &format!("{at}.text"))?),
+                    None => None,
+                };
+                if let Some(id) = b.span(
+                    label,
+                    start,
+                    end,
+                    Unit::CodePoint,
+                    quote,
+                    &at,
+                    &mut warnings,
+                )? {
+                    by_range.insert((start, end, label.to_string()), id);
+                    if let Some(t) = so.get("token_end").and_then(Value::as_u64) {
+                        by_token.insert(t as usize, id);
+                    }
+                }
+            }
+        }
+        if let Some(list) = o.get("relations") {
+            for (j, r) in arr(list, &path("relations"))?.iter().enumerate() {
+                let at = path(&format!("relations[{j}]"));
+                let ro = obj(r, &at)?;
+                let kind = str_field(ro, "label", &at)?;
+                let end = |span_key: &str,
+                           token_key: &str|
+                 -> Result<Option<SpanId>, FormatError> {
+                    if let Some(s) = ro.get(span_key) {
+                        let s_at = format!("{at}.{span_key}");
+                        let so: &Map<String, Value> = obj(s, &s_at)?;
+                        let key = (
+                            offset_field(so, "start", &s_at)?,
+                            offset_field(so, "end", &s_at)?,
+                            str_field(so, "label", &s_at)?.to_string(),
+                        );
+                        return Ok(by_range.get(&key).copied());
+                    }
+                    match ro.get(token_key) {
+                        Some(t) => Ok(t
+                            .as_u64()
+                            .and_then(|t| by_token.get(&(t as usize)).copied())),
+                        None => Err(FormatError::invalid(
+                            at.as_str(),
+                            format!("missing required field \"{span_key}\" (or \"{token_key}\")"),
+                        )),
+                    }
+                };
+                match (end("head_span", "head")?, end("child_span", "child")?) {
+                    (Some(h), Some(c)) => b.relation(kind, h, c, &at)?,
+                    _ => warnings.push(Warning::new(
+                        at,
+                        "links a span that is not in \"spans\"; skipped",
+                    )),
+                }
+            }
+        }
+        if let Some(cats) = o.get("cats").or_else(|| o.get("accept")) {
+            if !matches!(cats, Value::Null) {
+                warnings.push(Warning::new(
+                    at.as_str(),
+                    format!("text categories ({}) are not spans; skipped", kind(cats)),
+                ));
+            }
+        }
+        documents.push(b.finish());
+    }
+    Ok(Imported {
+        documents,
+        warnings,
+    })
+}
