@@ -3,7 +3,8 @@
 //!
 //! Export writes CoNLL 2003's four columns (`token POS chunk NE`, with `_` for the two it does
 //! not know). Tokens are the Unicode word-boundary pieces of the text that are not white space
-//! (a ZWJ family or a flag stays one token) and each line of the text is a sentence. One tag
+//! (a ZWJ family or a flag stays one token) and each line of the text is a sentence (a span
+//! across lines keeps its lines in one sentence). One tag
 //! per token means nested spans are flattened: [`Nesting`] says whether the outermost or the
 //! innermost survive; overlapping spans, spans widened to whole tokens, relations, notes and
 //! attributes are reported.
@@ -127,8 +128,10 @@ pub fn export(docs: &[Document], nesting: Nesting) -> Result<(String, Vec<Warnin
         out += "\n\n";
         let mut prev_end = 0;
         for (i, &(s, e)) in toks.iter().enumerate() {
-            // A line break between two tokens ends the sentence.
-            if i > 0 && doc.text[prev_end..s].contains('\n') {
+            // A line break between two tokens ends the sentence, unless a span goes on across
+            // it (a blank line would end the span).
+            let inside = tags[i].as_deref().is_some_and(|t| t.starts_with("I-"));
+            if i > 0 && !inside && doc.text[prev_end..s].contains('\n') {
                 out.push('\n');
             }
             let tag = tags[i].as_deref().unwrap_or("O");

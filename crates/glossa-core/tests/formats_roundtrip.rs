@@ -1,0 +1,161 @@
+//! Glossa → X → Glossa keeps every span, and whatever X can hold, on the torture text.
+
+mod formats_support;
+
+use formats_support::*;
+use glossa_core::formats::{Format, Nesting};
+use glossa_core::Document;
+
+fn second() -> Document {
+    let mut d = Document::new("two", "Second", "Plain 😀 text\nwith two lines", 5);
+    d.add_span("actor", 6, 10, glossa_core::Unit::Utf8).unwrap();
+    d
+}
+
+#[test]
+fn glossa_keeps_everything() {
+    let doc = torture();
+    let (out, back) = round_trip(
+        Format::Glossa,
+        std::slice::from_ref(&doc),
+        Nesting::Outermost,
+    );
+    assert!(out.warnings.is_empty());
+    let got = &back.documents[0];
+    assert_eq!(spans_full(got), spans_full(&doc));
+    assert_eq!(relations(got), relations(&doc));
+    assert_eq!(got.labels, doc.labels);
+    assert_eq!(
+        (
+            &got.id,
+            &got.title,
+            &got.text,
+            got.created_ms,
+            got.modified_ms
+        ),
+        (
+            &doc.id,
+            &doc.title,
+            &doc.text,
+            doc.created_ms,
+            doc.modified_ms
+        )
+    );
+}
+
+#[test]
+fn w3c_and_label_studio_keep_spans_notes_attributes_and_relations() {
+    let docs = [torture(), second()];
+    for format in [Format::W3c, Format::LabelStudio] {
+        let (out, back) = round_trip(format, &docs, Nesting::Outermost);
+        assert!(out.warnings.is_empty(), "{format}: {:?}", out.warnings);
+        assert_eq!(back.documents.len(), 2, "{format}");
+        for (got, doc) in back.documents.iter().zip(&docs) {
+            assert_eq!(got.text, doc.text, "{format}");
+            assert_eq!(got.title, doc.title, "{format}");
+            assert_eq!(got.id, doc.id, "{format}");
+            assert_eq!(spans_full(got), spans_full(doc), "{format}");
+            assert_eq!(relations(got), relations(doc), "{format}");
+        }
+    }
+}
+
+#[test]
+fn doccano_and_spacy_keep_spans_and_relations_and_report_notes_and_attributes() {
+    let doc = torture();
+    for format in [Format::Doccano, Format::Spacy] {
+        let (out, back) = round_trip(format, &[doc.clone(), second()], Nesting::Outermost);
+        let got = &back.documents[0];
+        assert_eq!(got.text, doc.text, "{format}");
+        assert_eq!(got.title, doc.title, "{format}");
+        assert_eq!(spans(got), spans(&doc), "{format}");
+        assert_eq!(relations(got), relations(&doc), "{format}");
+        let said: Vec<_> = out.warnings.iter().map(|w| w.message.clone()).collect();
+        assert!(
+            said.iter().any(|m| m.starts_with("2 span note(s) dropped")),
+            "{format}: {said:?}"
+        );
+        assert!(
+            said.iter()
+                .any(|m| m.starts_with("3 span attribute(s) dropped")),
+            "{format}: {said:?}"
+        );
+        assert_eq!(spans(&back.documents[1]), spans(&second()), "{format}");
+    }
+}
+
+#[test]
+fn brat_keeps_spans_across_line_breaks_notes_attributes_and_relations() {
+    let doc = torture();
+    let (out, back) = round_trip(Format::Brat, std::slice::from_ref(&doc), Nesting::Outermost);
+    let got = &back.documents[0];
+    assert_eq!(got.text, doc.text);
+    assert_eq!(spans(got), spans(&doc));
+    assert_eq!(relations(got), relations(&doc));
+    // A brat note is one line: the line break in the claim's note became a space.
+    let flat = |d: &Document| -> Vec<_> {
+        spans_full(d)
+            .into_iter()
+            .map(|(k, n, a)| (k, n.map(|n| n.replace('\n', " ")), a))
+            .collect()
+    };
+    assert_eq!(flat(got), flat(&doc));
+    assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
+    // The span across CRLF CRLF was written as two fragments.
+    let ann = &out
+        .files
+        .iter()
+        .find(|f| f.name.ends_with(".ann"))
+        .unwrap()
+        .contents;
+    assert!(
+        ann.lines()
+            .any(|l| l.contains(';') && l.ends_with("العربية Last")),
+        "{ann}"
+    );
+}
+
+#[test]
+fn conll_keeps_the_flattened_spans_token_for_token() {
+    let doc = torture();
+    for nesting in [Nesting::Outermost, Nesting::Innermost] {
+        let (out, back) = round_trip(Format::Conll, std::slice::from_ref(&doc), nesting);
+        let got = &back.documents[0];
+        // CoNLL keeps every character but white space, in order; spacing is rebuilt.
+        let words = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        assert_eq!(words(&got.text), words(&doc.text));
+        assert_ne!(got.text, doc.text);
+        let contains = |a: &glossa_core::Span, b: &glossa_core::Span| {
+            a.start <= b.start && b.end <= a.end && (a.start, a.end) != (b.start, b.end)
+        };
+        let expect: Vec<_> = doc
+            .spans()
+            .iter()
+            .filter(|s| match nesting {
+                Nesting::Outermost => !doc.spans().iter().any(|o| contains(o, s)),
+                Nesting::Innermost => !doc.spans().iter().any(|o| contains(s, o)),
+            })
+            .map(|s| (s.label.clone(), words(doc.quote(s))))
+            .collect();
+        let mut got_spans: Vec<_> = got
+            .spans()
+            .iter()
+            .map(|s| (s.label.clone(), words(got.quote(s))))
+            .collect();
+        let mut expect = expect;
+        expect.sort();
+        got_spans.sort();
+        assert_eq!(got_spans, expect, "{nesting:?}");
+        let dropped = doc.spans().len() - expect.len();
+        let said: Vec<_> = out
+            .warnings
+            .iter()
+            .filter(|w| w.message.starts_with("dropped: nested"))
+            .collect();
+        assert_eq!(said.len(), dropped, "{nesting:?}: {:?}", out.warnings);
+        assert!(out
+            .warnings
+            .iter()
+            .any(|w| w.message == "3 relation(s) dropped: CoNLL has no relations"));
+    }
+}
