@@ -39,6 +39,22 @@ function seed(documentJson) {
   const doc = JSON.parse(documentJson);
   return `(() => {
     addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; });
+    // How much of an edit is spent handing the document to local storage.
+    const setItem = Storage.prototype.setItem;
+    window.__storageMs = 0;
+    Storage.prototype.setItem = function (k, v) {
+      const t = performance.now();
+      try { return setItem.call(this, k, v); } finally { window.__storageMs += performance.now() - t; }
+    };
+    // Timed in the page: the first spans in the DOM, then the frame that paints them.
+    window.__opened = new Promise((ok) => {
+      const seen = () => {
+        observer.disconnect();
+        requestAnimationFrame(() => requestAnimationFrame(() => ok(performance.now())));
+      };
+      const observer = new MutationObserver(() => { if (document.querySelector('.doc-text .spanned')) seen(); });
+      observer.observe(document, { childList: true, subtree: true });
+    });
     if (localStorage.getItem('glossa.current')) return;
     const doc = ${JSON.stringify(documentJson)};
     localStorage.setItem('glossa.doc.${doc.id}', '{"schema":1,"document":' + doc + '}');
@@ -51,43 +67,50 @@ async function openOnce(browser, url, script) {
   await context.addInitScript(script);
   const page = await context.newPage();
   await page.goto(url);
-  await page.waitForSelector('.doc-text .spanned');
-  const t = await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => {
-    const now = performance.now();
+  const t = await page.evaluate(async () => {
+    const painted = await window.__opened;
     const start = performance.getEntriesByName('glossa-start')[0]?.startTime ?? NaN;
-    ok({ fromNavigation: now, fromWasmStart: now - start, wasmStart: start });
-  }))));
+    return { fromNavigation: painted, fromWasmStart: painted - start };
+  });
   return { context, page, t };
 }
 
 /** Tags `count` untagged words through the UI; returns key-press-to-painted times in ms. */
 async function tagTimes(page, count) {
-  const words = await page.evaluate((count) => {
-    // Words of plain, untagged pieces, spread over the first screens of text.
+  // Distinct untagged words, each found by its absolute place in the text.
+  const targets = await page.evaluate((count) => {
     const found = [];
-    for (const piece of document.querySelectorAll('.doc-text .block > span:not([data-spans])')) {
-      const m = piece.textContent.match(/\b(meant|that|said|stated)\b/);
-      if (m && !found.includes(piece.textContent)) found.push(piece.textContent);
-      if (found.length >= count * 3) break;
+    for (const block of document.querySelectorAll('.doc-text .block')) {
+      let offset = Number(block.dataset.u16);
+      for (const piece of block.children) {
+        const m = piece.dataset.spans ? null : piece.textContent.match(/\b(meant|that|said|stated)\b/);
+        if (m) found.push({ word: m[0], at: offset + m.index });
+        offset += piece.textContent.length;
+        if (found.length >= count) return found;
+      }
     }
     return found;
   }, count);
+  const text = await page.locator('.doc-text').textContent();
   const times = [];
-  for (let i = 0; i < count && i < words.length; i++) {
-    const word = words[i].match(/\b(meant|that|said|stated)\b/)[0];
-    const occurrence = await page.evaluate(([piece, word]) => {
-      const text = document.querySelector('.doc-text').textContent;
-      const at = text.indexOf(piece) + piece.indexOf(word);
-      let n = 0;
-      for (let k = text.indexOf(word); k >= 0 && k < at; k = text.indexOf(word, k + 1)) n++;
-      return n;
-    }, [words[i], word]);
+  for (const { word, at } of targets) {
+    let occurrence = 0;
+    for (let k = text.indexOf(word); k >= 0 && k < at; k = text.indexOf(word, k + 1)) occurrence++;
     await dragSelect(page, word, occurrence);
     await page.evaluate(() => {
+      // work: until the app's handler, its effects and their microtasks are done (the next
+      // task); painted: until the frame after the one that shows the span.
       window.__tagged = new Promise((ok) => {
         window.addEventListener('keydown', () => {
           const t0 = performance.now();
-          requestAnimationFrame(() => requestAnimationFrame(() => ok(performance.now() - t0)));
+          window.__storageMs = 0;
+          const work = new Promise((done) => {
+            const channel = new MessageChannel();
+            channel.port1.onmessage = () => done(performance.now() - t0);
+            channel.port2.postMessage(0);
+          });
+          const painted = new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t0))));
+          Promise.all([work, painted]).then(([work, painted]) => ok({ work, painted, storage: window.__storageMs }));
         }, { capture: true, once: true });
       });
     });
@@ -95,7 +118,10 @@ async function tagTimes(page, count) {
     await page.keyboard.press('1');
     times.push(await page.evaluate(() => window.__tagged));
     const after = await page.locator('.doc-text .spanned').count();
-    if (after <= before) throw new Error(`tagging "${word}" painted nothing`);
+    if (after <= before) {
+      const status = await page.locator('.status').textContent();
+      throw new Error(`tagging "${word}" (occurrence ${occurrence}) painted nothing: ${status}`);
+    }
     await page.keyboard.press('Escape');
   }
   return times;
@@ -138,11 +164,13 @@ try {
     const wasmBytes = await page.evaluate(() => window.__wasm?.memory?.buffer?.byteLength ?? 0);
     console.log(JSON.stringify({
       workload: w.name,
-      bytes: JSON.parse(json).text.length,
+      text_bytes: Buffer.byteLength(JSON.parse(json).text, 'utf8'),
       spans: JSON.parse(json).spans.length,
       open_ms_from_navigation: stats(opens),
       open_ms_after_wasm_start: stats(fromStart),
-      tag_ms: stats(tags),
+      tag_work_ms: stats(tags.map((t) => t.work)),
+      tag_painted_ms: stats(tags.map((t) => t.painted)),
+      tag_storage_set_item_ms: stats(tags.map((t) => t.storage)),
       scroll_frame_ms: stats(frames),
       js_heap_mb: Math.round(usedSize / 1e5) / 10,
       wasm_memory_mb: Math.round(wasmBytes / 1e5) / 10 || null,

@@ -9,6 +9,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
+use wasm_bindgen::JsCast;
 
 /// One drawn piece of text and the spans over it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -173,17 +174,30 @@ pub fn TextView(
         });
     });
 
-    let selected_rule = move || {
-        selected.get().map(|id| {
-            format!(
-                ".doc-text [data-spans~=\"{id}\"]{{outline:2px solid #1a1a1a;outline-offset:1px;\
-                 animation:glossa-flash 0.9s}}"
-            )
-        })
-    };
+    // The selected span's pieces get a class. Toggled on just those elements: changing a
+    // style sheet instead would restyle every piece of a long text.
+    Effect::new(move |previous: Option<Option<SpanId>>| {
+        let current = selected.get();
+        if let Some(text) = text_ref.get() {
+            for (id, on) in [(previous.flatten(), false), (current, true)] {
+                let Some(id) = id else { continue };
+                let Ok(pieces) = text.query_selector_all(&format!("[data-spans~=\"{id}\"]")) else {
+                    continue;
+                };
+                for i in 0..pieces.length() {
+                    if let Some(el) = pieces
+                        .item(i)
+                        .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+                    {
+                        let _ = el.class_list().toggle_with_force("selected", on);
+                    }
+                }
+            }
+        }
+        current
+    });
 
     view! {
-        <style>{selected_rule}</style>
         // Editable only so the keyboard gets a caret and Shift+arrows selections; every change
         // to the text itself is refused before it happens.
         <div class="doc-text" node_ref=text_ref on:click=move |ev| on_click.run(ev)
@@ -203,6 +217,8 @@ pub fn TextView(
                                 <span data-start=piece.start
                                     data-spans=(!piece.spans.is_empty()).then(|| piece.spans.clone())
                                     class:spanned=!piece.spans.is_empty()
+                                    // Pieces drawn again after an edit start out right.
+                                    class:selected=selected.get_untracked().is_some_and(|id| span_ids(&piece.spans).contains(&id))
                                     data-badge=(!piece.badge.is_empty()).then(|| piece.badge.clone())
                                     style=(!piece.style.is_empty()).then(|| piece.style.clone())
                                 >{piece.text.clone()}</span>
