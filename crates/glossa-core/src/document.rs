@@ -5,6 +5,7 @@ use crate::offsets::{OffsetError, TextIndex, Unit};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::Range;
 
 /// A span's id, unique within its document and never reused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -34,7 +35,7 @@ pub struct Span {
 
 impl Span {
     /// The order spans are kept and listed in: by start, then longer first (outer before inner).
-    fn order_key(&self) -> (usize, std::cmp::Reverse<usize>, &str, SpanId) {
+    pub(crate) fn order_key(&self) -> (usize, std::cmp::Reverse<usize>, &str, SpanId) {
         (
             self.start,
             std::cmp::Reverse(self.end),
@@ -63,6 +64,44 @@ pub struct Relation {
 /// The relation types a new document offers.
 pub const DEFAULT_RELATION_KINDS: [&str; 2] = ["said-by", "about"];
 
+/// A relation type and the labels it usually links, so the view can offer the right links.
+/// Not enforced: an import may link any spans with any kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RelationKind {
+    pub name: &'static str,
+    /// Labels of the span the link starts from.
+    pub from: &'static [&'static str],
+    /// Labels of the span it points to.
+    pub to: &'static [&'static str],
+}
+
+/// The default relation types: a claim is **said-by** an actor; a figure is **about** a claim
+/// or an actor.
+pub const DEFAULT_RELATIONS: [RelationKind; 2] = [
+    RelationKind {
+        name: "said-by",
+        from: &["claim"],
+        to: &["actor"],
+    },
+    RelationKind {
+        name: "about",
+        from: &["figure"],
+        to: &["claim", "actor"],
+    },
+];
+
+/// The default relation types that fit a link from a `from`-labelled span to a `to`-labelled
+/// one.
+pub fn suggested_relations<'a>(
+    from: &'a str,
+    to: &'a str,
+) -> impl Iterator<Item = &'static str> + 'a {
+    DEFAULT_RELATIONS
+        .iter()
+        .filter(move |k| k.from.contains(&from) && k.to.contains(&to))
+        .map(|k| k.name)
+}
+
 /// Why an edit was refused. Nothing changes when an edit is refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EditError {
@@ -76,6 +115,25 @@ pub enum EditError {
     UnknownSpan(SpanId),
     /// No relation with that id.
     UnknownRelation(RelationId),
+    /// Another span already has this range and label (a span is its range and label).
+    DuplicateSpan(SpanId),
+    /// A span being put back has an id already in use.
+    SpanIdInUse(SpanId),
+    /// A relation being put back has an id already in use.
+    RelationIdInUse(RelationId),
+    /// A relation must link two different spans.
+    SelfRelation(SpanId),
+    /// A label of that name already exists.
+    LabelExists(String),
+    /// A label name must have a visible character.
+    EmptyLabelName,
+    /// A colour must be `#rrggbb`.
+    BadColor(String),
+    /// Another label already uses this key.
+    HotkeyInUse { key: char, label: String },
+    /// The label still tags `count` spans: say whether to remove them or move them to another
+    /// label (see [`crate::edit::LabelRemoval`]).
+    LabelInUse { label: String, count: usize },
 }
 
 impl fmt::Display for EditError {
@@ -86,6 +144,23 @@ impl fmt::Display for EditError {
             EditError::UnknownLabel(name) => write!(f, "there is no label called \"{name}\""),
             EditError::UnknownSpan(id) => write!(f, "there is no span {id}"),
             EditError::UnknownRelation(id) => write!(f, "there is no relation r{}", id.0),
+            EditError::DuplicateSpan(id) => {
+                write!(f, "span {id} already has that text and label")
+            }
+            EditError::SpanIdInUse(id) => write!(f, "span id {id} is already in use"),
+            EditError::RelationIdInUse(id) => write!(f, "relation id r{} is already in use", id.0),
+            EditError::SelfRelation(id) => write!(f, "span {id} cannot be linked to itself"),
+            EditError::LabelExists(name) => write!(f, "there is already a label \"{name}\""),
+            EditError::EmptyLabelName => write!(f, "a label needs a name"),
+            EditError::BadColor(c) => write!(f, "\"{c}\" is not a colour like #1f77b4"),
+            EditError::HotkeyInUse { key, label } => {
+                write!(f, "the key {key} already applies \"{label}\"")
+            }
+            EditError::LabelInUse { label, count } => write!(
+                f,
+                "\"{label}\" still tags {count} span{}: remove them or move them to another label",
+                if *count == 1 { "" } else { "s" }
+            ),
         }
     }
 }
@@ -99,8 +174,8 @@ impl From<OffsetError> for EditError {
 }
 
 /// A pasted article and everything tagged in it. The text is kept exactly as given (CRLF, tabs,
-/// NBSP, emoji untouched). Times are milliseconds since the Unix epoch, supplied by the caller
-/// so the core needs no clock.
+/// NBSP, emoji untouched); every offset is in **UTF-8 bytes**. Times are milliseconds since the
+/// Unix epoch, supplied by the caller so the core needs no clock.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     pub id: String,
@@ -110,15 +185,16 @@ pub struct Document {
     pub modified_ms: i64,
     #[serde(default)]
     pub labels: LabelSet,
-    /// Kept sorted by start, then longer first.
+    /// Kept sorted by [`Span::order_key`]: start, then longer first.
     #[serde(default)]
-    spans: Vec<Span>,
+    pub(crate) spans: Vec<Span>,
+    /// Kept in the order they were made (by id).
     #[serde(default)]
-    relations: Vec<Relation>,
+    pub(crate) relations: Vec<Relation>,
     #[serde(default)]
-    next_span_id: u32,
+    pub(crate) next_span_id: u32,
     #[serde(default)]
-    next_relation_id: u32,
+    pub(crate) next_relation_id: u32,
 }
 
 impl Document {
@@ -158,6 +234,45 @@ impl Document {
         TextIndex::new(&self.text)
     }
 
+    /// Checks a byte range against the text without indexing it (O(1)), with the errors
+    /// [`TextIndex`] would give.
+    pub(crate) fn check_bytes(&self, start: usize, end: usize) -> Result<(), EditError> {
+        for at in [start, end] {
+            if at > self.text.len() {
+                return Err(OffsetError::OutOfRange {
+                    offset: at,
+                    len: self.text.len(),
+                    unit: Unit::Utf8,
+                }
+                .into());
+            }
+            if !self.text.is_char_boundary(at) {
+                return Err(OffsetError::InsideCharacter {
+                    offset: at,
+                    unit: Unit::Utf8,
+                }
+                .into());
+            }
+        }
+        if start >= end {
+            return Err(EditError::EmptySpan);
+        }
+        Ok(())
+    }
+
+    /// The span tagging exactly `[start, end)` (UTF-8 bytes) with `label`, found by binary
+    /// search.
+    pub fn find_span(&self, label: &str, start: usize, end: usize) -> Option<SpanId> {
+        let key = (start, std::cmp::Reverse(end), label);
+        let at = self
+            .spans
+            .partition_point(|s| (s.start, std::cmp::Reverse(s.end), s.label.as_str()) < key);
+        self.spans
+            .get(at)
+            .filter(|s| s.start == start && s.end == end && s.label == label)
+            .map(|s| s.id)
+    }
+
     /// Tags `[start, end)`, counted in `unit`, with `label`. Adding a span whose range and label
     /// an existing span already has returns that span's id and changes nothing.
     pub fn add_span(
@@ -167,25 +282,40 @@ impl Document {
         end: usize,
         unit: Unit,
     ) -> Result<SpanId, EditError> {
+        let (start, end) = self.to_bytes(start, end, unit)?;
+        self.add_span_bytes(label, start, end).map(|(id, _)| id)
+    }
+
+    /// Converts a range counted in `unit` to UTF-8 bytes. Bytes are checked without indexing
+    /// the whole text, so tagging stays fast on long texts.
+    pub fn to_bytes(
+        &self,
+        start: usize,
+        end: usize,
+        unit: Unit,
+    ) -> Result<(usize, usize), EditError> {
         let (start, end) = if unit == Unit::Utf8 {
-            // Still checked: a byte offset may fall inside a character.
-            self.index()
-                .convert_range((start, end), Unit::Utf8, Unit::Utf8)?
+            (start, end)
         } else {
             self.index().convert_range((start, end), unit, Unit::Utf8)?
         };
-        if start >= end {
-            return Err(EditError::EmptySpan);
-        }
+        self.check_bytes(start, end)?;
+        Ok((start, end))
+    }
+
+    /// Adds a span on a byte range; the flag is false when the span already existed.
+    pub(crate) fn add_span_bytes(
+        &mut self,
+        label: &str,
+        start: usize,
+        end: usize,
+    ) -> Result<(SpanId, bool), EditError> {
+        self.check_bytes(start, end)?;
         if !self.labels.contains(label) {
             return Err(EditError::UnknownLabel(label.to_string()));
         }
-        if let Some(same) = self
-            .spans
-            .iter()
-            .find(|s| s.start == start && s.end == end && s.label == label)
-        {
-            return Ok(same.id);
+        if let Some(same) = self.find_span(label, start, end) {
+            return Ok((same, false));
         }
         let id = SpanId(self.next_span_id.max(1));
         self.next_span_id = id.0 + 1;
@@ -197,24 +327,25 @@ impl Document {
             note: None,
             attributes: BTreeMap::new(),
         });
-        Ok(id)
+        Ok((id, true))
     }
 
     /// Puts a span in its sorted place.
-    fn insert_span(&mut self, span: Span) {
+    pub(crate) fn insert_span(&mut self, span: Span) {
         let at = self
             .spans
             .partition_point(|s| s.order_key() < span.order_key());
         self.spans.insert(at, span);
     }
 
+    /// Puts the spans back in order after labels were renamed.
+    pub(crate) fn sort_spans(&mut self) {
+        self.spans.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    }
+
     /// Removes a span and every relation that touches it; returns both.
     pub fn remove_span(&mut self, id: SpanId) -> Result<(Span, Vec<Relation>), EditError> {
-        let at = self
-            .spans
-            .iter()
-            .position(|s| s.id == id)
-            .ok_or(EditError::UnknownSpan(id))?;
+        let at = self.position(id)?;
         let (gone, kept): (Vec<Relation>, Vec<Relation>) = std::mem::take(&mut self.relations)
             .into_iter()
             .partition(|r| r.from == id || r.to == id);
@@ -223,12 +354,16 @@ impl Document {
     }
 
     /// Gives a span another label, keeping its id, note, attributes and relations. Returns
-    /// the label it had.
+    /// the label it had. Refused when another span already has that range and label.
     pub fn relabel_span(&mut self, id: SpanId, label: &str) -> Result<String, EditError> {
         if !self.labels.contains(label) {
             return Err(EditError::UnknownLabel(label.to_string()));
         }
         let at = self.position(id)?;
+        let (start, end) = (self.spans[at].start, self.spans[at].end);
+        if let Some(twin) = self.find_span(label, start, end).filter(|&t| t != id) {
+            return Err(EditError::DuplicateSpan(twin));
+        }
         let mut span = self.spans.remove(at);
         let old = std::mem::replace(&mut span.label, label.to_string());
         self.insert_span(span);
@@ -236,20 +371,21 @@ impl Document {
     }
 
     /// Moves a span's ends to `[start, end)` (UTF-8 bytes), keeping everything else. Returns
-    /// the range it had.
+    /// the range it had. Refused when another span already has that range and label.
     pub fn resize_span(
         &mut self,
         id: SpanId,
         start: usize,
         end: usize,
     ) -> Result<(usize, usize), EditError> {
-        let (start, end) = self
-            .index()
-            .convert_range((start, end), Unit::Utf8, Unit::Utf8)?;
-        if start >= end {
-            return Err(EditError::EmptySpan);
-        }
+        self.check_bytes(start, end)?;
         let at = self.position(id)?;
+        if let Some(twin) = self
+            .find_span(&self.spans[at].label, start, end)
+            .filter(|&t| t != id)
+        {
+            return Err(EditError::DuplicateSpan(twin));
+        }
         let mut span = self.spans.remove(at);
         let old = (span.start, span.end);
         (span.start, span.end) = (start, end);
@@ -257,7 +393,7 @@ impl Document {
         Ok(old)
     }
 
-    fn position(&self, id: SpanId) -> Result<usize, EditError> {
+    pub(crate) fn position(&self, id: SpanId) -> Result<usize, EditError> {
         self.spans
             .iter()
             .position(|s| s.id == id)
@@ -269,6 +405,18 @@ impl Document {
         &self.relations
     }
 
+    /// The relation with this id.
+    pub fn relation(&self, id: RelationId) -> Option<&Relation> {
+        self.relations.iter().find(|r| r.id == id)
+    }
+
+    /// The relations that start or end at span `id`.
+    pub fn relations_of(&self, id: SpanId) -> impl Iterator<Item = &Relation> {
+        self.relations
+            .iter()
+            .filter(move |r| r.from == id || r.to == id)
+    }
+
     /// Links span `from` to span `to` with `kind`. Linking the same pair with the same kind
     /// again returns the existing relation.
     pub fn add_relation(
@@ -277,15 +425,28 @@ impl Document {
         from: SpanId,
         to: SpanId,
     ) -> Result<RelationId, EditError> {
+        self.add_relation_new(kind, from, to).map(|(id, _)| id)
+    }
+
+    /// Adds a relation; the flag is false when it already existed.
+    pub(crate) fn add_relation_new(
+        &mut self,
+        kind: &str,
+        from: SpanId,
+        to: SpanId,
+    ) -> Result<(RelationId, bool), EditError> {
         for id in [from, to] {
             self.span(id).ok_or(EditError::UnknownSpan(id))?;
+        }
+        if from == to {
+            return Err(EditError::SelfRelation(from));
         }
         if let Some(same) = self
             .relations
             .iter()
             .find(|r| r.kind == kind && r.from == from && r.to == to)
         {
-            return Ok(same.id);
+            return Ok((same.id, false));
         }
         let id = RelationId(self.next_relation_id.max(1));
         self.next_relation_id = id.0 + 1;
@@ -295,7 +456,14 @@ impl Document {
             from,
             to,
         });
-        Ok(id)
+        Ok((id, true))
+    }
+
+    /// Puts a relation back in its place by id.
+    pub(crate) fn insert_relation(&mut self, relation: Relation) {
+        self.next_relation_id = self.next_relation_id.max(relation.id.0 + 1);
+        let at = self.relations.partition_point(|r| r.id < relation.id);
+        self.relations.insert(at, relation);
     }
 
     /// Removes a relation and returns it.
@@ -346,6 +514,34 @@ impl Document {
             .iter()
             .take_while(move |s| s.start <= at)
             .filter(move |s| at < s.end)
+    }
+
+    /// Spans sharing at least one byte with `range` (UTF-8 bytes), in span order.
+    pub fn spans_overlapping(&self, range: Range<usize>) -> impl Iterator<Item = &Span> {
+        self.spans
+            .iter()
+            .take_while(move |s| s.start < range.end)
+            .filter(move |s| s.end > range.start)
+    }
+
+    /// Spans lying wholly inside `range` (UTF-8 bytes), in span order. Found by binary search.
+    pub fn spans_within(&self, range: Range<usize>) -> impl Iterator<Item = &Span> {
+        let first = self.spans.partition_point(|s| s.start < range.start);
+        self.spans[first..]
+            .iter()
+            .take_while(move |s| s.start < range.end)
+            .filter(move |s| s.end <= range.end)
+    }
+
+    /// Spans tagged `label`, in span order.
+    pub fn spans_with_label<'a>(&'a self, label: &'a str) -> impl Iterator<Item = &'a Span> {
+        self.spans.iter().filter(move |s| s.label == label)
+    }
+
+    /// Every non-overlapping, case-insensitive occurrence of `query` in the text, as byte
+    /// ranges; see [`crate::search::find_all`].
+    pub fn search(&self, query: &str) -> Vec<Range<usize>> {
+        crate::search::find_all(&self.text, query)
     }
 }
 

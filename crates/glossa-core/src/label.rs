@@ -58,10 +58,30 @@ impl LabelSet {
         self.get(name).is_some()
     }
 
+    /// Where the label called `name` sits in toolbar order.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.labels.iter().position(|l| l.name == name)
+    }
+
+    /// How many labels there are.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// True when there are no labels.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
     /// Iterates over the labels in toolbar order.
     pub fn iter(&self) -> impl Iterator<Item = &Label> {
         self.labels.iter()
     }
+}
+
+/// True for a colour written `#rrggbb`, the form the view and the exports use.
+pub fn is_color(color: &str) -> bool {
+    color.len() == 7 && color.starts_with('#') && color[1..].chars().all(|c| c.is_ascii_hexdigit())
 }
 
 #[cfg(test)]
@@ -76,5 +96,16 @@ mod tests {
         assert_eq!(set.by_hotkey('3').unwrap().name, "claim");
         assert!(set.by_hotkey('4').is_none());
         assert!(set.contains("claim") && !set.contains("Claim"));
+        assert_eq!(set.position("claim"), Some(2));
+        assert!(set.labels.iter().all(|l| is_color(&l.color)));
+    }
+
+    #[test]
+    fn colours_are_hash_and_six_hex_digits() {
+        assert!(is_color("#A0b1C2"));
+        assert!(!is_color("#abc"));
+        assert!(!is_color("red"));
+        assert!(!is_color("#12345g"));
+        assert!(!is_color("#1234567"));
     }
 }

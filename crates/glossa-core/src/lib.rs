@@ -5,15 +5,20 @@
 
 pub mod blocks;
 pub mod document;
+pub mod edit;
 pub mod formats;
 pub mod label;
 pub mod offsets;
+pub mod search;
 pub mod segments;
 pub mod words;
 
 pub use document::{
-    Document, EditError, Relation, RelationId, Span, SpanId, DEFAULT_RELATION_KINDS,
+    suggested_relations, Document, EditError, Relation, RelationId, RelationKind, Span, SpanId,
+    DEFAULT_RELATIONS, DEFAULT_RELATION_KINDS,
 };
+pub use edit::{Edit, History, LabelRemoval};
 pub use label::{Label, LabelSet};
 pub use offsets::{snap, OffsetError, Snap, TextIndex, Unit};
-pub use segments::{segments, Segment};
+pub use search::find_all;
+pub use segments::{resegment, segments, update_segments, Segment};

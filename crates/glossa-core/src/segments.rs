@@ -2,6 +2,7 @@
 //! overlapping spans as a flat run of pieces.
 
 use crate::document::{Span, SpanId};
+use std::ops::Range;
 
 /// A maximal piece of text `[start, end)` (UTF-8 bytes) covered by the same spans. `spans`
 /// lists the covering spans outer first (longest first), so the last one is the innermost.
@@ -15,30 +16,38 @@ pub struct Segment {
 /// Cuts a text of `len` bytes into segments that cover it exactly once, in order.
 /// `spans` must be sorted by start, longer first (as `Document::spans` returns them).
 pub fn segments(len: usize, spans: &[Span]) -> Vec<Segment> {
-    let mut cuts: Vec<usize> = Vec::with_capacity(spans.len() * 2 + 2);
-    cuts.push(0);
-    cuts.push(len);
-    for s in spans {
-        cuts.push(s.start);
-        cuts.push(s.end);
+    cut(0..len, spans.iter())
+}
+
+/// The segments of `range` alone. `spans` must be sorted by start and include every span that
+/// overlaps `range` (others are skipped).
+fn cut<'a>(range: Range<usize>, spans: impl Iterator<Item = &'a Span> + Clone) -> Vec<Segment> {
+    let inside = |at: &usize| range.start < *at && *at < range.end;
+    let mut cuts: Vec<usize> = vec![range.start, range.end];
+    for s in spans.clone() {
+        cuts.extend([s.start, s.end].into_iter().filter(inside));
     }
     cuts.sort_unstable();
     cuts.dedup();
 
+    let mut spans = spans.filter(|s| s.end > range.start).peekable();
     let mut out = Vec::with_capacity(cuts.len());
     // Spans open at the current cut, kept outer first.
     let mut open: Vec<&Span> = Vec::new();
-    let mut next = 0;
     for w in cuts.windows(2) {
         let (start, end) = (w[0], w[1]);
         open.retain(|s| s.end > start);
-        while next < spans.len() && spans[next].start <= start {
-            if spans[next].end > start {
-                open.push(&spans[next]);
+        let mut opened = false;
+        while let Some(s) = spans.next_if(|s| s.start <= start) {
+            if s.end > start {
+                open.push(s);
+                opened = true;
             }
-            next += 1;
         }
-        open.sort_by_key(|s| (std::cmp::Reverse(s.end - s.start), s.start, s.id));
+        // Closing spans keeps the order; only new ones need sorting in.
+        if opened {
+            open.sort_by_key(|s| (std::cmp::Reverse(s.end - s.start), s.start, s.id));
+        }
         out.push(Segment {
             start,
             end,
@@ -46,6 +55,50 @@ pub fn segments(len: usize, spans: &[Span]) -> Vec<Segment> {
         });
     }
     out
+}
+
+/// Recomputes only the segments a change can have touched. `old` are the segments before the
+/// change, `changed` the bytes whose covering spans changed (for a resize, from the lower of
+/// the old and new starts to the higher of the old and new ends) and `spans` the document's
+/// spans after it. Returns which of `old` to replace and what with; splicing them in gives
+/// exactly `segments(len, spans)`.
+pub fn resegment(
+    old: &[Segment],
+    changed: Range<usize>,
+    spans: &[Span],
+) -> (Range<usize>, Vec<Segment>) {
+    if old.is_empty() || changed.start >= changed.end {
+        return (0..0, Vec::new());
+    }
+    // A cut at either end of `changed` may come or go, so widen to the segments just outside
+    // it: their outer cuts belong to unchanged spans (or the text's ends) and stay.
+    let first = old
+        .partition_point(|s| s.end < changed.start)
+        .min(old.len() - 1);
+    let last = old
+        .partition_point(|s| s.start <= changed.end)
+        .saturating_sub(1)
+        .max(first);
+    let (from, to) = (old[first].start, old[last].end);
+    let overlapping = spans
+        .iter()
+        .take_while(move |s| s.start < to)
+        .filter(move |s| s.end > from);
+    (first..last + 1, cut(from..to, overlapping))
+}
+
+/// Applies a change to `segments` in place, recomputing only what it touched; see
+/// [`resegment`]. Returns the index range of the new segments.
+pub fn update_segments(
+    segments: &mut Vec<Segment>,
+    changed: Range<usize>,
+    spans: &[Span],
+) -> Range<usize> {
+    let (replaced, new) = resegment(segments, changed, spans);
+    let at = replaced.start;
+    let count = new.len();
+    segments.splice(replaced, new);
+    at..at + count
 }
 
 #[cfg(test)]
@@ -83,5 +136,37 @@ mod tests {
     #[test]
     fn empty_text_has_no_segments() {
         assert!(segments(0, &[]).is_empty());
+        assert_eq!(resegment(&[], 0..1, &[]), (0..0, vec![]));
+    }
+
+    #[test]
+    fn a_change_recomputes_only_the_segments_around_it() {
+        let text = "Hamas said 100 captives were freed, Qatar said.";
+        let mut d = Document::new("d", "t", text, 0);
+        d.add_span("actor", 0, 5, Unit::Utf8).unwrap();
+        d.add_span("actor", 36, 41, Unit::Utf8).unwrap();
+        let mut segs = segments(text.len(), d.spans());
+        assert_eq!(segs.len(), 4);
+
+        // Adding the figure splits the middle segment only.
+        let figure = d.add_span("figure", 11, 14, Unit::Utf8).unwrap();
+        let new = update_segments(&mut segs, 11..14, d.spans());
+        assert_eq!(segs, segments(text.len(), d.spans()));
+        assert_eq!(new, 1..4);
+        assert_eq!(segs[2].spans, vec![figure]);
+
+        // Removing it again merges the pieces back: the cuts at 11 and 14 go.
+        d.remove_span(figure).unwrap();
+        update_segments(&mut segs, 11..14, d.spans());
+        assert_eq!(segs, segments(text.len(), d.spans()));
+        assert_eq!(segs.len(), 4);
+
+        // A span at the very start and end of the text.
+        let all = d.add_span("claim", 0, text.len(), Unit::Utf8).unwrap();
+        update_segments(&mut segs, 0..text.len(), d.spans());
+        assert_eq!(segs, segments(text.len(), d.spans()));
+        d.resize_span(all, 6, 10).unwrap();
+        update_segments(&mut segs, 0..text.len(), d.spans());
+        assert_eq!(segs, segments(text.len(), d.spans()));
     }
 }

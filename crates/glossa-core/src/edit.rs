@@ -1,0 +1,1154 @@
+//! Undo and redo. Every change to a document is an [`Edit`]; [`Document::apply`] makes it and
+//! returns the edit that takes it back, and [`History`] keeps those on two stacks. Offsets in
+//! edits are UTF-8 bytes.
+//!
+//! Undo restores everything a user sees and everything saved, with the same span and relation
+//! ids. Only the id counters keep counting, so an id never names two different spans.
+
+use crate::document::{Document, EditError, Relation, RelationId, Span, SpanId};
+use crate::label::{is_color, Label};
+use crate::offsets::Unit;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What to do with the spans of a label being removed, so they are never dropped unasked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LabelRemoval {
+    /// Remove the spans too, with their relations.
+    RemoveSpans,
+    /// Give the spans this other label. A span that would then repeat another span's range and
+    /// label is merged into it: its relations, and its note and attributes where the other has
+    /// none, move over.
+    MoveTo(String),
+}
+
+/// One undoable change to a document. Offsets are UTF-8 bytes. The `Restore…` variants put
+/// back exactly what a removal took, ids included; they are what undo applies.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "kebab-case")]
+pub enum Edit {
+    /// Tag `[start, end)` with `label`; nothing happens if that span exists.
+    AddSpan {
+        label: String,
+        start: usize,
+        end: usize,
+    },
+    /// Remove a span and the relations that touch it.
+    RemoveSpan { id: SpanId },
+    /// Put back a removed span and its relations, with their ids.
+    RestoreSpan {
+        span: Span,
+        relations: Vec<Relation>,
+    },
+    /// Give a span another label.
+    Relabel { id: SpanId, label: String },
+    /// Move a span's ends.
+    Resize {
+        id: SpanId,
+        start: usize,
+        end: usize,
+    },
+    /// Set or (with `None` or "") clear a span's note.
+    SetNote { id: SpanId, note: Option<String> },
+    /// Set or (with `None`) remove one attribute of a span, e.g. `verdict`.
+    SetAttribute {
+        id: SpanId,
+        key: String,
+        value: Option<String>,
+    },
+    /// Link two spans; nothing happens if that link exists.
+    AddRelation {
+        kind: String,
+        from: SpanId,
+        to: SpanId,
+    },
+    /// Remove a relation.
+    RemoveRelation { id: RelationId },
+    /// Put back a removed relation with its id.
+    RestoreRelation { relation: Relation },
+    /// Add a label at toolbar position `at` (the end when `None`).
+    AddLabel { label: Label, at: Option<usize> },
+    /// Rename a label and relabel its spans.
+    RenameLabel { from: String, to: String },
+    /// Give a label another `#rrggbb` colour.
+    SetLabelColor { name: String, color: String },
+    /// Give a label another key, or none.
+    SetLabelHotkey { name: String, hotkey: Option<char> },
+    /// Remove a label. If it still tags spans, `spans` must say what happens to them, or the
+    /// edit is refused with [`EditError::LabelInUse`].
+    RemoveLabel {
+        name: String,
+        spans: Option<LabelRemoval>,
+    },
+    /// Several edits as one step, all or nothing (e.g. tagging every search hit).
+    Group { edits: Vec<Edit> },
+}
+
+impl Edit {
+    /// An edit that changes nothing: what applying a no-op returns.
+    pub fn noop() -> Edit {
+        Edit::Group { edits: Vec::new() }
+    }
+
+    /// True when applying this edit changes nothing.
+    pub fn is_noop(&self) -> bool {
+        matches!(self, Edit::Group { edits } if edits.iter().all(Edit::is_noop))
+    }
+
+    /// Tag `[start, end)` (UTF-8 bytes) with `label`.
+    pub fn add_span(label: &str, start: usize, end: usize) -> Edit {
+        Edit::AddSpan {
+            label: label.to_string(),
+            start,
+            end,
+        }
+    }
+
+    /// Several edits as one undoable step.
+    pub fn group(edits: Vec<Edit>) -> Edit {
+        Edit::Group { edits }
+    }
+}
+
+impl Document {
+    /// Makes `edit` and returns the edit that undoes it ([`Edit::noop`] when nothing changed).
+    /// A refused edit changes nothing; a group is all or nothing.
+    pub fn apply(&mut self, edit: Edit) -> Result<Edit, EditError> {
+        let noop = Edit::noop;
+        Ok(match edit {
+            Edit::AddSpan { label, start, end } => match self.add_span_bytes(&label, start, end)? {
+                (id, true) => Edit::RemoveSpan { id },
+                (_, false) => noop(),
+            },
+            Edit::RemoveSpan { id } => {
+                let (span, relations) = self.remove_span(id)?;
+                Edit::RestoreSpan { span, relations }
+            }
+            Edit::RestoreSpan { span, relations } => self.restore_span(span, relations)?,
+            Edit::Relabel { id, label } => {
+                let span = self.span(id).ok_or(EditError::UnknownSpan(id))?;
+                if span.label == label {
+                    noop()
+                } else {
+                    let label = self.relabel_span(id, &label)?;
+                    Edit::Relabel { id, label }
+                }
+            }
+            Edit::Resize { id, start, end } => {
+                let span = self.span(id).ok_or(EditError::UnknownSpan(id))?;
+                if (span.start, span.end) == (start, end) {
+                    noop()
+                } else {
+                    let (start, end) = self.resize_span(id, start, end)?;
+                    Edit::Resize { id, start, end }
+                }
+            }
+            Edit::SetNote { id, note } => {
+                let note = note.filter(|n| !n.is_empty());
+                let old = self.set_note(id, note.as_deref())?;
+                if old == note {
+                    noop()
+                } else {
+                    Edit::SetNote { id, note: old }
+                }
+            }
+            Edit::SetAttribute { id, key, value } => {
+                let old = self.set_attribute(id, &key, value.as_deref())?;
+                if old == value {
+                    noop()
+                } else {
+                    Edit::SetAttribute {
+                        id,
+                        key,
+                        value: old,
+                    }
+                }
+            }
+            Edit::AddRelation { kind, from, to } => match self.add_relation_new(&kind, from, to)? {
+                (id, true) => Edit::RemoveRelation { id },
+                (_, false) => noop(),
+            },
+            Edit::RemoveRelation { id } => Edit::RestoreRelation {
+                relation: self.remove_relation(id)?,
+            },
+            Edit::RestoreRelation { relation } => {
+                if self.relation(relation.id).is_some() {
+                    return Err(EditError::RelationIdInUse(relation.id));
+                }
+                self.check_link(relation.from, relation.to, None)?;
+                let id = relation.id;
+                self.insert_relation(relation);
+                Edit::RemoveRelation { id }
+            }
+            Edit::AddLabel { label, at } => {
+                check_name(&label.name)?;
+                if self.labels.contains(&label.name) {
+                    return Err(EditError::LabelExists(label.name));
+                }
+                if !is_color(&label.color) {
+                    return Err(EditError::BadColor(label.color));
+                }
+                self.check_hotkey(label.hotkey, &label.name)?;
+                let at = at.unwrap_or(self.labels.len()).min(self.labels.len());
+                let name = label.name.clone();
+                self.labels.labels.insert(at, label);
+                Edit::RemoveLabel { name, spans: None }
+            }
+            Edit::RenameLabel { from, to } => {
+                let at = self
+                    .labels
+                    .position(&from)
+                    .ok_or_else(|| EditError::UnknownLabel(from.clone()))?;
+                if from == to {
+                    return Ok(noop());
+                }
+                check_name(&to)?;
+                if self.labels.contains(&to) {
+                    return Err(EditError::LabelExists(to));
+                }
+                self.labels.labels[at].name = to.clone();
+                for span in self.spans.iter_mut().filter(|s| s.label == from) {
+                    span.label = to.clone();
+                }
+                // The label is part of the span order.
+                self.sort_spans();
+                Edit::RenameLabel { from: to, to: from }
+            }
+            Edit::SetLabelColor { name, color } => {
+                if !is_color(&color) {
+                    return Err(EditError::BadColor(color));
+                }
+                let label = self.label_mut(&name)?;
+                let old = std::mem::replace(&mut label.color, color);
+                if old == label.color {
+                    noop()
+                } else {
+                    Edit::SetLabelColor { name, color: old }
+                }
+            }
+            Edit::SetLabelHotkey { name, hotkey } => {
+                self.label_mut(&name)?;
+                self.check_hotkey(hotkey, &name)?;
+                let old = std::mem::replace(&mut self.label_mut(&name)?.hotkey, hotkey);
+                if old == hotkey {
+                    noop()
+                } else {
+                    Edit::SetLabelHotkey { name, hotkey: old }
+                }
+            }
+            Edit::RemoveLabel { name, spans } => self.remove_label(name, spans)?,
+            Edit::Group { edits } => self.apply_group(edits)?,
+        })
+    }
+
+    /// Applies edits in order; if one is refused, takes back the ones made and fails.
+    fn apply_group(&mut self, edits: Vec<Edit>) -> Result<Edit, EditError> {
+        let counters = (self.next_span_id, self.next_relation_id);
+        let mut undo = Vec::new();
+        for edit in edits {
+            match self.apply(edit) {
+                Ok(inverse) if inverse.is_noop() => {}
+                Ok(inverse) => undo.push(inverse),
+                Err(e) => {
+                    for inverse in undo.into_iter().rev() {
+                        self.apply(inverse)
+                            .expect("an inverse applies to the state its edit left");
+                    }
+                    // The ids handed out in the group now name nothing, so they may be reused.
+                    (self.next_span_id, self.next_relation_id) = counters;
+                    return Err(e);
+                }
+            }
+        }
+        undo.reverse();
+        Ok(if undo.len() == 1 {
+            undo.remove(0)
+        } else {
+            Edit::Group { edits: undo }
+        })
+    }
+
+    fn restore_span(&mut self, span: Span, relations: Vec<Relation>) -> Result<Edit, EditError> {
+        if self.span(span.id).is_some() {
+            return Err(EditError::SpanIdInUse(span.id));
+        }
+        self.check_bytes(span.start, span.end)?;
+        if !self.labels.contains(&span.label) {
+            return Err(EditError::UnknownLabel(span.label));
+        }
+        if let Some(twin) = self.find_span(&span.label, span.start, span.end) {
+            return Err(EditError::DuplicateSpan(twin));
+        }
+        for r in &relations {
+            if self.relation(r.id).is_some() {
+                return Err(EditError::RelationIdInUse(r.id));
+            }
+            self.check_link(r.from, r.to, Some(span.id))?;
+        }
+        let id = span.id;
+        self.next_span_id = self.next_span_id.max(id.0 + 1);
+        self.insert_span(span);
+        for r in relations {
+            self.insert_relation(r);
+        }
+        Ok(Edit::RemoveSpan { id })
+    }
+
+    /// Both ends of a link must be spans (or the span about to be restored), and differ.
+    fn check_link(
+        &self,
+        from: SpanId,
+        to: SpanId,
+        restoring: Option<SpanId>,
+    ) -> Result<(), EditError> {
+        for id in [from, to] {
+            if Some(id) != restoring && self.span(id).is_none() {
+                return Err(EditError::UnknownSpan(id));
+            }
+        }
+        if from == to {
+            return Err(EditError::SelfRelation(from));
+        }
+        Ok(())
+    }
+
+    fn label_mut(&mut self, name: &str) -> Result<&mut Label, EditError> {
+        self.labels
+            .labels
+            .iter_mut()
+            .find(|l| l.name == name)
+            .ok_or_else(|| EditError::UnknownLabel(name.to_string()))
+    }
+
+    /// A key may apply only one label.
+    fn check_hotkey(&self, hotkey: Option<char>, for_label: &str) -> Result<(), EditError> {
+        match hotkey.and_then(|k| self.labels.by_hotkey(k)) {
+            Some(other) if other.name != for_label => Err(EditError::HotkeyInUse {
+                key: hotkey.unwrap_or_default(),
+                label: other.name.clone(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Removes a label, first dealing with its spans as the caller chose; one group, so one
+    /// undo brings back the label and every span.
+    fn remove_label(
+        &mut self,
+        name: String,
+        choice: Option<LabelRemoval>,
+    ) -> Result<Edit, EditError> {
+        let at = self
+            .labels
+            .position(&name)
+            .ok_or_else(|| EditError::UnknownLabel(name.clone()))?;
+        let tagged: Vec<&Span> = self.spans_with_label(&name).collect();
+        if tagged.is_empty() {
+            let label = self.labels.labels.remove(at);
+            return Ok(Edit::AddLabel {
+                label,
+                at: Some(at),
+            });
+        }
+        let mut edits = Vec::new();
+        match choice {
+            None => {
+                return Err(EditError::LabelInUse {
+                    count: tagged.len(),
+                    label: name,
+                })
+            }
+            Some(LabelRemoval::RemoveSpans) => {
+                edits.extend(tagged.iter().map(|s| Edit::RemoveSpan { id: s.id }));
+            }
+            Some(LabelRemoval::MoveTo(target)) => {
+                if target == name || !self.labels.contains(&target) {
+                    return Err(EditError::UnknownLabel(target));
+                }
+                // Spans that, relabelled, would repeat a span of the target label.
+                let twins: BTreeMap<SpanId, SpanId> = tagged
+                    .iter()
+                    .filter_map(|s| Some((s.id, self.find_span(&target, s.start, s.end)?)))
+                    .collect();
+                let moved = |id: SpanId| twins.get(&id).copied().unwrap_or(id);
+                for s in &tagged {
+                    let Some(&twin) = twins.get(&s.id) else {
+                        edits.push(Edit::Relabel {
+                            id: s.id,
+                            label: target.clone(),
+                        });
+                        continue;
+                    };
+                    for r in self.relations_of(s.id) {
+                        let (from, to) = (moved(r.from), moved(r.to));
+                        if from != to {
+                            edits.push(Edit::AddRelation {
+                                kind: r.kind.clone(),
+                                from,
+                                to,
+                            });
+                        }
+                    }
+                    let twin_span = self.span(twin).expect("twins are spans");
+                    if twin_span.note.is_none() && s.note.is_some() {
+                        edits.push(Edit::SetNote {
+                            id: twin,
+                            note: s.note.clone(),
+                        });
+                    }
+                    for (key, value) in &s.attributes {
+                        if !twin_span.attributes.contains_key(key) {
+                            edits.push(Edit::SetAttribute {
+                                id: twin,
+                                key: key.clone(),
+                                value: Some(value.clone()),
+                            });
+                        }
+                    }
+                    edits.push(Edit::RemoveSpan { id: s.id });
+                }
+            }
+        }
+        edits.push(Edit::RemoveLabel { name, spans: None });
+        self.apply_group(edits)
+    }
+}
+
+fn check_name(name: &str) -> Result<(), EditError> {
+    if name.trim().is_empty() {
+        Err(EditError::EmptyLabelName)
+    } else {
+        Ok(())
+    }
+}
+
+/// The undo and redo stacks of one document: each entry is the [`Edit`] that takes one step
+/// back (or forward). Serialisable, so it can be saved with the document; keeps at most
+/// `limit` steps, dropping the oldest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct History {
+    undo: Vec<Edit>,
+    redo: Vec<Edit>,
+    limit: usize,
+}
+
+impl Default for History {
+    fn default() -> Self {
+        History::new(History::DEFAULT_LIMIT)
+    }
+}
+
+impl History {
+    /// How many steps a history keeps unless told otherwise.
+    pub const DEFAULT_LIMIT: usize = 500;
+
+    /// An empty history keeping at most `limit` steps.
+    pub fn new(limit: usize) -> Self {
+        History {
+            undo: Vec::new(),
+            redo: Vec::new(),
+            limit,
+        }
+    }
+
+    /// Makes `edit` on `doc` as one undoable step and forgets what could be redone. Returns
+    /// false (and records nothing) when the edit changed nothing.
+    pub fn do_edit(&mut self, doc: &mut Document, edit: Edit) -> Result<bool, EditError> {
+        let inverse = doc.apply(edit)?;
+        if inverse.is_noop() {
+            return Ok(false);
+        }
+        self.redo.clear();
+        self.undo.push(inverse);
+        if self.undo.len() > self.limit {
+            let extra = self.undo.len() - self.limit;
+            self.undo.drain(..extra);
+        }
+        Ok(true)
+    }
+
+    /// Makes several edits as one undoable step, all or nothing.
+    pub fn do_group(&mut self, doc: &mut Document, edits: Vec<Edit>) -> Result<bool, EditError> {
+        self.do_edit(doc, Edit::Group { edits })
+    }
+
+    /// Tags `[start, end)`, counted in `unit`, as one undoable step; returns the span's id
+    /// (the existing one if that span was already there).
+    pub fn add_span(
+        &mut self,
+        doc: &mut Document,
+        label: &str,
+        start: usize,
+        end: usize,
+        unit: Unit,
+    ) -> Result<SpanId, EditError> {
+        let (start, end) = doc.to_bytes(start, end, unit)?;
+        self.do_edit(doc, Edit::add_span(label, start, end))?;
+        Ok(doc
+            .find_span(label, start, end)
+            .expect("the span was just added"))
+    }
+
+    /// Links two spans as one undoable step; returns the relation's id.
+    pub fn add_relation(
+        &mut self,
+        doc: &mut Document,
+        kind: &str,
+        from: SpanId,
+        to: SpanId,
+    ) -> Result<RelationId, EditError> {
+        self.do_edit(
+            doc,
+            Edit::AddRelation {
+                kind: kind.to_string(),
+                from,
+                to,
+            },
+        )?;
+        Ok(doc
+            .relations()
+            .iter()
+            .find(|r| r.kind == kind && r.from == from && r.to == to)
+            .expect("the relation was just added")
+            .id)
+    }
+
+    /// Takes back the last step. Returns false when there is nothing to undo. If the step no
+    /// longer fits the document (it was changed behind the history's back), it is dropped and
+    /// the error returned; the document is unchanged.
+    pub fn undo(&mut self, doc: &mut Document) -> Result<bool, EditError> {
+        let Some(edit) = self.undo.pop() else {
+            return Ok(false);
+        };
+        let redo = doc.apply(edit)?;
+        self.redo.push(redo);
+        Ok(true)
+    }
+
+    /// Makes again the last step undone. Returns false when there is nothing to redo.
+    pub fn redo(&mut self, doc: &mut Document) -> Result<bool, EditError> {
+        let Some(edit) = self.redo.pop() else {
+            return Ok(false);
+        };
+        let undo = doc.apply(edit)?;
+        self.undo.push(undo);
+        Ok(true)
+    }
+
+    /// True when there is a step to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// True when there is a step to redo.
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// How many steps can be undone.
+    pub fn undo_len(&self) -> usize {
+        self.undo.len()
+    }
+
+    /// How many steps can be redone.
+    pub fn redo_len(&self) -> usize {
+        self.redo.len()
+    }
+
+    /// Forgets every step, e.g. when another document is opened.
+    pub fn clear(&mut self) {
+        self.undo.clear();
+        self.redo.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "Hamas said 100 captives were freed, Qatar said.";
+
+    /// A document with an actor, a claim said by it and a figure about the claim.
+    fn tagged() -> (Document, SpanId, SpanId, SpanId) {
+        let mut d = Document::new("d", "t", TEXT, 0);
+        let actor = d.add_span("actor", 0, 5, Unit::Utf8).unwrap();
+        let claim = d.add_span("claim", 11, 34, Unit::Utf8).unwrap();
+        let figure = d.add_span("figure", 11, 14, Unit::Utf8).unwrap();
+        d.add_relation("said-by", claim, actor).unwrap();
+        d.add_relation("about", figure, claim).unwrap();
+        (d, actor, claim, figure)
+    }
+
+    /// Applies `edit`, then its inverse, and checks the document is back as it was; returns the
+    /// document as the edit left it.
+    fn round_trip(d: &Document, edit: Edit) -> Document {
+        let mut after = d.clone();
+        let inverse = after.apply(edit.clone()).unwrap();
+        assert!(!inverse.is_noop(), "{edit:?} changed nothing");
+        let changed = after.clone();
+        let mut back = after;
+        let redo = back.apply(inverse).unwrap();
+        assert_eq!(back.spans(), d.spans(), "{edit:?}");
+        assert_eq!(back.relations(), d.relations(), "{edit:?}");
+        assert_eq!(back.labels, d.labels, "{edit:?}");
+        back.apply(redo).unwrap();
+        assert_eq!(back.spans(), changed.spans(), "redo of {edit:?}");
+        assert_eq!(back.relations(), changed.relations());
+        assert_eq!(back.labels, changed.labels);
+        changed
+    }
+
+    #[test]
+    fn every_span_edit_undoes_and_redoes() {
+        let (d, actor, claim, figure) = tagged();
+        let after = round_trip(&d, Edit::add_span("actor", 36, 41));
+        assert_eq!(after.spans().len(), 4);
+        let after = round_trip(&d, Edit::RemoveSpan { id: claim });
+        // The claim's two relations went with it; undo brought them back with their ids.
+        assert!(after.relations().is_empty());
+        let after = round_trip(
+            &d,
+            Edit::Relabel {
+                id: figure,
+                label: "actor".into(),
+            },
+        );
+        assert_eq!(after.span(figure).unwrap().label, "actor");
+        round_trip(
+            &d,
+            Edit::Resize {
+                id: actor,
+                start: 0,
+                end: 10,
+            },
+        );
+        round_trip(
+            &d,
+            Edit::SetNote {
+                id: claim,
+                note: Some("check".into()),
+            },
+        );
+        round_trip(
+            &d,
+            Edit::SetAttribute {
+                id: claim,
+                key: "verdict".into(),
+                value: Some("misleading".into()),
+            },
+        );
+        round_trip(
+            &d,
+            Edit::AddRelation {
+                kind: "about".into(),
+                from: figure,
+                to: actor,
+            },
+        );
+        round_trip(
+            &d,
+            Edit::RemoveRelation {
+                id: d.relations()[0].id,
+            },
+        );
+    }
+
+    #[test]
+    fn edits_that_change_nothing_are_noops_and_not_recorded() {
+        let (mut d, actor, claim, figure) = tagged();
+        let before = d.clone();
+        let mut h = History::default();
+        for edit in [
+            Edit::add_span("actor", 0, 5),
+            Edit::Relabel {
+                id: actor,
+                label: "actor".into(),
+            },
+            Edit::Resize {
+                id: actor,
+                start: 0,
+                end: 5,
+            },
+            Edit::SetNote {
+                id: claim,
+                note: Some(String::new()),
+            },
+            Edit::SetAttribute {
+                id: claim,
+                key: "verdict".into(),
+                value: None,
+            },
+            Edit::AddRelation {
+                kind: "about".into(),
+                from: figure,
+                to: claim,
+            },
+            Edit::RenameLabel {
+                from: "actor".into(),
+                to: "actor".into(),
+            },
+            Edit::SetLabelColor {
+                name: "actor".into(),
+                color: "#1f77b4".into(),
+            },
+            Edit::SetLabelHotkey {
+                name: "actor".into(),
+                hotkey: Some('1'),
+            },
+            Edit::group(vec![]),
+        ] {
+            assert_eq!(h.do_edit(&mut d, edit.clone()), Ok(false), "{edit:?}");
+        }
+        assert!(!h.can_undo());
+        assert_eq!(d, before);
+    }
+
+    #[test]
+    fn refused_edits_change_nothing() {
+        let (mut d, actor, claim, _) = tagged();
+        let other_actor = d.add_span("actor", 36, 41, Unit::Utf8).unwrap();
+        let other_claim = d.add_span("claim", 36, 41, Unit::Utf8).unwrap();
+        let before = d.clone();
+        let ghost = SpanId(99);
+        let actor_label = || d.labels.get("actor").unwrap().clone();
+        let unknown = |name: &str| EditError::UnknownLabel(name.into());
+        let cases = [
+            (Edit::add_span("actor", 3, 3), EditError::EmptySpan),
+            (Edit::add_span("person", 0, 5), unknown("person")),
+            (
+                Edit::add_span("actor", 0, 999),
+                EditError::Offset(crate::OffsetError::OutOfRange {
+                    offset: 999,
+                    len: TEXT.len(),
+                    unit: Unit::Utf8,
+                }),
+            ),
+            (
+                Edit::RemoveSpan { id: ghost },
+                EditError::UnknownSpan(ghost),
+            ),
+            (
+                Edit::Relabel {
+                    id: other_claim,
+                    label: "actor".into(),
+                },
+                EditError::DuplicateSpan(other_actor),
+            ),
+            (
+                Edit::Relabel {
+                    id: claim,
+                    label: "person".into(),
+                },
+                unknown("person"),
+            ),
+            (
+                Edit::Resize {
+                    id: actor,
+                    start: 36,
+                    end: 41,
+                },
+                EditError::DuplicateSpan(other_actor),
+            ),
+            (
+                Edit::Resize {
+                    id: actor,
+                    start: 4,
+                    end: 2,
+                },
+                EditError::EmptySpan,
+            ),
+            (
+                Edit::SetNote {
+                    id: ghost,
+                    note: None,
+                },
+                EditError::UnknownSpan(ghost),
+            ),
+            (
+                Edit::SetAttribute {
+                    id: ghost,
+                    key: "verdict".into(),
+                    value: None,
+                },
+                EditError::UnknownSpan(ghost),
+            ),
+            (
+                Edit::AddRelation {
+                    kind: "about".into(),
+                    from: actor,
+                    to: actor,
+                },
+                EditError::SelfRelation(actor),
+            ),
+            (
+                Edit::AddRelation {
+                    kind: "about".into(),
+                    from: actor,
+                    to: ghost,
+                },
+                EditError::UnknownSpan(ghost),
+            ),
+            (
+                Edit::RemoveRelation { id: RelationId(9) },
+                EditError::UnknownRelation(RelationId(9)),
+            ),
+            (
+                Edit::RestoreRelation {
+                    relation: d.relations()[0].clone(),
+                },
+                EditError::RelationIdInUse(d.relations()[0].id),
+            ),
+            (
+                Edit::RestoreSpan {
+                    span: d.span(actor).unwrap().clone(),
+                    relations: vec![],
+                },
+                EditError::SpanIdInUse(actor),
+            ),
+            (
+                Edit::AddLabel {
+                    label: actor_label(),
+                    at: None,
+                },
+                EditError::LabelExists("actor".into()),
+            ),
+            (
+                Edit::AddLabel {
+                    label: Label::new(" ", "#000000", None),
+                    at: None,
+                },
+                EditError::EmptyLabelName,
+            ),
+            (
+                Edit::AddLabel {
+                    label: Label::new("place", "blue", None),
+                    at: None,
+                },
+                EditError::BadColor("blue".into()),
+            ),
+            (
+                Edit::AddLabel {
+                    label: Label::new("place", "#0000ff", Some('1')),
+                    at: None,
+                },
+                EditError::HotkeyInUse {
+                    key: '1',
+                    label: "actor".into(),
+                },
+            ),
+            (
+                Edit::RenameLabel {
+                    from: "person".into(),
+                    to: "people".into(),
+                },
+                unknown("person"),
+            ),
+            (
+                Edit::RenameLabel {
+                    from: "actor".into(),
+                    to: "claim".into(),
+                },
+                EditError::LabelExists("claim".into()),
+            ),
+            (
+                Edit::RenameLabel {
+                    from: "actor".into(),
+                    to: "".into(),
+                },
+                EditError::EmptyLabelName,
+            ),
+            (
+                Edit::SetLabelColor {
+                    name: "actor".into(),
+                    color: "#12".into(),
+                },
+                EditError::BadColor("#12".into()),
+            ),
+            (
+                Edit::SetLabelColor {
+                    name: "person".into(),
+                    color: "#123456".into(),
+                },
+                unknown("person"),
+            ),
+            (
+                Edit::SetLabelHotkey {
+                    name: "actor".into(),
+                    hotkey: Some('2'),
+                },
+                EditError::HotkeyInUse {
+                    key: '2',
+                    label: "figure".into(),
+                },
+            ),
+            (
+                Edit::SetLabelHotkey {
+                    name: "person".into(),
+                    hotkey: None,
+                },
+                unknown("person"),
+            ),
+            (
+                Edit::RemoveLabel {
+                    name: "actor".into(),
+                    spans: None,
+                },
+                EditError::LabelInUse {
+                    label: "actor".into(),
+                    count: 2,
+                },
+            ),
+            (
+                Edit::RemoveLabel {
+                    name: "actor".into(),
+                    spans: Some(LabelRemoval::MoveTo("actor".into())),
+                },
+                unknown("actor"),
+            ),
+            (
+                Edit::RemoveLabel {
+                    name: "person".into(),
+                    spans: Some(LabelRemoval::RemoveSpans),
+                },
+                unknown("person"),
+            ),
+            // A group is all or nothing: the span added first is taken back, ids included.
+            (
+                Edit::group(vec![
+                    Edit::add_span("figure", 0, 4),
+                    Edit::SetNote {
+                        id: ghost,
+                        note: Some("x".into()),
+                    },
+                ]),
+                EditError::UnknownSpan(ghost),
+            ),
+        ];
+        for (edit, want) in cases {
+            assert_eq!(d.apply(edit.clone()), Err(want), "{edit:?}");
+            assert_eq!(d, before, "{edit:?}");
+        }
+    }
+
+    #[test]
+    fn removing_a_span_and_undoing_brings_back_its_relations_with_their_ids() {
+        let (mut d, _, claim, _) = tagged();
+        let before = d.clone();
+        let mut h = History::default();
+        assert_eq!(h.do_edit(&mut d, Edit::RemoveSpan { id: claim }), Ok(true));
+        assert!(d.span(claim).is_none() && d.relations().is_empty());
+        assert_eq!(h.undo(&mut d), Ok(true));
+        assert_eq!(d, before);
+        assert_eq!(h.redo(&mut d), Ok(true));
+        assert!(d.relations().is_empty());
+        assert_eq!(h.redo(&mut d), Ok(false));
+    }
+
+    #[test]
+    fn label_edits_relabel_recolour_rekey_and_undo() {
+        let (mut d, actor, claim, _) = tagged();
+        let before = d.clone();
+        let mut h = History::default();
+        let place = Label::new("place", "#9467bd", Some('4'));
+        h.do_edit(
+            &mut d,
+            Edit::AddLabel {
+                label: place.clone(),
+                at: Some(0),
+            },
+        )
+        .unwrap();
+        assert_eq!(d.labels.labels[0], place);
+        h.do_edit(
+            &mut d,
+            Edit::RenameLabel {
+                from: "actor".into(),
+                to: "speaker".into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(d.span(actor).unwrap().label, "speaker");
+        assert!(!d.labels.contains("actor") && d.labels.contains("speaker"));
+        h.do_edit(
+            &mut d,
+            Edit::SetLabelColor {
+                name: "speaker".into(),
+                color: "#000000".into(),
+            },
+        )
+        .unwrap();
+        h.do_edit(
+            &mut d,
+            Edit::SetLabelHotkey {
+                name: "speaker".into(),
+                hotkey: Some('s'),
+            },
+        )
+        .unwrap();
+        let speaker = d.labels.get("speaker").unwrap();
+        assert_eq!(
+            (speaker.color.as_str(), speaker.hotkey),
+            ("#000000", Some('s'))
+        );
+        // A label nobody uses goes without asking.
+        h.do_edit(
+            &mut d,
+            Edit::RemoveLabel {
+                name: "place".into(),
+                spans: None,
+            },
+        )
+        .unwrap();
+        assert_eq!(d.labels.len(), 3);
+        assert_eq!(h.undo_len(), 5);
+        while h.undo(&mut d).unwrap() {}
+        assert_eq!(d, before);
+        assert_eq!(h.redo_len(), 5);
+        while h.redo(&mut d).unwrap() {}
+        assert_eq!(d.span(claim).unwrap().label, "claim");
+        assert_eq!(d.labels.labels[0].name, "speaker");
+    }
+
+    #[test]
+    fn removing_a_label_in_use_removes_or_moves_its_spans_as_asked() {
+        let (mut d, actor, claim, figure) = tagged();
+        let second = d.add_span("figure", 36, 41, Unit::Utf8).unwrap();
+        let before = d.clone();
+
+        let mut removed = d.clone();
+        let undo = removed
+            .apply(Edit::RemoveLabel {
+                name: "figure".into(),
+                spans: Some(LabelRemoval::RemoveSpans),
+            })
+            .unwrap();
+        assert!(!removed.labels.contains("figure"));
+        assert_eq!(removed.spans().len(), 2);
+        assert_eq!(removed.relations().len(), 1);
+        removed.apply(undo).unwrap();
+        assert_eq!(removed, before);
+
+        let mut moved = d.clone();
+        let undo = moved
+            .apply(Edit::RemoveLabel {
+                name: "figure".into(),
+                spans: Some(LabelRemoval::MoveTo("actor".into())),
+            })
+            .unwrap();
+        assert_eq!(moved.span(figure).unwrap().label, "actor");
+        assert_eq!(moved.span(second).unwrap().label, "actor");
+        assert_eq!(moved.relations().len(), 2);
+        moved.apply(undo).unwrap();
+        assert_eq!(moved, before);
+        let _ = (actor, claim);
+    }
+
+    #[test]
+    fn moving_spans_onto_twins_merges_their_relations_note_and_attributes() {
+        let (mut d, actor, claim, figure) = tagged();
+        // A claim with exactly the figure's range: moving figures to claims makes them twins.
+        let twin = d.add_span("claim", 11, 14, Unit::Utf8).unwrap();
+        d.set_note(figure, Some("from the figure")).unwrap();
+        d.set_attribute(figure, "source", Some("AP")).unwrap();
+        d.set_attribute(twin, "verdict", Some("true")).unwrap();
+        d.add_relation("about", figure, actor).unwrap();
+        let before = d.clone();
+        let undo = d
+            .apply(Edit::RemoveLabel {
+                name: "figure".into(),
+                spans: Some(LabelRemoval::MoveTo("claim".into())),
+            })
+            .unwrap();
+        assert!(d.span(figure).is_none());
+        let merged = d.span(twin).unwrap();
+        assert_eq!(merged.note.as_deref(), Some("from the figure"));
+        assert_eq!(merged.attributes["source"], "AP");
+        assert_eq!(merged.attributes["verdict"], "true");
+        let links: Vec<_> = d
+            .relations()
+            .iter()
+            .map(|r| (r.kind.as_str(), r.from, r.to))
+            .collect();
+        assert!(links.contains(&("about", twin, claim)));
+        assert!(links.contains(&("about", twin, actor)));
+        assert!(links.contains(&("said-by", claim, actor)));
+        d.apply(undo).unwrap();
+        assert_eq!(d.spans(), before.spans());
+        assert_eq!(d.relations(), before.relations());
+        assert_eq!(d.labels, before.labels);
+    }
+
+    #[test]
+    fn history_groups_steps_forgets_redo_and_keeps_a_bounded_past() {
+        let mut d = Document::new("d", "t", TEXT, 0);
+        let mut h = History::new(3);
+        // Tag every "said" in one step.
+        let hits = d.search("SAID");
+        assert_eq!(hits.len(), 2);
+        let edits = hits
+            .iter()
+            .map(|r| Edit::add_span("claim", r.start, r.end))
+            .collect();
+        assert_eq!(h.do_group(&mut d, edits), Ok(true));
+        assert_eq!(d.spans().len(), 2);
+        assert_eq!(h.undo(&mut d), Ok(true));
+        assert!(d.spans().is_empty());
+        assert!(h.can_redo());
+        // A new edit forgets what could be redone.
+        let id = h.add_span(&mut d, "actor", 0, 5, Unit::CodePoint).unwrap();
+        assert_eq!(d.quote(d.span(id).unwrap()), "Hamas");
+        assert_eq!(h.add_span(&mut d, "actor", 0, 5, Unit::Utf16), Ok(id));
+        assert!(!h.can_redo());
+        let claim = h.add_span(&mut d, "claim", 11, 34, Unit::Utf8).unwrap();
+        let said = h.add_relation(&mut d, "said-by", claim, id).unwrap();
+        assert_eq!(d.relation(said).unwrap().to, id);
+        h.add_span(&mut d, "actor", 36, 41, Unit::Utf8).unwrap();
+        // Four steps, three kept: the first add stays.
+        assert_eq!(h.undo_len(), 3);
+        while h.undo(&mut d).unwrap() {}
+        assert_eq!(d.spans().len(), 1);
+        assert!(!h.can_undo());
+        assert_eq!(h.undo(&mut d), Ok(false));
+        // The history survives saving.
+        let json = serde_json::to_string(&h).unwrap();
+        let mut back: History = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, h);
+        while back.redo(&mut d).unwrap() {}
+        assert_eq!(d.spans().len(), 3);
+        assert_eq!(d.relations().len(), 1);
+        back.clear();
+        assert!(!back.can_undo() && !back.can_redo());
+    }
+
+    #[test]
+    fn an_undo_that_no_longer_fits_is_dropped_and_changes_nothing() {
+        let mut d = Document::new("d", "t", TEXT, 0);
+        let mut h = History::default();
+        let id = h.add_span(&mut d, "actor", 0, 5, Unit::Utf8).unwrap();
+        // Removed behind the history's back.
+        d.remove_span(id).unwrap();
+        let before = d.clone();
+        assert_eq!(h.undo(&mut d), Err(EditError::UnknownSpan(id)));
+        assert_eq!(d, before);
+        assert!(!h.can_undo());
+    }
+
+    #[test]
+    fn edits_read_back_from_json() {
+        let edit = Edit::group(vec![
+            Edit::add_span("claim", 0, 4),
+            Edit::SetLabelHotkey {
+                name: "claim".into(),
+                hotkey: None,
+            },
+            Edit::RemoveLabel {
+                name: "figure".into(),
+                spans: Some(LabelRemoval::MoveTo("actor".into())),
+            },
+        ]);
+        let json = serde_json::to_string(&edit).unwrap();
+        assert!(json.contains(r#""op":"add-span""#), "{json}");
+        assert_eq!(serde_json::from_str::<Edit>(&json).unwrap(), edit);
+    }
+}
