@@ -24,4 +24,7 @@ CHROMEDRIVER=/usr/bin/chromedriver cargo test -p glossa --target wasm32-unknown-
 
 step "Layer 3: end-to-end tests of the release build"
 trunk build --release --offline
+# One self-contained HTML file for file:// (dist/glossa.html), then the bundle's size and budget.
+node scripts/single-file.mjs dist
+node scripts/size-report.mjs dist
 node --test --test-concurrency=1 tests/e2e/

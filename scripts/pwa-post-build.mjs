@@ -1,0 +1,58 @@
+// Trunk post_build hook (see Trunk.toml): finishes the build in $TRUNK_STAGING_DIR before
+// Trunk moves it to dist/.
+//  1. Content-Security-Policy: Trunk writes an inline module script into index.html to start
+//     the wasm (and, under `trunk serve`, its auto-reload script). The policy in index.html names
+//     them with the placeholder 'sha256-TRUNK-INLINE-SCRIPTS'; this replaces it with the sha256
+//     of every inline script in the built page, so no other inline script can ever run.
+//  2. Service worker: writes sw.js, which precaches every built file under a cache named by a
+//     hash of all their names and contents, so each build gets a fresh cache.
+// Usage: node scripts/pwa-post-build.mjs [staging-dir]   (default: $TRUNK_STAGING_DIR)
+import { createHash } from 'node:crypto';
+import { readFile, writeFile, readdir } from 'node:fs/promises';
+import { join, relative, dirname, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const PLACEHOLDER = "'sha256-TRUNK-INLINE-SCRIPTS'";
+const staging = process.argv[2] ?? process.env.TRUNK_STAGING_DIR;
+if (!staging) throw new Error('usage: pwa-post-build.mjs <staging dir> (or set TRUNK_STAGING_DIR)');
+
+const sha256 = (data, encoding = 'base64') => createHash('sha256').update(data).digest(encoding);
+
+// 1. The policy.
+const indexPath = join(staging, 'index.html');
+let html = await readFile(indexPath, 'utf8');
+if (!html.includes(PLACEHOLDER)) throw new Error(`index.html has no CSP placeholder ${PLACEHOLDER}`);
+const hashes = [];
+for (const [, attrs, body] of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
+  if (/\bsrc\s*=/i.test(attrs)) continue;
+  hashes.push(`'sha256-${sha256(body)}'`);
+}
+if (hashes.length === 0) throw new Error('no inline script found: did Trunk change how it starts the wasm?');
+const cspAt = html.indexOf('http-equiv="Content-Security-Policy"');
+const firstScript = html.search(/<script\b/i);
+if (cspAt < 0 || cspAt > firstScript) throw new Error('the CSP meta tag must come before every script');
+html = html.replace(PLACEHOLDER, [...new Set(hashes)].join(' '));
+await writeFile(indexPath, html);
+
+// 2. The service worker.
+async function files(dir) {
+  const out = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...await files(path));
+    else out.push(path);
+  }
+  return out;
+}
+const built = (await files(staging))
+  .map((path) => relative(staging, path).split(sep).join('/'))
+  .filter((path) => path !== 'sw.js')
+  .sort();
+const digest = createHash('sha256');
+for (const path of built) digest.update(`${path}\0${sha256(await readFile(join(staging, path)), 'hex')}\n`);
+const version = digest.digest('hex').slice(0, 16);
+const template = await readFile(join(dirname(fileURLToPath(import.meta.url)), 'sw-template.js'), 'utf8');
+await writeFile(join(staging, 'sw.js'),
+  `const VERSION = ${JSON.stringify(version)};\nconst PRECACHE = ${JSON.stringify(built, null, 1)};\n${template}`);
+console.log(`pwa-post-build: CSP allows ${hashes.length} inline script(s); sw.js precaches ${built.length} files as glossa-${version}`);

@@ -1,0 +1,44 @@
+// Prints the release bundle's size (wasm, JS, CSS: raw and gzip -9) and fails if the wasm is
+// over its budget of 350 KB gzip; also the single-file build's size, if it is there.
+// scripts/test.sh runs it after every release build.
+// Usage: node scripts/size-report.mjs [dist dir]   (default: $GLOSSA_DIST or dist/)
+import { readdir, readFile } from 'node:fs/promises';
+import { join, dirname, extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const WASM_GZIP_BUDGET = 350 * 1024;
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = process.argv[2] ?? process.env.GLOSSA_DIST ?? join(root, 'dist');
+
+const kinds = { '.wasm': 'wasm', '.js': 'js', '.css': 'css' };
+const totals = { wasm: [0, 0], js: [0, 0], css: [0, 0] };
+const rows = [];
+for (const name of (await readdir(dist)).sort()) {
+  const kind = kinds[extname(name)];
+  if (!kind) continue;
+  const body = await readFile(join(dist, name));
+  const gz = gzipSync(body, { level: 9 }).length;
+  totals[kind][0] += body.length;
+  totals[kind][1] += gz;
+  rows.push([name, body.length, gz]);
+}
+if (totals.wasm[0] === 0) throw new Error(`no .wasm in ${dist}: build first (trunk build --release --offline)`);
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const line = (a, b, c) => console.log(`${a.padEnd(40)} ${b.padStart(10)} ${c.padStart(10)}`);
+console.log(`Release bundle in ${dist}`);
+line('file', 'raw', 'gzip');
+for (const [name, raw, gz] of rows) line(name, kb(raw), kb(gz));
+const all = Object.values(totals).reduce(([r, g], [r2, g2]) => [r + r2, g + g2], [0, 0]);
+for (const [kind, [raw, gz]] of Object.entries(totals)) line(`total ${kind}`, kb(raw), kb(gz));
+line('total wasm + js + css', kb(all[0]), kb(all[1]));
+try {
+  const single = await readFile(join(dist, 'glossa.html'));
+  line('single file glossa.html', kb(single.length), kb(gzipSync(single, { level: 9 }).length));
+} catch { /* scripts/single-file.mjs has not run */ }
+if (totals.wasm[1] > WASM_GZIP_BUDGET) {
+  console.error(`The wasm is ${kb(totals.wasm[1])} gzip, over its budget of ${kb(WASM_GZIP_BUDGET)}.`);
+  process.exit(1);
+}
+console.log(`wasm budget: ${kb(totals.wasm[1])} of ${kb(WASM_GZIP_BUDGET)} gzip`);
