@@ -25,7 +25,7 @@ pub const DOCSTART: &str = "-DOCSTART- -X- -X- O";
 /// True for a tag in one of the schemes import reads: `O`, or `B-`, `I-`, `E-`, `S-`, `L-`,
 /// `U-` and a label.
 pub fn is_tag(s: &str) -> bool {
-    s == "O" || (s.len() > 2 && matches!(&s[..2], "B-" | "I-" | "E-" | "S-" | "L-" | "U-"))
+    s == "O" || (s.len() > 2 && matches!(s.get(..2), Some("B-" | "I-" | "E-" | "S-" | "L-" | "U-")))
 }
 
 /// The spans that survive flattening, in text order, none overlapping another.
