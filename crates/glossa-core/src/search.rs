@@ -16,7 +16,9 @@ fn fold(c: char, out: &mut String) {
     }
 }
 
-fn fold_str(s: &str) -> String {
+/// `s` as search compares it: lower-cased, final sigma as sigma, İ as i. Its length in bytes
+/// may differ from `s`; [`find_all`] maps offsets back.
+pub fn fold_str(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     s.chars().for_each(|c| fold(c, &mut out));
     out
