@@ -687,4 +687,76 @@ mod tests {
         assert_eq!(back.text, text);
         assert_eq!(back, d);
     }
+
+    #[test]
+    fn queries_by_label_range_point_and_text() {
+        let mut d = doc("Hamas said 100 were freed, HAMAS said.");
+        let claim = d.add_span("claim", 11, 25, Unit::Utf8).unwrap();
+        let figure = d.add_span("figure", 11, 14, Unit::Utf8).unwrap();
+        let first = d.add_span("actor", 0, 5, Unit::Utf8).unwrap();
+        let second = d.add_span("actor", 27, 32, Unit::Utf8).unwrap();
+        let ids = |it: &mut dyn Iterator<Item = &Span>| it.map(|s| s.id).collect::<Vec<_>>();
+        assert_eq!(ids(&mut d.spans_with_label("actor")), [first, second]);
+        assert_eq!(ids(&mut d.spans_overlapping(4..12)), [first, claim, figure]);
+        assert_eq!(ids(&mut d.spans_within(4..30)), [claim, figure]);
+        assert_eq!(ids(&mut d.spans_within(0..38)).len(), 4);
+        assert_eq!(ids(&mut d.spans_at(12)), [claim, figure]);
+        assert_eq!(d.find_span("actor", 27, 32), Some(second));
+        assert_eq!(d.find_span("claim", 27, 32), None);
+        let hits = d.search("hamas");
+        assert_eq!(hits, vec![0..5, 27..32]);
+        for h in hits {
+            assert!(d.find_span("actor", h.start, h.end).is_some());
+        }
+    }
+
+    #[test]
+    fn relations_of_a_span_and_the_default_kinds() {
+        let mut d = doc("Hamas said 100 were freed");
+        let actor = d.add_span("actor", 0, 5, Unit::Utf8).unwrap();
+        let claim = d.add_span("claim", 11, 25, Unit::Utf8).unwrap();
+        let figure = d.add_span("figure", 11, 14, Unit::Utf8).unwrap();
+        let said = d.add_relation("said-by", claim, actor).unwrap();
+        let about = d.add_relation("about", figure, claim).unwrap();
+        assert_eq!(d.relation(said).unwrap().from, claim);
+        let of_claim: Vec<_> = d.relations_of(claim).map(|r| r.id).collect();
+        assert_eq!(of_claim, [said, about]);
+        assert_eq!(d.relations_of(actor).count(), 1);
+        assert_eq!(
+            d.add_relation("about", claim, claim),
+            Err(EditError::SelfRelation(claim))
+        );
+        let kinds = |from, to| suggested_relations(from, to).collect::<Vec<_>>();
+        assert_eq!(kinds("claim", "actor"), ["said-by"]);
+        assert_eq!(kinds("figure", "actor"), ["about"]);
+        assert_eq!(kinds("figure", "claim"), ["about"]);
+        assert!(kinds("actor", "claim").is_empty());
+    }
+
+    #[test]
+    fn relabel_and_resize_refuse_to_repeat_a_span() {
+        let mut d = doc("Hamas said 100 were freed");
+        let actor = d.add_span("actor", 0, 5, Unit::Utf8).unwrap();
+        let figure = d.add_span("figure", 0, 5, Unit::Utf8).unwrap();
+        let other = d.add_span("actor", 11, 14, Unit::Utf8).unwrap();
+        let before = d.clone();
+        assert_eq!(
+            d.relabel_span(figure, "actor"),
+            Err(EditError::DuplicateSpan(actor))
+        );
+        assert_eq!(
+            d.resize_span(other, 0, 5),
+            Err(EditError::DuplicateSpan(actor))
+        );
+        assert_eq!(d, before);
+        // Every error reads as a sentence.
+        assert_eq!(
+            EditError::LabelInUse {
+                label: "actor".into(),
+                count: 2
+            }
+            .to_string(),
+            "\"actor\" still tags 2 spans: remove them or move them to another label"
+        );
+    }
 }

@@ -4,24 +4,30 @@
 use std::ops::Range;
 use unicode_segmentation::GraphemeCursor;
 
-/// Lower-cases one character for matching. Final sigma is folded with sigma, so ΟΔΟΣ finds
-/// "οδος" and "οδοσ" alike; dotted İ is folded to a plain i, so "istanbul" finds "İstanbul".
-fn fold(c: char, out: &mut String) {
-    if c == 'İ' {
-        out.push('i');
-        return;
+/// Lower-cases one character for matching, always to exactly one character so that the folded
+/// text's characters line up one to one with the original's. Final sigma is folded with sigma,
+/// so ΟΔΟΣ finds "οδος" and "οδοσ" alike; dotted İ (the one letter whose lower case is two
+/// characters) is folded to a plain i, so "istanbul" finds "İstanbul".
+fn fold(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
     }
-    for l in c.to_lowercase() {
-        out.push(if l == 'ς' { 'σ' } else { l });
+    if c == 'İ' {
+        return 'i';
+    }
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some('ς'), None) => 'σ',
+        (Some(one), None) => one,
+        // Should Unicode add another multi-character lower case, leave that letter as it is.
+        _ => c,
     }
 }
 
-/// `s` as search compares it: lower-cased, final sigma as sigma, İ as i. Its length in bytes
-/// may differ from `s`; [`find_all`] maps offsets back.
+/// `s` as search compares it: each character lower-cased (see `fold`). Its length in bytes
+/// may differ from `s`'s; [`find_all`] maps offsets back.
 pub fn fold_str(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    s.chars().for_each(|c| fold(c, &mut out));
-    out
+    s.chars().map(fold).collect()
 }
 
 /// True when `at` does not split a grapheme cluster of `text` (an emoji, a flag, a letter with
@@ -41,35 +47,34 @@ pub fn find_all(text: &str, query: &str) -> Vec<Range<usize>> {
     if needle.is_empty() {
         return Vec::new();
     }
-    // The folded text, and for each original character where its folding starts there.
+    // The folded text has the original's characters one for one, but some change length. Keep
+    // (folded, original) offset pairs where the lengths start to differ; between two of them
+    // both texts advance alike.
     let mut folded = String::with_capacity(text.len());
-    let mut starts: Vec<(usize, usize)> = Vec::with_capacity(text.len() + 1);
+    let mut shifts: Vec<(usize, usize)> = vec![(0, 0)];
     for (at, c) in text.char_indices() {
-        starts.push((folded.len(), at));
-        fold(c, &mut folded);
+        let f = fold(c);
+        folded.push(f);
+        if f.len_utf8() != c.len_utf8() {
+            shifts.push((folded.len(), at + c.len_utf8()));
+        }
     }
-    starts.push((folded.len(), text.len()));
-    // The original offset of a folded offset, if a character's folding starts there.
     let original = |f: usize| {
-        starts
-            .binary_search_by_key(&f, |&(folded_at, _)| folded_at)
-            .ok()
-            .map(|i| starts[i].1)
+        let (folded_at, at) = shifts[shifts.partition_point(|&(fo, _)| fo <= f) - 1];
+        at + (f - folded_at)
     };
 
     let mut hits = Vec::new();
     let mut from = 0;
     while let Some(found) = folded[from..].find(&needle) {
         let (fs, fe) = (from + found, from + found + needle.len());
-        match (original(fs), original(fe)) {
-            (Some(s), Some(e))
-                if on_grapheme_boundary(text, s) && on_grapheme_boundary(text, e) =>
-            {
-                hits.push(s..e);
-                from = fe;
-            }
-            // Not a whole-character match: look again one character on.
-            _ => from = fs + folded[fs..].chars().next().map_or(1, char::len_utf8),
+        let (s, e) = (original(fs), original(fe));
+        if on_grapheme_boundary(text, s) && on_grapheme_boundary(text, e) {
+            hits.push(s..e);
+            from = fe;
+        } else {
+            // It splits a grapheme: look again one character on.
+            from = fs + folded[fs..].chars().next().map_or(1, char::len_utf8);
         }
     }
     hits
@@ -104,6 +109,7 @@ mod tests {
         assert_eq!(&text[find_all(text, "ß")[0].clone()], "ẞ");
         let h = find_all(text, "ISTANBUL")[0].clone();
         assert_eq!(&text[h], "İstanbul");
+        assert_eq!(find_all(text, "İSTANBUL"), find_all(text, "istanbul"));
         // Greek final sigma.
         assert_eq!(find_all("ΟΔΟΣ οδος", "οδοσ").len(), 2);
     }
