@@ -2,6 +2,10 @@
 //!
 //! Pure Rust with no web dependency, so the app, the command-line converter and the native tests
 //! all share it. Offsets inside the core are UTF-8 bytes; see [`offsets`] for every other unit.
+//!
+//! Changes go through [`Edit`]s: [`Document::apply`] makes one and returns its inverse, and
+//! [`History`] turns that into undo and redo. [`segments()`] cuts the text for drawing and
+//! [`resegment`] redoes only the part one change touched; [`find_all`] searches it.
 
 pub mod blocks;
 pub mod document;
