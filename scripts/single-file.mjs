@@ -1,8 +1,8 @@
 // Turns the release build into one self-contained HTML file that works when opened from disk
 // (file://), with no server and no network: the wasm is embedded as base64 and instantiated from
 // those bytes, and the JS glue, CSS and icon are inlined. A strict Content-Security-Policy names
-// the one inline script by its sha256 and allows no requests at all. (Inline styles stay allowed,
-// as in index.html: the text view writes style attributes and a <style> rule.)
+// the one inline script and the one inline style by their sha256 and allows no requests at all.
+// (Style attributes stay allowed, as in index.html: the text view draws spans with them.)
 // The service worker and manifest are left out: they need a served origin.
 // Usage: node scripts/single-file.mjs [dist dir] [output]
 //   (defaults: $GLOSSA_DIST or dist/, and glossa.html inside it)
@@ -78,7 +78,8 @@ if (/<\/script/i.test(script) || /<\/style/i.test(style)) fail('a closing tag in
 const csp = [
   "default-src 'none'",
   `script-src 'sha256-${sha256(script)}' 'wasm-unsafe-eval'`,
-  "style-src 'unsafe-inline'",
+  `style-src 'sha256-${sha256(style)}'`,
+  "style-src-attr 'unsafe-inline'",
   'img-src data:',
   "connect-src 'none'",
   "object-src 'none'",

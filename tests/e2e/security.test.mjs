@@ -67,11 +67,20 @@ test('the policy is in force: no inline script, no request to another origin', a
     return window.__injected === true;
   });
   assert.equal(ran, false, 'an injected inline script ran');
+  assert.doesNotMatch(policy.match(/style-src ([^;]*)/)[1], /'unsafe-inline'/);
+  const hidden = await page.evaluate(() => {
+    const s = document.createElement('style');
+    s.textContent = 'body { display: none }';
+    document.head.append(s);
+    return getComputedStyle(document.body).display === 'none';
+  });
+  assert.equal(hidden, false, 'an injected style sheet applied');
   const fetched = await page.evaluate(() => fetch('https://example.com/').then(() => 'fetched', (e) => e.name));
   assert.equal(fetched, 'TypeError');
   // Violation reports arrive as events, a moment later.
-  for (let i = 0; i < 50 && csp.length < 2; i++) await page.waitForTimeout(50);
+  for (let i = 0; i < 50 && csp.length < 3; i++) await page.waitForTimeout(50);
   assert.ok(csp.some((v) => v.startsWith('script-src-elem blocked inline')), csp.join('\n'));
+  assert.ok(csp.some((v) => v.startsWith('style-src-elem blocked inline')), csp.join('\n'));
   assert.ok(csp.some((v) => v.startsWith('connect-src blocked https://example.com')), csp.join('\n'));
   await context.close();
 });
@@ -160,3 +169,40 @@ test('a megabyte on one line is shown whole, as text', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+// Known gap, kept visible: the status line writes a span's quote into its sentence as plain text,
+// so an unterminated U+202E in the quote reverses the rest of the sentence ("Delete removes it"
+// reads backwards). The fix belongs in src/: put each quote the UI shows in a <bdi>.
+test('a bidi override in a quote does not reverse the interface around it',
+  { todo: 'src/: show quotes in the status line inside <bdi>' }, async () => {
+    const { context, page } = await open();
+    const article = 'Open the attachment \u202Eexe.txt at once.';
+    await page.getByLabel('Article text').fill(article);
+    await page.getByRole('button', { name: 'Start annotating' }).click();
+    await page.getByLabel('Snap to words').uncheck();
+    // Select "\u202Eexe.txt" through the DOM (the mouse cannot aim at reversed text) and tag it.
+    await page.locator('.doc-text').evaluate((el, quote) => {
+      const node = [...el.querySelectorAll('span')].map((s) => s.firstChild).find((n) => n?.data.includes(quote));
+      const at = node.data.indexOf(quote);
+      el.focus();
+      getSelection().setBaseAndExtent(node, at, node, at + quote.length);
+    }, '\u202Eexe.txt');
+    await page.keyboard.press('1');
+    await page.locator('.doc-text .spanned').first().click();
+    // Wherever the interface shows the override outside the article, it must be in a text of the
+    // user's own (not mixed into a sentence of the interface), in a block or an isolating element.
+    const leaks = await page.evaluate((article) => {
+      const out = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (!n.data.includes('\u202E') || n.parentElement.closest('.doc-text, textarea, input')) continue;
+        const el = n.parentElement;
+        const style = getComputedStyle(el);
+        const contained = el.localName === 'bdi' || /isolate|plaintext/.test(style.unicodeBidi) || !style.display.startsWith('inline');
+        if (!article.includes(n.data) || !contained) out.push(`${el.className || el.localName}: ${n.data}`);
+      }
+      return out;
+    }, article);
+    assert.deepEqual(leaks, []);
+    await context.close();
+  });
