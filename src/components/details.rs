@@ -2,7 +2,7 @@
 //! relations with a way to add and delete them.
 
 use super::editor::{shorten, EditorState};
-use glossa_core::{RelationId, SpanId};
+use glossa_core::{Edit, RelationId, SpanId};
 use leptos::prelude::*;
 
 /// The verdicts a fact-checker gives a claim.
@@ -62,7 +62,10 @@ pub fn DetailsPanel() -> impl IntoView {
                 .is_some_and(|s| s.note.as_deref().unwrap_or("") == note)
         });
         if !unchanged {
-            app.edit(|d| d.set_note(id, Some(&note)));
+            editor.change(Edit::SetNote {
+                id,
+                note: Some(note),
+            });
         }
     };
 
@@ -83,7 +86,7 @@ pub fn DetailsPanel() -> impl IntoView {
                             <label for="span-verdict">"Verdict"</label>
                             <select id="span-verdict" on:change=move |ev| {
                                 let v = event_target_value(&ev);
-                                app.edit(|d| d.set_attribute(id, "verdict", (!v.is_empty()).then_some(v.as_str())));
+                                editor.change(Edit::SetAttribute { id, key: "verdict".into(), value: (!v.is_empty()).then_some(v) });
                             }>
                                 <option value="" selected=s.verdict.is_empty()>"not checked"</option>
                                 {VERDICTS.iter().map(|v| view! { <option value=*v selected=s.verdict == *v>{*v}</option> }).collect_view()}
@@ -96,7 +99,7 @@ pub fn DetailsPanel() -> impl IntoView {
                                 view! {
                                     <li>{text.clone()}" "
                                         <button class="small" aria-label=format!("Delete relation {text}")
-                                            on:click=move |_| { app.edit(|d| d.remove_relation(rid)); }>"Delete"</button>
+                                            on:click=move |_| { editor.change(Edit::RemoveRelation { id: rid }); }>"Delete"</button>
                                     </li>
                                 }
                             }).collect_view()}

@@ -2,12 +2,13 @@
 //! the selected span. Every action has a key; `?` lists them.
 
 use super::details::DetailsPanel;
+use super::search::SearchBar;
 use super::span_list::SpanList;
 use super::text_view::{span_ids, TextView};
 use super::AppState;
 use crate::browser::{download::download, selection};
 use glossa_core::formats::glossa;
-use glossa_core::{snap, Snap, SpanId, Unit};
+use glossa_core::{snap, Edit, EditError, History, Snap, SpanId, Unit};
 use leptos::ev;
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -25,6 +26,10 @@ pub struct EditorState {
     pub menu_at: RwSignal<Option<(f64, f64)>>,
     pub help_open: RwSignal<bool>,
     pub text_ref: NodeRef<Div>,
+    /// Every change goes through the history, so each can be undone and redone.
+    pub history: StoredValue<History>,
+    /// Whether undo and redo have anything to do, for their buttons.
+    pub can_undo_redo: RwSignal<(bool, bool)>,
 }
 
 impl EditorState {
@@ -37,10 +42,58 @@ impl EditorState {
             menu_at: RwSignal::new(None),
             help_open: RwSignal::new(false),
             text_ref: NodeRef::new(),
+            history: StoredValue::new(History::default()),
+            can_undo_redo: RwSignal::new((false, false)),
         }
     }
 
-    fn say(&self, message: impl Into<String>) {
+    /// Runs `step` on the history and the open document, saves, and refreshes the undo and
+    /// redo buttons. `None` when no document is open or it is read-only.
+    fn with_history<R>(
+        &self,
+        step: impl FnOnce(&mut History, &mut glossa_core::Document) -> R,
+    ) -> Option<R> {
+        let history = self.history;
+        let mut out = None;
+        self.app
+            .edit(|doc| history.update_value(|h| out = Some(step(h, doc))))?;
+        self.can_undo_redo
+            .set(history.with_value(|h| (h.can_undo(), h.can_redo())));
+        out
+    }
+
+    /// Makes one undoable change; a refusal is shown to the user.
+    pub fn change(&self, edit: Edit) -> bool {
+        match self.with_history(|h, doc| h.do_edit(doc, edit)) {
+            Some(Ok(changed)) => changed,
+            Some(Err(e)) => {
+                self.say(e.to_string());
+                false
+            }
+            None => false,
+        }
+    }
+
+    /// Takes back the last change (`redo` false) or makes it again.
+    pub fn undo(&self, redo: bool) {
+        let result = self.with_history(|h, doc| if redo { h.redo(doc) } else { h.undo(doc) });
+        if let Some(Err(e)) = result {
+            self.say(format!(
+                "That step no longer fits the document and was dropped: {e}"
+            ));
+        }
+        // The selected span may be gone (undone) or back.
+        let gone = self.selected.get_untracked().is_some_and(|id| {
+            self.app
+                .document
+                .with_untracked(|d| d.as_ref().is_none_or(|d| d.span(id).is_none()))
+        });
+        if gone {
+            self.selected.set(None);
+        }
+    }
+
+    pub fn say(&self, message: impl Into<String>) {
         self.app.problem.set(Some(message.into()));
     }
 
@@ -73,10 +126,9 @@ impl EditorState {
         self.menu_at.set(None);
         match self.selection_bytes() {
             Some(Ok((start, end))) => {
-                match self
-                    .app
-                    .edit(|doc| doc.add_span(label, start, end, Unit::Utf8))
-                {
+                let added: Option<Result<SpanId, EditError>> =
+                    self.with_history(|h, doc| h.add_span(doc, label, start, end, Unit::Utf8));
+                match added {
                     Some(Ok(id)) => {
                         self.selected.set(Some(id));
                         selection::clear_selection();
@@ -103,15 +155,16 @@ impl EditorState {
 
     /// Gives span `id` another label, keeping its id, note and relations.
     pub fn relabel(&self, id: SpanId, label: &str) {
-        if let Some(Err(e)) = self.app.edit(|doc| doc.relabel_span(id, label)) {
-            self.say(e.to_string());
-        }
+        self.change(Edit::Relabel {
+            id,
+            label: label.to_string(),
+        });
     }
 
     /// Removes the selected span (and its relations).
     pub fn remove_selected(&self) {
         if let Some(id) = self.selected.get_untracked() {
-            if let Some(Ok(_)) = self.app.edit(|d| d.remove_span(id)) {
+            if self.change(Edit::RemoveSpan { id }) {
                 self.selected.set(None);
             }
         }
@@ -160,16 +213,16 @@ impl EditorState {
         let Some(id) = self.selected.get_untracked() else {
             return;
         };
-        let result = self.app.edit(|doc| {
-            let span = doc.span(id).cloned().ok_or("no span")?;
-            let (start, end) =
-                glossa_core::words::step_word(&doc.text, span.start, span.end, at_start, grow)
-                    .ok_or("The span cannot change that way.")?;
-            doc.resize_span(id, start, end)
-                .map_err(|_| "The span cannot change that way.")
+        let range = self.app.document.with_untracked(|d| {
+            let d = d.as_ref()?;
+            let span = d.span(id)?;
+            glossa_core::words::step_word(&d.text, span.start, span.end, at_start, grow)
         });
-        if let Some(Err(e)) = result {
-            self.say(e);
+        match range {
+            Some((start, end)) => {
+                self.change(Edit::Resize { id, start, end });
+            }
+            None => self.say("The span cannot change that way."),
         }
     }
 
@@ -183,19 +236,17 @@ impl EditorState {
         if from == target {
             return;
         }
-        let result = self.app.edit(|doc| {
-            let kind = match (
-                doc.span(from).map(|s| s.label.as_str()),
-                doc.span(target).map(|s| s.label.as_str()),
-            ) {
-                (Some("claim"), Some("actor")) => "said-by",
-                _ => "about",
-            };
-            doc.add_relation(kind, from, target)
+        // The default kind that fits the two labels (a claim is said by an actor), else about.
+        let kind = self.app.document.with_untracked(|d| {
+            let d = d.as_ref()?;
+            let (a, b) = (d.span(from)?, d.span(target)?);
+            glossa_core::suggested_relations(&a.label, &b.label).next()
         });
-        if let Some(Err(e)) = result {
-            self.say(e.to_string());
-        }
+        self.change(Edit::AddRelation {
+            kind: kind.unwrap_or("about").to_string(),
+            from,
+            to: target,
+        });
     }
 }
 
@@ -301,6 +352,7 @@ pub fn Editor() -> impl IntoView {
     let editor = EditorState::new(state);
     provide_context(editor);
     let selected = editor.selected;
+    let search_ref = NodeRef::<leptos::html::Input>::new();
 
     let _keys = window_event_listener(ev::keydown, move |ev| {
         if typing_in_a_field(&ev) || ev.meta_key() {
@@ -323,6 +375,21 @@ pub fn Editor() -> impl IntoView {
                 }
                 true
             }
+            ("f" | "F", true, false, false) => {
+                if let Some(input) = search_ref.get_untracked() {
+                    let _ = input.focus();
+                    input.select();
+                }
+                true
+            }
+            ("z" | "Z", true, false, shift) => {
+                editor.undo(shift);
+                true
+            }
+            ("y" | "Y", true, false, false) => {
+                editor.undo(true);
+                true
+            }
             (_, true, _, _) | (_, _, true, _) => false,
             ("Delete" | "Backspace", ..) if selected.get_untracked().is_some() => {
                 editor.remove_selected();
@@ -334,6 +401,12 @@ pub fn Editor() -> impl IntoView {
                 editor.menu_at.set(None);
                 editor.help_open.set(false);
                 selection::clear_selection();
+                true
+            }
+            ("/", ..) => {
+                if let Some(input) = search_ref.get_untracked() {
+                    let _ = input.focus();
+                }
                 true
             }
             ("?", ..) => {
@@ -496,9 +569,15 @@ pub fn Editor() -> impl IntoView {
                         on:change=move |ev| editor.snap_to_words.set(event_target_checked(&ev))/>
                     "Snap to words"
                 </label>
+                <SearchBar input_ref=search_ref/>
                 <span class="spacer"></span>
+                <button on:click=move |_| editor.undo(false) title="Undo (Ctrl+Z)"
+                    disabled=move || !editor.can_undo_redo.get().0>"Undo"</button>
+                <button on:click=move |_| editor.undo(true) title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
+                    disabled=move || !editor.can_undo_redo.get().1>"Redo"</button>
                 <button on:click=move |_| editor.help_open.update(|o| *o = !*o) title="Keyboard shortcuts (?)">"Keys ?"</button>
                 <button on:click=export>"Export JSON"</button>
+                <super::library::SaveIndicator/>
                 <button on:click=move |_| state.open(None)>"New document"</button>
             </div>
             <h2 class="doc-title">{move || state.document.with(|d| d.as_ref().map(|d| d.title.clone()))}</h2>

@@ -147,3 +147,44 @@ test('right-to-left Arabic with emoji selects, highlights and exports exactly', 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('search highlights every hit, tags them all in one step, and undo/redo take it back', async () => {
+  const article = await readSample();
+  const { context, page, errors } = await open(article, 'Search');
+  const expected = article.match(/sheikh mohammed/gi).length;
+  assert.ok(expected >= 3);
+  await page.keyboard.press('Control+f');
+  await page.keyboard.type('sheikh mohammed');
+  assert.equal(await page.locator('.search .hits').textContent(), `${expected} hits`);
+  assert.equal(await page.evaluate(() => CSS.highlights.get('glossa-search').size), expected);
+  await screenshot(page, '13-search');
+
+  await page.getByLabel('Label for all hits').selectOption('actor');
+  await page.getByRole('button', { name: 'Tag all hits' }).click();
+  assert.deepEqual(await listed(page), Array(expected).fill('Sheikh Mohammed'));
+
+  // One undo takes back every hit; redo brings them back; Ctrl+Y too.
+  await page.locator('.doc-text').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+z');
+  assert.equal(await page.locator('.doc-text .spanned').count(), 0);
+  await page.keyboard.press('Control+Shift+Z');
+  assert.deepEqual(await listed(page), Array(expected).fill('Sheikh Mohammed'));
+  await page.getByRole('button', { name: 'Undo' }).click();
+  assert.equal(await page.locator('.span-list .row').count(), 0);
+  await page.keyboard.press('Control+y');
+  assert.equal(await page.locator('.span-list .row').count(), expected);
+
+  // Removing a span with a relation, then undoing, restores both.
+  await dragSelect(page, 'good progress was made in releasing hostages');
+  await page.keyboard.press('3');
+  await page.keyboard.press('r');
+  await page.locator('.doc-text [data-spans]', { hasText: 'Sheikh Mohammed' }).first().click();
+  assert.match(await page.locator('.span-list').textContent(), /said by Sheikh Mohammed/);
+  await page.getByRole('button', { name: /^claim good progress/ }).click();
+  await page.keyboard.press('Delete');
+  assert.doesNotMatch(await page.locator('.span-list').textContent(), /said by/);
+  await page.keyboard.press('Control+z');
+  assert.match(await page.locator('.span-list').textContent(), /said by Sheikh Mohammed/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

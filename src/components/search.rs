@@ -1,0 +1,168 @@
+//! Search in the text: every hit highlighted, Enter to walk through them, and **Tag all hits**
+//! with one label in one undoable step (for a name that recurs through an article).
+
+use super::editor::EditorState;
+use crate::browser::highlight;
+use glossa_core::{Edit, Unit};
+use leptos::html::Input;
+use leptos::prelude::*;
+use std::ops::Range;
+
+/// The highlight's name, styled by `::highlight(glossa-search)` in the style sheet.
+const HIGHLIGHT: &str = "glossa-search";
+/// More hits than this are counted but not painted, so a one-letter query stays quick.
+const MAX_PAINTED: usize = 5_000;
+
+#[component]
+pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
+    let editor = expect_context::<EditorState>();
+    let app = editor.app;
+    let query = RwSignal::new(String::new());
+    let current = RwSignal::new(0usize);
+    let tag_label = RwSignal::new(String::new());
+
+    // Byte ranges of every hit, case-insensitive.
+    let hits = Memo::new(move |_| {
+        let q = query.get();
+        if q.trim().is_empty() {
+            return Vec::<Range<usize>>::new();
+        }
+        app.document
+            .with(|d| d.as_ref().map(|d| d.search(&q)).unwrap_or_default())
+    });
+
+    // Paint the hits; the text view's DOM is not touched.
+    Effect::new(move |_| {
+        let found = hits.get();
+        let Some(container) = editor.text_ref.get() else {
+            return;
+        };
+        if found.is_empty() {
+            highlight::clear(HIGHLIGHT);
+            return;
+        }
+        let blocks = highlight::blocks(&container);
+        let ranges: Vec<web_sys::Range> = app.document.with_untracked(|d| {
+            let Some(d) = d.as_ref() else {
+                return Vec::new();
+            };
+            let ix = d.index();
+            found
+                .iter()
+                .take(MAX_PAINTED)
+                .filter_map(|r| {
+                    let (a, b) = ix
+                        .convert_range((r.start, r.end), Unit::Utf8, Unit::Utf16)
+                        .ok()?;
+                    highlight::dom_range(&blocks, a as u32, b as u32)
+                })
+                .collect()
+        });
+        let _ = highlight::set(HIGHLIGHT, &ranges);
+    });
+    on_cleanup(|| highlight::clear(HIGHLIGHT));
+
+    // Scrolls hit `i` into view.
+    let show = move |i: usize| {
+        let n = hits.with_untracked(Vec::len);
+        if n == 0 {
+            return;
+        }
+        let i = i % n;
+        current.set(i);
+        let (Some(container), Some(hit)) = (
+            editor.text_ref.get_untracked(),
+            hits.with_untracked(|h| h.get(i).cloned()),
+        ) else {
+            return;
+        };
+        let Some((a, b)) = app.document.with_untracked(|d| {
+            let ix = d.as_ref()?.index();
+            ix.convert_range((hit.start, hit.end), Unit::Utf8, Unit::Utf16)
+                .ok()
+        }) else {
+            return;
+        };
+        let blocks = highlight::blocks(&container);
+        if let Some(range) = highlight::dom_range(&blocks, a as u32, b as u32) {
+            if let Ok(Some(parent)) = range.start_container().map(|n| n.parent_element()) {
+                let options = web_sys::ScrollIntoViewOptions::new();
+                options.set_block(web_sys::ScrollLogicalPosition::Center);
+                parent.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+            // Select the hit, so a label key tags it.
+            if let Some(Ok(Some(selection))) = web_sys::window().map(|w| w.get_selection()) {
+                let _ = selection.remove_all_ranges();
+                let _ = selection.add_range(&range);
+            }
+        }
+    };
+
+    let tag_all = move |_| {
+        let label = tag_label.get_untracked();
+        let label = if label.is_empty() {
+            app.document.with_untracked(|d| {
+                d.as_ref()
+                    .and_then(|d| d.labels.iter().next().map(|l| l.name.clone()))
+                    .unwrap_or_default()
+            })
+        } else {
+            label
+        };
+        let edits: Vec<Edit> = hits
+            .get_untracked()
+            .into_iter()
+            .map(|r| Edit::add_span(&label, r.start, r.end))
+            .collect();
+        if edits.is_empty() {
+            editor.say("No hits to tag.");
+            return;
+        }
+        let n = edits.len();
+        if editor.change(Edit::group(edits)) {
+            editor.say(format!(
+                "Tagged {n} hits as {label}. Ctrl+Z takes them all back."
+            ));
+        }
+    };
+
+    let labels = move || {
+        app.document.with(|d| {
+            d.as_ref()
+                .map(|d| d.labels.iter().map(|l| l.name.clone()).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    };
+
+    view! {
+        <div class="search" role="search">
+            <input type="search" node_ref=input_ref placeholder="Search (Ctrl+F)" aria-label="Search the text"
+                prop:value=move || query.get()
+                on:input=move |ev| { query.set(event_target_value(&ev)); current.set(0); }
+                on:keydown=move |ev| {
+                    match ev.key().as_str() {
+                        "Enter" => {
+                            ev.prevent_default();
+                            let n = hits.with_untracked(Vec::len).max(1);
+                            let next = if ev.shift_key() { current.get_untracked() + n - 1 } else { current.get_untracked() + 1 };
+                            show(if query.get_untracked().is_empty() { 0 } else { next });
+                        }
+                        "Escape" => { query.set(String::new()); }
+                        _ => {}
+                    }
+                }/>
+            <span class="hits" aria-live="polite">
+                {move || {
+                    let n = hits.with(Vec::len);
+                    if query.with(|q| q.trim().is_empty()) { String::new() } else { format!("{n} hits") }
+                }}
+            </span>
+            <Show when=move || hits.with(|h| !h.is_empty())>
+                <select aria-label="Label for all hits" on:change=move |ev| tag_label.set(event_target_value(&ev))>
+                    {move || labels().into_iter().map(|l| view! { <option value=l.clone()>{l.clone()}</option> }).collect_view()}
+                </select>
+                <button on:click=tag_all>"Tag all hits"</button>
+            </Show>
+        </div>
+    }
+}
