@@ -2,6 +2,7 @@
 //! the selected span. Every action has a key; `?` lists them.
 
 use super::details::DetailsPanel;
+use super::labels::LabelEditor;
 use super::search::SearchBar;
 use super::span_list::SpanList;
 use super::text_view::{span_ids, TextView};
@@ -589,6 +590,7 @@ pub fn Editor() -> impl IntoView {
                 <aside class="side" aria-label="Spans">
                     <DetailsPanel/>
                     <SpanList/>
+                    <LabelEditor/>
                 </aside>
             </div>
             <Show when=move || editor.menu_at.with(Option::is_some)>

@@ -188,3 +188,41 @@ test('search highlights every hit, tags them all in one step, and undo/redo take
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('label set: add, rename, re-key, and removing a used label asks first', async () => {
+  const { context, page, errors } = await open('Hamas said 100 captives were freed.', 'Labels');
+  await dragSelect(page, 'Hamas');
+  await page.keyboard.press('1');
+  await page.getByRole('button', { name: 'Labels…' }).click();
+
+  await page.getByLabel('Name of actor').fill('speaker');
+  await page.getByLabel('Name of actor').press('Enter');
+  await page.getByLabel('Name of speaker').waitFor();
+  assert.match(await page.locator('.counts').textContent(), /speaker: 1/);
+
+  await page.getByLabel('Name of the new label').fill('source');
+  await page.getByRole('button', { name: 'Add label' }).click();
+  assert.equal(await page.getByLabel('Key for source').inputValue(), '4');
+  await dragSelect(page, 'captives');
+  await page.keyboard.press('4');
+  assert.match(await status(page), /source “captives”/);
+
+  // An unused label goes at once; a used one asks.
+  await page.getByRole('button', { name: 'Remove label figure' }).click();
+  assert.equal(await page.getByLabel('Name of figure').count(), 0);
+  await page.getByRole('button', { name: 'Remove label speaker' }).click();
+  const ask = page.getByRole('alertdialog', { name: 'Label still in use' });
+  assert.match(await ask.textContent(), /still tags 1 span/);
+  await screenshot(page, '14-labels');
+  await page.getByLabel('Label to move the spans to').selectOption('claim');
+  await ask.getByRole('button', { name: 'Move them to' }).click();
+  assert.equal(await page.getByLabel('Name of speaker').count(), 0);
+  assert.match(await page.locator('.counts').textContent(), /claim: 1/);
+
+  // One undo brings the label and its span back.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  assert.match(await page.locator('.counts').textContent(), /speaker: 1/);
+  assert.deepEqual(await axeViolations(page), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -1,0 +1,128 @@
+//! The label set editor: add, rename, recolour, re-key and remove labels. Removing a label
+//! that still tags spans asks what to do with them; nothing is dropped unasked.
+
+use super::editor::EditorState;
+use glossa_core::{Edit, EditError, Label, LabelRemoval};
+use leptos::prelude::*;
+
+/// A label whose removal waits for the user's choice, and how many spans it tags.
+#[derive(Clone, PartialEq)]
+struct PendingRemoval {
+    name: String,
+    count: usize,
+}
+
+#[component]
+pub fn LabelEditor() -> impl IntoView {
+    let editor = expect_context::<EditorState>();
+    let app = editor.app;
+    let open = RwSignal::new(false);
+    let pending = RwSignal::new(None::<PendingRemoval>);
+    let new_name = RwSignal::new(String::new());
+    let new_color = RwSignal::new("#9467bd".to_string());
+
+    let labels = Memo::new(move |_| {
+        app.document.with(|d| {
+            d.as_ref()
+                .map(|d| d.labels.labels.clone())
+                .unwrap_or_default()
+        })
+    });
+
+    let remove = move |name: String, spans: Option<LabelRemoval>| {
+        let edit = Edit::RemoveLabel {
+            name: name.clone(),
+            spans,
+        };
+        let result = editor.app.document.with_untracked(|d| {
+            d.as_ref().map(|d| {
+                let mut trial = d.clone();
+                trial.apply(edit.clone()).map(|_| ())
+            })
+        });
+        match result {
+            Some(Err(EditError::LabelInUse { count, .. })) => {
+                pending.set(Some(PendingRemoval { name, count }))
+            }
+            _ => {
+                pending.set(None);
+                editor.change(edit);
+            }
+        }
+    };
+
+    let add = move |_| {
+        let name = new_name.get_untracked().trim().to_string();
+        // The first free digit key, so the new label can be applied at once.
+        let hotkey = labels
+            .with_untracked(|ls| ('1'..='9').find(|k| ls.iter().all(|l| l.hotkey != Some(*k))));
+        if editor.change(Edit::AddLabel {
+            label: Label::new(&name, &new_color.get_untracked(), hotkey),
+            at: None,
+        }) {
+            new_name.set(String::new());
+        }
+    };
+
+    view! {
+        <section class="label-editor" aria-label="Labels">
+            <button class="disclosure" aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)>"Labels…"</button>
+            <Show when=move || open.get()>
+                <ul class="label-rows">
+                    <For each=move || labels.get() key=|l| (l.name.clone(), l.color.clone(), l.hotkey) let:label>
+                        {
+                            let name = label.name.clone();
+                            let (n1, n2, n3, n4) = (name.clone(), name.clone(), name.clone(), name.clone());
+                            view! {
+                                <li class="label-row">
+                                    <input type="color" aria-label=format!("Colour of {name}") prop:value=label.color.clone()
+                                        on:change=move |ev| { editor.change(Edit::SetLabelColor { name: n1.clone(), color: event_target_value(&ev) }); }/>
+                                    <input type="text" class="label-name" aria-label=format!("Name of {name}") prop:value=name.clone()
+                                        on:change=move |ev| {
+                                            let to = event_target_value(&ev).trim().to_string();
+                                            if to != n2 { editor.change(Edit::RenameLabel { from: n2.clone(), to }); }
+                                        }/>
+                                    <input type="text" class="label-key" maxlength="1" aria-label=format!("Key for {name}")
+                                        prop:value=label.hotkey.map(String::from).unwrap_or_default()
+                                        on:change=move |ev| {
+                                            let hotkey = event_target_value(&ev).chars().next();
+                                            editor.change(Edit::SetLabelHotkey { name: n3.clone(), hotkey });
+                                        }/>
+                                    <button class="small" aria-label=format!("Remove label {name}")
+                                        on:click=move |_| remove(n4.clone(), None)>"Remove"</button>
+                                </li>
+                            }
+                        }
+                    </For>
+                </ul>
+                {move || pending.get().map(|p| {
+                    let others: Vec<String> = labels.get().into_iter().map(|l| l.name).filter(|n| *n != p.name).collect();
+                    let target = RwSignal::new(others.first().cloned().unwrap_or_default());
+                    let (a, b) = (p.name.clone(), p.name.clone());
+                    view! {
+                        <div class="ask" role="alertdialog" aria-label="Label still in use">
+                            <p>{format!("“{}” still tags {} span{}. What should happen to them?", p.name, p.count, if p.count == 1 { "" } else { "s" })}</p>
+                            <button on:click=move |_| remove(a.clone(), Some(LabelRemoval::RemoveSpans))>"Remove the spans too"</button>
+                            <span class="move-to">
+                                <button disabled=others.is_empty()
+                                    on:click=move |_| remove(b.clone(), Some(LabelRemoval::MoveTo(target.get_untracked())))>"Move them to"</button>
+                                <select aria-label="Label to move the spans to" on:change=move |ev| target.set(event_target_value(&ev))>
+                                    {others.iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
+                                </select>
+                            </span>
+                            <button on:click=move |_| pending.set(None)>"Keep the label"</button>
+                        </div>
+                    }
+                })}
+                <div class="add-label">
+                    <input type="color" aria-label="Colour of the new label" prop:value=move || new_color.get()
+                        on:change=move |ev| new_color.set(event_target_value(&ev))/>
+                    <input type="text" placeholder="New label, e.g. source" aria-label="Name of the new label"
+                        prop:value=move || new_name.get() on:input=move |ev| new_name.set(event_target_value(&ev))/>
+                    <button on:click=add>"Add label"</button>
+                </div>
+            </Show>
+        </section>
+    }
+}
