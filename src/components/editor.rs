@@ -2,6 +2,7 @@
 //! the selected span. Every action has a key; `?` lists them.
 
 use super::details::DetailsPanel;
+use super::export_menu::ExportMenu;
 use super::labels::LabelEditor;
 use super::search::SearchBar;
 use super::span_list::SpanList;
@@ -578,6 +579,7 @@ pub fn Editor() -> impl IntoView {
                     disabled=move || !editor.can_undo_redo.get().1>"Redo"</button>
                 <button on:click=move |_| editor.help_open.update(|o| *o = !*o) title="Keyboard shortcuts (?)">"Keys ?"</button>
                 <button on:click=export>"Export JSON"</button>
+                <ExportMenu/>
                 <super::library::SaveIndicator/>
                 <button on:click=move |_| state.open(None)>"New document"</button>
             </div>

@@ -226,3 +226,51 @@ test('label set: add, rename, re-key, and removing a used label asks first', asy
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('export in every format, each in its own offset unit', async () => {
+  const text = '😀 Hamas said 100 captives 👨‍👩‍👧 were freed.';
+  const { context, page, errors } = await open(text, 'Formats');
+  await dragSelect(page, 'Hamas');
+  await page.keyboard.press('1');
+  await dragSelect(page, '100 captives');
+  await page.keyboard.press('2');
+
+  const exportAs = async (format, count = 1) => {
+    await page.getByLabel('Export format').selectOption(format);
+    const downloads = [];
+    const got = new Promise((ok) => page.on('download', (d) => { downloads.push(d); if (downloads.length === count) ok(); }));
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    await got;
+    page.removeAllListeners('download');
+    return Promise.all(downloads.map(async (d) => [d.suggestedFilename(), await readFile(await d.path(), 'utf8')]));
+  };
+
+  // doccano counts UTF-16 code units.
+  const [[docName, doccano]] = await exportAs('doccano');
+  assert.match(docName, /^Formats\.doccano\./);
+  const line = JSON.parse(doccano.trim().split('\n')[0]);
+  const labels = line.label ?? line.entities.map((e) => [e.start_offset, e.end_offset, e.label]);
+  for (const [s, e, l] of labels) assert.equal(text.slice(s, e), l === 'actor' ? 'Hamas' : '100 captives');
+
+  // spaCy counts code points.
+  const [[, spacy]] = await exportAs('spacy');
+  const record = JSON.parse(spacy.trim().split('\n')[0]);
+  const cps = Array.from(text);
+  assert.deepEqual(record.spans.map((s) => cps.slice(s.start, s.end).join('')).sort(), ['100 captives', 'Hamas']);
+
+  // W3C: TextPositionSelector in code points, TextQuoteSelector exact.
+  const [[, w3c]] = await exportAs('w3c');
+  const quotes = JSON.stringify(JSON.parse(w3c));
+  assert.match(quotes, /"exact":"Hamas"/);
+
+  // brat: a .txt and an .ann.
+  const brat = await exportAs('brat', 2);
+  assert.deepEqual(brat.map(([n]) => n.split('.').pop()).sort(), ['ann', 'txt']);
+  const ann = brat.find(([n]) => n.endsWith('.ann'))[1];
+  assert.match(ann, /^T\d+\tactor 2 7\tHamas$/m);
+
+  const [[, conll]] = await exportAs('conll');
+  assert.match(conll, /^Hamas\s.*B-actor$/m);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
