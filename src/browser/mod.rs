@@ -2,8 +2,10 @@
 //! with `wasm-bindgen-test` and read at a glance.
 
 pub mod download;
+pub mod highlight;
 pub mod selection;
 pub mod storage;
+pub mod tabs;
 
 /// Milliseconds since the Unix epoch, from the browser's clock.
 pub fn now_ms() -> i64 {

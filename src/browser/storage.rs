@@ -1,19 +1,46 @@
-//! Local storage, through gloo-storage. One key per document plus an index, so one edit
-//! rewrites one document and start-up does not parse the whole library.
+//! Local storage, through gloo-storage's handle on `window.localStorage`. One key per document
+//! plus an index, so one edit rewrites one document and start-up does not parse the library.
 //!
-//! Keys: `glossa.index` (the list of documents), `glossa.doc.<id>` (one document),
-//! `glossa.current` (the id of the open one). Every stored value carries its schema version.
-//! A value that does not parse is never overwritten: it is moved to `glossa.quarantine.<key>`.
+//! | key | value | schema |
+//! | --- | --- | --- |
+//! | `glossa.index` | the list of documents, one [`IndexEntry`] each | [`INDEX_SCHEMA`] (2) |
+//! | `glossa.doc.<id>` | one document | [`DOC_SCHEMA`] (1) |
+//! | `glossa.current` | the id of the document open in the last tab that opened one | [`CURRENT_SCHEMA`] (1) |
+//! | `glossa.lock.<id>` | which tab edits the document (see `browser::tabs`) | 1 |
+//! | `glossa.history.<id>` | reserved for the undo history (not written yet) | — |
+//! | `glossa.quarantine.<key>` | an unreadable value, byte for byte as it was | none: kept raw |
+//!
+//! Every value is JSON with a `schema` number. A reader migrates older values step by step
+//! ([`migrate_index`], [`migrate_document`], [`migrate_current`]); a value from a newer Glossa is
+//! left untouched. A value that does not parse is never overwritten or deleted: it is moved to
+//! `glossa.quarantine.<key>` (or, if even that write fails, left where it is), and the user is
+//! told which document it was and can download it. See `docs/storage.md`.
 
-use gloo_storage::{errors::StorageError, LocalStorage, Storage};
+use gloo_storage::{LocalStorage, Storage};
 use glossa_core::Document;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// The schema version this code writes.
-pub const SCHEMA: u32 = 1;
-const INDEX_KEY: &str = "glossa.index";
-const CURRENT_KEY: &str = "glossa.current";
-const QUARANTINE_PREFIX: &str = "glossa.quarantine.";
+/// The document schema this code writes.
+pub const DOC_SCHEMA: u32 = 1;
+/// The index schema this code writes. Version 1 had no size and no counts per label.
+pub const INDEX_SCHEMA: u32 = 2;
+/// The `glossa.current` schema. Version 0 was the bare id, not JSON.
+pub const CURRENT_SCHEMA: u32 = 1;
+/// Kept for callers of the first version of this module: the document schema.
+pub const SCHEMA: u32 = DOC_SCHEMA;
+
+pub const INDEX_KEY: &str = "glossa.index";
+pub const CURRENT_KEY: &str = "glossa.current";
+pub const DOC_PREFIX: &str = "glossa.doc.";
+pub const LOCK_PREFIX: &str = "glossa.lock.";
+pub const HISTORY_PREFIX: &str = "glossa.history.";
+pub const QUARANTINE_PREFIX: &str = "glossa.quarantine.";
+
+/// What browsers give one origin's local storage, at least: about 5 million UTF-16 code units
+/// (Firefox and Safari; Chromium allows more for Latin-1 text). Usage is shown against this.
+pub const QUOTA_ESTIMATE: usize = 5 * 1024 * 1024;
 
 /// A document as stored, with its schema version.
 #[derive(Serialize, Deserialize)]
@@ -23,12 +50,38 @@ struct StoredDocument {
 }
 
 /// One line of the library index: enough to list a document without loading it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IndexEntry {
     pub id: String,
     pub title: String,
     pub modified_ms: i64,
+    /// How many spans, in all.
     pub spans: usize,
+    /// Characters (code points) of the text.
+    pub text_chars: usize,
+    /// UTF-16 code units the stored value takes (what the browser's quota counts).
+    pub stored_units: usize,
+    /// Spans per label name.
+    pub labels: BTreeMap<String, usize>,
+}
+
+impl IndexEntry {
+    /// The index line for `document` stored as `stored_units` code units.
+    pub fn of(document: &Document, stored_units: usize) -> Self {
+        let mut labels = BTreeMap::new();
+        for span in document.spans() {
+            *labels.entry(span.label.clone()).or_insert(0) += 1;
+        }
+        IndexEntry {
+            id: document.id.clone(),
+            title: document.title.clone(),
+            modified_ms: document.modified_ms,
+            spans: document.spans().len(),
+            text_chars: document.text.chars().count(),
+            stored_units,
+            labels,
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -40,118 +93,598 @@ struct StoredIndex {
 /// What went wrong with storage, in words a user can act on.
 #[derive(Clone, Debug, PartialEq)]
 pub enum StorageProblem {
-    /// The browser refused the write (most often: storage is full).
-    NotSaved(String),
-    /// A stored value could not be read; it was kept aside under `quarantined_as`.
-    Corrupt { key: String, quarantined_as: String },
+    /// The browser refused the write; `full` when it said storage is full.
+    NotSaved { why: String, full: bool },
+    /// A stored value could not be read. It was moved to `quarantined_as`, or left in place
+    /// untouched when even that was refused (`None`).
+    Corrupt {
+        key: String,
+        title: Option<String>,
+        quarantined_as: Option<String>,
+    },
+    /// A value written by a newer Glossa: left untouched.
+    Newer { key: String, schema: u64 },
+}
+
+impl StorageProblem {
+    /// True for a failed write (the edit is only in memory).
+    pub fn is_not_saved(&self) -> bool {
+        matches!(self, StorageProblem::NotSaved { .. })
+    }
+}
+
+fn what(key: &str, title: &Option<String>) -> String {
+    match (key.strip_prefix(DOC_PREFIX), title) {
+        (Some(_), Some(t)) => format!("The document “{t}” ({key})"),
+        (Some(_), None) => format!("A document ({key})"),
+        (None, _) if key == INDEX_KEY => format!("The list of documents ({key})"),
+        (None, _) => format!("A stored value ({key})"),
+    }
 }
 
 impl std::fmt::Display for StorageProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            StorageProblem::NotSaved(why) => write!(
+            StorageProblem::NotSaved { full: true, .. } => write!(
+                f,
+                "Not saved: this browser's storage for Glossa is full. Your edit is still open \
+                 here, and everything saved before is intact. Export it now (Export JSON, or \
+                 Export library under Your documents), or delete documents you no longer need; \
+                 the next edit saves everything."
+            ),
+            StorageProblem::NotSaved { why, .. } => write!(
                 f,
                 "Not saved: the browser refused to store this edit ({why}). Your work is still \
                  open here: export it now, or delete documents you no longer need."
             ),
             StorageProblem::Corrupt {
                 key,
-                quarantined_as,
+                title,
+                quarantined_as: Some(q),
             } => write!(
                 f,
-                "A stored value ({key}) could not be read. It was kept aside as {quarantined_as}; \
-                 nothing was deleted."
+                "{} could not be read. It was kept aside as {q}; nothing was deleted. Download \
+                 it from Unreadable values under Your documents.",
+                what(key, title)
+            ),
+            StorageProblem::Corrupt {
+                key,
+                title,
+                quarantined_as: None,
+            } => write!(
+                f,
+                "{} could not be read, and storage is too full to keep a copy aside, so it was \
+                 left where it is, untouched. Download it from Unreadable values under Your \
+                 documents.",
+                what(key, title)
+            ),
+            StorageProblem::Newer { key, schema } => write!(
+                f,
+                "{} was written by a newer version of Glossa (schema {schema}); it was left \
+                 untouched. Open Glossa's newest version to use it.",
+                what(key, &None)
             ),
         }
     }
 }
 
-fn doc_key(id: &str) -> String {
-    format!("glossa.doc.{id}")
+fn store() -> web_sys::Storage {
+    LocalStorage::raw()
 }
 
-fn raw(key: &str) -> Option<String> {
-    LocalStorage::raw().get_item(key).ok().flatten()
+pub fn doc_key(id: &str) -> String {
+    format!("{DOC_PREFIX}{id}")
 }
 
-/// Moves an unreadable value aside so nothing ever overwrites it.
+pub fn history_key(id: &str) -> String {
+    format!("{HISTORY_PREFIX}{id}")
+}
+
+/// The value under `key`, as stored.
+pub fn raw(key: &str) -> Option<String> {
+    store().get_item(key).ok().flatten()
+}
+
+/// Every key in local storage.
+pub fn keys() -> Vec<String> {
+    let s = store();
+    let n = s.length().unwrap_or(0);
+    (0..n).filter_map(|i| s.key(i).ok().flatten()).collect()
+}
+
+/// True when a JS exception from `setItem` means "storage is full".
+pub fn is_quota_error(e: &wasm_bindgen::JsValue) -> bool {
+    let get = |k: &str| js_sys::Reflect::get(e, &k.into()).ok();
+    let name = get("name").and_then(|v| v.as_string()).unwrap_or_default();
+    let code = get("code").and_then(|v| v.as_f64()).unwrap_or(0.0);
+    name == "QuotaExceededError" || name == "NS_ERROR_DOM_QUOTA_REACHED" || code == 22.0
+}
+
+/// Writes `value` under `key`; on failure nothing under `key` has changed.
+pub fn write_raw(key: &str, value: &str) -> Result<(), StorageProblem> {
+    store()
+        .set_item(key, value)
+        .map_err(|e| StorageProblem::NotSaved {
+            full: is_quota_error(&e),
+            why: js_sys::Reflect::get(&e, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+                .unwrap_or_else(|| format!("{e:?}")),
+        })
+}
+
+fn remove(key: &str) {
+    let _ = store().remove_item(key);
+}
+
+/// Best effort at a title inside an unreadable document value, to tell the user which it was.
+pub fn guess_title(raw: &str) -> Option<String> {
+    if let Ok(v) = serde_json::from_str::<Value>(raw) {
+        if let Some(t) = v.pointer("/document/title").and_then(Value::as_str) {
+            return Some(t.to_string());
+        }
+    }
+    let at = raw.find("\"title\"")? + "\"title\"".len();
+    let rest = raw[at..].trim_start().strip_prefix(':')?.trim_start();
+    let rest = rest.strip_prefix('"')?;
+    let mut out = String::new();
+    let mut escaped = false;
+    for c in rest.chars() {
+        match (escaped, c) {
+            (false, '\\') => escaped = true,
+            (false, '"') => return Some(out),
+            (_, c) => {
+                escaped = false;
+                out.push(c)
+            }
+        }
+    }
+    None
+}
+
+/// Moves an unreadable value aside, so nothing ever overwrites it. The copy is written before
+/// the original is removed; when the copy is refused (storage full) the original stays.
 fn quarantine(key: &str) -> StorageProblem {
-    let quarantined_as = format!("{QUARANTINE_PREFIX}{key}");
-    if let Some(value) = raw(key) {
-        let _ = LocalStorage::raw().set_item(&quarantined_as, &value);
-        let _ = LocalStorage::raw().remove_item(key);
+    let value = raw(key);
+    let title = value.as_deref().and_then(guess_title).or_else(|| {
+        let id = key.strip_prefix(DOC_PREFIX)?;
+        index_entries_untouched()?
+            .into_iter()
+            .find(|e| e.id == id)
+            .map(|e| e.title)
+    });
+    let mut quarantined_as = None;
+    if let Some(value) = value {
+        let mut target = format!("{QUARANTINE_PREFIX}{key}");
+        // An earlier, different value kept aside under the same name stays too.
+        if raw(&target).is_some_and(|old| old != value) {
+            target = format!("{target}.{}", crate::browser::now_ms());
+        }
+        if write_raw(&target, &value).is_ok() {
+            remove(key);
+            quarantined_as = Some(target);
+        }
     }
     StorageProblem::Corrupt {
         key: key.to_string(),
+        title,
         quarantined_as,
     }
 }
 
-fn not_saved(e: StorageError) -> StorageProblem {
-    StorageProblem::NotSaved(e.to_string())
+/// Why a value could not be migrated.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MigrateError {
+    /// Not a value any Glossa wrote.
+    Corrupt(String),
+    /// Written by a newer Glossa.
+    Newer(u64),
 }
 
-/// The library index, newest edit first. An unreadable index is quarantined and rebuilt empty.
-pub fn load_index() -> Result<Vec<IndexEntry>, StorageProblem> {
-    match LocalStorage::get::<StoredIndex>(INDEX_KEY) {
-        Ok(index) => Ok(index.documents),
-        Err(StorageError::KeyNotFound(_)) => Ok(Vec::new()),
-        Err(_) => Err(quarantine(INDEX_KEY)),
+fn schema_of(value: &Value) -> Result<u64, MigrateError> {
+    value
+        .get("schema")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| MigrateError::Corrupt("no schema number".into()))
+}
+
+/// Brings a stored document value to [`DOC_SCHEMA`]. There is one version so far; the next
+/// change of shape adds a `1 => v = document_v1_to_v2(v)` step here.
+pub fn migrate_document(value: Value) -> Result<Document, MigrateError> {
+    let schema = schema_of(&value)?;
+    match schema {
+        1 => serde_json::from_value::<StoredDocument>(value)
+            .map(|s| s.document)
+            .map_err(|e| MigrateError::Corrupt(e.to_string())),
+        n if n > u64::from(DOC_SCHEMA) => Err(MigrateError::Newer(n)),
+        n => Err(MigrateError::Corrupt(format!("unknown schema {n}"))),
     }
 }
 
-/// Reads one document.
+/// Index version 1 → 2: each entry gains its size and its spans per label, read from its
+/// document by `describe` (an entry whose document cannot be read keeps zeros, and is checked
+/// again when the document is next saved).
+pub fn index_v1_to_v2(
+    mut value: Value,
+    describe: &dyn Fn(&str) -> Option<IndexEntry>,
+) -> Result<Value, MigrateError> {
+    let entries = value
+        .get_mut("documents")
+        .and_then(Value::as_array_mut)
+        .ok_or_else(|| MigrateError::Corrupt("no documents list".into()))?;
+    for entry in entries.iter_mut() {
+        let o = entry
+            .as_object_mut()
+            .ok_or_else(|| MigrateError::Corrupt("an entry is not an object".into()))?;
+        let id = o
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| MigrateError::Corrupt("an entry has no id".into()))?
+            .to_string();
+        let described = describe(&id);
+        let d = described.as_ref();
+        o.insert("text_chars".into(), d.map_or(0, |d| d.text_chars).into());
+        o.insert(
+            "stored_units".into(),
+            d.map_or(0, |d| d.stored_units).into(),
+        );
+        let labels = d.map(|d| d.labels.clone()).unwrap_or_default();
+        o.insert(
+            "labels".into(),
+            serde_json::to_value(labels).expect("a map of counts serialises"),
+        );
+        if let Some(d) = d {
+            o.insert("spans".into(), d.spans.into());
+        }
+    }
+    value["schema"] = 2.into();
+    Ok(value)
+}
+
+/// Brings a stored index value to [`INDEX_SCHEMA`], one step at a time.
+pub fn migrate_index(
+    mut value: Value,
+    describe: &dyn Fn(&str) -> Option<IndexEntry>,
+) -> Result<Vec<IndexEntry>, MigrateError> {
+    loop {
+        match schema_of(&value)? {
+            1 => value = index_v1_to_v2(value, describe)?,
+            2 => {
+                return serde_json::from_value::<StoredIndex>(value)
+                    .map(|i| i.documents)
+                    .map_err(|e| MigrateError::Corrupt(e.to_string()))
+            }
+            n if n > u64::from(INDEX_SCHEMA) => return Err(MigrateError::Newer(n)),
+            n => return Err(MigrateError::Corrupt(format!("unknown schema {n}"))),
+        }
+    }
+}
+
+/// `glossa.current`, version 0 (the bare id) or 1 (`{"schema":1,"id":…}`), as an id.
+pub fn migrate_current(raw: &str) -> Result<String, MigrateError> {
+    match serde_json::from_str::<Value>(raw) {
+        Ok(v @ Value::Object(_)) => match schema_of(&v)? {
+            1 => v
+                .get("id")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| MigrateError::Corrupt("no id".into())),
+            n if n > u64::from(CURRENT_SCHEMA) => Err(MigrateError::Newer(n)),
+            n => Err(MigrateError::Corrupt(format!("unknown schema {n}"))),
+        },
+        // Version 0: the id itself (ids are letters and digits, never JSON objects).
+        _ if !raw.trim().is_empty() && !raw.starts_with('{') => Ok(raw.to_string()),
+        _ => Err(MigrateError::Corrupt("not an id".into())),
+    }
+}
+
+fn to_problem(key: &str, e: MigrateError) -> StorageProblem {
+    match e {
+        MigrateError::Corrupt(_) => quarantine(key),
+        MigrateError::Newer(schema) => StorageProblem::Newer {
+            key: key.to_string(),
+            schema,
+        },
+    }
+}
+
+/// The stored document under `key` with the units it takes, for an index line.
+fn describe_stored(id: &str) -> Option<IndexEntry> {
+    let value = raw(&doc_key(id))?;
+    let units = value.encode_utf16().count();
+    let doc = serde_json::from_str::<Value>(&value)
+        .ok()
+        .and_then(|v| migrate_document(v).ok())?;
+    Some(IndexEntry::of(&doc, units))
+}
+
+/// The index as stored (migrated), without repairs or side effects; `None` if unreadable.
+fn index_entries_untouched() -> Option<Vec<IndexEntry>> {
+    let v = serde_json::from_str::<Value>(&raw(INDEX_KEY)?).ok()?;
+    migrate_index(v, &describe_stored).ok()
+}
+
+fn write_index(documents: Vec<IndexEntry>) -> Result<(), StorageProblem> {
+    let json = serde_json::to_string(&StoredIndex {
+        schema: INDEX_SCHEMA,
+        documents,
+    })
+    .expect("an index serialises");
+    write_raw(INDEX_KEY, &json)
+}
+
+/// The ids of every stored document, from the keys (the truth the index summarises).
+pub fn stored_document_ids() -> BTreeSet<String> {
+    keys()
+        .into_iter()
+        .filter_map(|k| k.strip_prefix(DOC_PREFIX).map(str::to_string))
+        .collect()
+}
+
+/// The library index, newest edit first, and what was wrong with it. The index is a summary
+/// of the document keys, so it is repaired against them: a line whose document is gone is
+/// dropped, a document with no line (another tab's index write raced this one's) gets one. An
+/// older index is migrated and written back; an unreadable one is quarantined and rebuilt from
+/// the documents; a newer one is read from the documents and left untouched.
+pub fn load_library() -> (Vec<IndexEntry>, Vec<StorageProblem>) {
+    let mut problems = Vec::new();
+    let mut migrated = false;
+    let (mut entries, mut writable) = (Vec::new(), true);
+    if let Some(text) = raw(INDEX_KEY) {
+        let parsed = serde_json::from_str::<Value>(&text)
+            .map_err(|e| MigrateError::Corrupt(e.to_string()))
+            .and_then(|v| {
+                migrated = schema_of(&v)? < u64::from(INDEX_SCHEMA);
+                migrate_index(v, &describe_stored)
+            });
+        match parsed {
+            Ok(e) => entries = e,
+            Err(e) => {
+                let p = to_problem(INDEX_KEY, e);
+                // Rebuild only when the old value is safely aside.
+                writable = matches!(
+                    p,
+                    StorageProblem::Corrupt {
+                        quarantined_as: Some(_),
+                        ..
+                    }
+                );
+                problems.push(p);
+            }
+        }
+    }
+    let before = entries.clone();
+    let ids = stored_document_ids();
+    entries.retain(|e| ids.contains(&e.id));
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    entries.retain(|e| seen.insert(e.id.clone()));
+    for id in ids.difference(&seen) {
+        match describe_stored(id) {
+            Some(entry) => entries.push(entry),
+            // Unreadable: kept aside, and the user is told which document it was.
+            None => {
+                if let Err(p) = load_document(id) {
+                    problems.push(p);
+                }
+            }
+        }
+    }
+    entries.sort_by_key(|e| std::cmp::Reverse(e.modified_ms));
+    if writable && (entries != before || migrated || !problems.is_empty()) {
+        let _ = write_index(entries.clone());
+    }
+    (entries, problems)
+}
+
+/// The library index, newest edit first (see [`load_library`]); an error only when the index
+/// was unreadable and no document could be found either.
+pub fn load_index() -> Result<Vec<IndexEntry>, StorageProblem> {
+    match load_library() {
+        (entries, mut problems) if entries.is_empty() && !problems.is_empty() => {
+            Err(problems.remove(0))
+        }
+        (entries, _) => Ok(entries),
+    }
+}
+
+/// Reads one document, migrating an older value. An unreadable one is quarantined.
 pub fn load_document(id: &str) -> Result<Option<Document>, StorageProblem> {
     let key = doc_key(id);
-    match LocalStorage::get::<StoredDocument>(&key) {
-        Ok(stored) if stored.schema == SCHEMA => Ok(Some(stored.document)),
-        Ok(_) | Err(StorageError::SerdeError(_)) | Err(StorageError::JsError(_)) => {
-            Err(quarantine(&key))
-        }
-        Err(StorageError::KeyNotFound(_)) => Ok(None),
-    }
+    let Some(text) = raw(&key) else {
+        return Ok(None);
+    };
+    serde_json::from_str::<Value>(&text)
+        .map_err(|e| MigrateError::Corrupt(e.to_string()))
+        .and_then(migrate_document)
+        .map(Some)
+        .map_err(|e| to_problem(&key, e))
 }
 
-/// Writes one document and its index line. The document is written first, so a failure
-/// leaves the earlier saved state whole.
+/// Just the schema number of a stored value; parsing into it still checks the whole JSON.
+#[derive(Deserialize)]
+struct SchemaOnly {
+    schema: u64,
+}
+
+/// Writes one document and its index line. The document is written first and alone, so a
+/// refused write leaves every earlier saved value whole and returns the problem. The index line
+/// is a summary: if it cannot be written the document is still saved, and the next
+/// [`load_library`] repairs the line.
 pub fn save_document(document: &Document) -> Result<(), StorageProblem> {
-    let stored = StoredDocument {
-        schema: SCHEMA,
+    let json = serde_json::to_string(&StoredDocument {
+        schema: DOC_SCHEMA,
         document: document.clone(),
+    })
+    .expect("a document serialises");
+    let key = doc_key(&document.id);
+    // Never overwrite a value this code cannot read: a newer Glossa's stays, a broken one is
+    // moved aside first.
+    if let Some(old) = raw(&key) {
+        match serde_json::from_str::<SchemaOnly>(&old) {
+            Ok(s) if s.schema > u64::from(DOC_SCHEMA) => {
+                return Err(StorageProblem::Newer {
+                    key,
+                    schema: s.schema,
+                })
+            }
+            Ok(_) => {}
+            Err(_) => {
+                if let p @ StorageProblem::Corrupt {
+                    quarantined_as: None,
+                    ..
+                } = quarantine(&key)
+                {
+                    return Err(p);
+                }
+            }
+        }
+    }
+    write_raw(&key, &json)?;
+    let entry = IndexEntry::of(document, json.encode_utf16().count());
+    let _ = update_index(|entries| {
+        entries.retain(|e| e.id != document.id);
+        entries.insert(0, entry);
+    });
+    Ok(())
+}
+
+/// Changes the stored index, if it can be read (an unreadable or newer one is not replaced
+/// here; [`load_index`] deals with it).
+fn update_index(change: impl FnOnce(&mut Vec<IndexEntry>)) -> Result<(), StorageProblem> {
+    let mut entries = match raw(INDEX_KEY) {
+        None => Vec::new(),
+        Some(_) => match index_entries_untouched() {
+            Some(entries) => entries,
+            None => return Ok(()),
+        },
     };
-    LocalStorage::set(doc_key(&document.id), &stored).map_err(not_saved)?;
-    let mut documents = load_index().unwrap_or_default();
-    documents.retain(|e| e.id != document.id);
-    documents.insert(
-        0,
-        IndexEntry {
-            id: document.id.clone(),
-            title: document.title.clone(),
-            modified_ms: document.modified_ms,
-            spans: document.spans().len(),
-        },
-    );
-    LocalStorage::set(
-        INDEX_KEY,
-        StoredIndex {
-            schema: SCHEMA,
-            documents,
-        },
-    )
-    .map_err(not_saved)
+    change(&mut entries);
+    entries.sort_by_key(|e| std::cmp::Reverse(e.modified_ms));
+    write_index(entries)
+}
+
+/// Deletes a document (its value, index line and history) and returns it, so the caller can
+/// offer to undo.
+pub fn delete_document(id: &str) -> Result<Option<Document>, StorageProblem> {
+    let document = load_document(id)?;
+    remove(&doc_key(id));
+    remove(&history_key(id));
+    update_index(|entries| entries.retain(|e| e.id != id))?;
+    if current_document_id().as_deref() == Some(id) {
+        set_current_document_id(None)?;
+    }
+    Ok(document)
+}
+
+/// Every stored document, in index order, and the problems met reading them (unreadable
+/// ones are quarantined, the others still load).
+pub fn load_all_documents() -> (Vec<Document>, Vec<StorageProblem>) {
+    let (entries, mut problems) = load_library();
+    let mut documents = Vec::new();
+    for entry in entries {
+        match load_document(&entry.id) {
+            Ok(Some(d)) => documents.push(d),
+            Ok(None) => {}
+            Err(p) => problems.push(p),
+        }
+    }
+    (documents, problems)
 }
 
 /// The id of the document that was open last.
 pub fn current_document_id() -> Option<String> {
-    raw(CURRENT_KEY)
+    migrate_current(&raw(CURRENT_KEY)?).ok()
 }
 
 /// Remembers which document is open (`None`: the paste screen).
 pub fn set_current_document_id(id: Option<&str>) -> Result<(), StorageProblem> {
-    let storage = LocalStorage::raw();
-    let result = match id {
-        Some(id) => storage.set_item(CURRENT_KEY, id),
-        None => storage.remove_item(CURRENT_KEY),
-    };
-    result.map_err(|e| StorageProblem::NotSaved(format!("{e:?}")))
+    match id {
+        Some(id) => write_raw(
+            CURRENT_KEY,
+            &serde_json::json!({ "schema": CURRENT_SCHEMA, "id": id }).to_string(),
+        ),
+        None => {
+            remove(CURRENT_KEY);
+            Ok(())
+        }
+    }
+}
+
+/// A value kept aside because it could not be read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Quarantined {
+    /// Where it is now (`glossa.quarantine.…`), or its own key when it could not be moved.
+    pub key: String,
+    /// The key it was found under.
+    pub original_key: String,
+    pub title: Option<String>,
+    pub units: usize,
+}
+
+/// Every quarantined value.
+pub fn list_quarantined() -> Vec<Quarantined> {
+    let mut out: Vec<Quarantined> = keys()
+        .into_iter()
+        .filter(|k| k.starts_with(QUARANTINE_PREFIX))
+        .filter_map(|key| {
+            let value = raw(&key)?;
+            let original = key[QUARANTINE_PREFIX.len()..].to_string();
+            Some(Quarantined {
+                title: guess_title(&value),
+                units: value.encode_utf16().count(),
+                original_key: original,
+                key,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.key.cmp(&b.key));
+    out
+}
+
+/// Deletes a quarantined value, when the user asks to.
+pub fn discard_quarantined(key: &str) {
+    if key.starts_with(QUARANTINE_PREFIX) {
+        remove(key);
+    }
+}
+
+/// UTF-16 code units every key and value takes together (what quotas count).
+pub fn usage() -> usize {
+    let s = store();
+    keys()
+        .into_iter()
+        .map(|k| {
+            let v = s.get_item(&k).ok().flatten().unwrap_or_default();
+            k.encode_utf16().count() + v.encode_utf16().count()
+        })
+        .sum()
+}
+
+/// What changed, from a `storage` event's key (`None`: storage was cleared).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    Cleared,
+    Index,
+    Document(String),
+    Lock(String),
+    Current,
+    Other,
+}
+
+/// Sorts a `storage` event by its key.
+pub fn classify(key: Option<&str>) -> Change {
+    match key {
+        None => Change::Cleared,
+        Some(INDEX_KEY) => Change::Index,
+        Some(CURRENT_KEY) => Change::Current,
+        Some(k) => {
+            if let Some(id) = k.strip_prefix(DOC_PREFIX) {
+                Change::Document(id.to_string())
+            } else if let Some(id) = k.strip_prefix(LOCK_PREFIX) {
+                Change::Lock(id.to_string())
+            } else {
+                Change::Other
+            }
+        }
+    }
 }

@@ -2,7 +2,11 @@
 
 mod details;
 mod editor;
+mod export_menu;
+mod labels;
+pub mod library;
 mod paste;
+mod search;
 mod span_list;
 mod text_view;
 
@@ -18,6 +22,12 @@ use paste::PasteForm;
 pub struct AppState {
     pub document: RwSignal<Option<Document>>,
     pub problem: RwSignal<Option<String>>,
+    /// Whether the open document's last edit is in storage (library.rs).
+    pub saved: RwSignal<library::SaveState>,
+    /// True while another tab edits the open document: edits are refused (library.rs).
+    pub read_only: RwSignal<bool>,
+    /// Bumped when the stored library changes (here or in another tab).
+    pub library_rev: RwSignal<u64>,
 }
 
 impl AppState {
@@ -30,15 +40,25 @@ impl AppState {
                 None
             })
         });
+        let read_only = document
+            .as_ref()
+            .is_some_and(|d| !crate::browser::tabs::try_acquire(&d.id));
         AppState {
             document: RwSignal::new(document),
             problem: RwSignal::new(problem),
+            saved: RwSignal::new(library::SaveState::Saved),
+            read_only: RwSignal::new(read_only),
+            library_rev: RwSignal::new(0),
         }
     }
 
     /// Opens `document`, or the paste screen for `None`, and remembers the choice.
     pub fn open(&self, document: Option<Document>) {
         let id = document.as_ref().map(|d| d.id.clone());
+        if !library::may_leave(self, id.as_deref()) {
+            return;
+        }
+        library::switch_lease(self, id.as_deref());
         if let Err(p) = storage::set_current_document_id(id.as_deref()) {
             self.problem.set(Some(p.to_string()));
         }
@@ -47,6 +67,9 @@ impl AppState {
 
     /// Applies an edit to the open document and saves it at once.
     pub fn edit<R>(&self, change: impl FnOnce(&mut Document) -> R) -> Option<R> {
+        if library::refuse_edit(self) {
+            return None;
+        }
         let result = self.document.try_update(|d| {
             d.as_mut().map(|d| {
                 let r = change(d);
@@ -60,9 +83,13 @@ impl AppState {
 
     /// Saves the open document; a failure is shown and the edit stays in memory.
     pub fn save(&self) {
+        if self.read_only.get_untracked() {
+            return;
+        }
         let result = self
             .document
             .with_untracked(|d| d.as_ref().map(storage::save_document));
+        library::record_save(self, result.as_ref());
         match result {
             Some(Err(p)) => self.problem.set(Some(p.to_string())),
             // A save that works again clears an earlier "not saved" warning.
@@ -94,6 +121,7 @@ pub fn App() -> impl IntoView {
                 <button on:click=move |_| state.problem.set(None)>"Dismiss"</button>
             </div>
         </Show>
+        <library::StorageSync/>
         <main>
             <Show when=move || state.document.with(Option::is_some) fallback=PasteForm>
                 <Editor/>

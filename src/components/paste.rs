@@ -1,20 +1,18 @@
-//! The first screen: paste an article and give it a title.
+//! The first screen: a new document (paste an article, or open a file), and the library.
 
+use super::library::{Library, OpenFile};
 use super::AppState;
-use crate::browser::{new_document_id, now_ms, storage};
+use crate::browser::{new_document_id, now_ms};
 use glossa_core::Document;
 use leptos::prelude::*;
 
-/// A title field, a text area for the article, and a list of stored documents to reopen.
+/// A title field, a text area for the article, a file opener, and the stored documents.
 #[component]
 pub fn PasteForm() -> impl IntoView {
     let state = expect_context::<AppState>();
     let title = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
-    let library = storage::load_index().unwrap_or_else(|p| {
-        state.problem.set(Some(p.to_string()));
-        Vec::new()
-    });
+    super::library::LibraryCtx::provide();
 
     let start = move |_| {
         let body = text.get_untracked();
@@ -37,19 +35,10 @@ pub fn PasteForm() -> impl IntoView {
             name.trim().to_string()
         };
         let document = Document::new(&new_document_id(), &name, &body, now_ms());
-        if let Err(p) = storage::save_document(&document) {
-            state.problem.set(Some(p.to_string()));
-        }
         state.problem.set(None);
         state.open(Some(document));
-    };
-
-    let open = move |id: String| match storage::load_document(&id) {
-        Ok(Some(d)) => state.open(Some(d)),
-        Ok(None) => state
-            .problem
-            .set(Some(format!("Document {id} is no longer stored."))),
-        Err(p) => state.problem.set(Some(p.to_string())),
+        // Saves it, or says why not (the document stays open in memory either way).
+        state.save();
     };
 
     view! {
@@ -64,24 +53,7 @@ pub fn PasteForm() -> impl IntoView {
                 on:input=move |ev| text.set(event_target_value(&ev))></textarea>
             <button class="primary" on:click=start>"Start annotating"</button>
         </section>
-        <Show when={
-            let empty = library.is_empty();
-            move || !empty
-        }>
-            <section class="library" aria-label="Your documents">
-                <h2>"Your documents"</h2>
-                <ul>
-                    {library.iter().map(|entry| {
-                        let id = entry.id.clone();
-                        view! {
-                            <li>
-                                <button class="link" on:click=move |_| open(id.clone())>{entry.title.clone()}</button>
-                                <span class="muted">{format!(" — {} spans", entry.spans)}</span>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
-            </section>
-        </Show>
+        <OpenFile/>
+        <Library/>
     }
 }

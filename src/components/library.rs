@@ -1,0 +1,875 @@
+//! The library of stored documents, new documents from files, the saved/not-saved indicator,
+//! and keeping tabs in step. Storage itself is `browser::storage`; which tab edits a document
+//! is `browser::tabs`. The design is in `docs/storage.md`.
+
+use super::AppState;
+use crate::browser::storage::{self, Change, IndexEntry, StorageProblem};
+use crate::browser::{download::download, new_document_id, now_ms, tabs};
+use glossa_core::formats::glossa;
+use glossa_core::Document;
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+
+/// Whether the open document's last edit reached storage.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SaveState {
+    Saved,
+    Saving,
+    /// The write was refused (why, in words); the edit is only in this tab's memory.
+    NotSaved(String),
+}
+
+/// After a save: records its outcome for the indicator.
+pub(super) fn record_save(state: &AppState, result: Option<&Result<(), StorageProblem>>) {
+    let next = match result {
+        Some(Err(p)) => SaveState::NotSaved(p.to_string()),
+        _ => SaveState::Saved,
+    };
+    if state.saved.get_untracked() != next {
+        state.saved.set(next);
+    }
+}
+
+/// Refuses an edit while another tab edits the open document. True: refused.
+pub(super) fn refuse_edit(state: &AppState) -> bool {
+    if state.read_only.get_untracked() {
+        state.problem.set(Some(
+            "Read-only here: this document is being edited in another tab. Press “Edit here” \
+             to edit it in this tab instead."
+                .into(),
+        ));
+        return true;
+    }
+    state.saved.set(SaveState::Saving);
+    false
+}
+
+/// Whether the open document may be closed for `next`: not while its last edit is unsaved
+/// (closing would lose it), unless saving now works.
+pub(super) fn may_leave(state: &AppState, next: Option<&str>) -> bool {
+    let current = open_id(state);
+    if current.is_none() || current.as_deref() == next {
+        return true;
+    }
+    if matches!(state.saved.get_untracked(), SaveState::NotSaved(_)) {
+        state.save();
+    }
+    if matches!(state.saved.get_untracked(), SaveState::NotSaved(_)) {
+        state.problem.set(Some(
+            "This document's last edits are not saved, and closing it would lose them. Download              it first (Download this document), then Leave without saving."
+                .into(),
+        ));
+        return false;
+    }
+    true
+}
+
+/// Moves the lease from the open document to `next` (when one opens), and sets read-only.
+pub(super) fn switch_lease(state: &AppState, next: Option<&str>) {
+    let current = state
+        .document
+        .with_untracked(|d| d.as_ref().map(|d| d.id.clone()));
+    if let Some(current) = current.filter(|c| Some(c.as_str()) != next) {
+        tabs::release(&current);
+    }
+    let read_only = next.is_some_and(|id| !tabs::try_acquire(id));
+    state.read_only.set(read_only);
+    state.saved.set(SaveState::Saved);
+}
+
+/// Saved / Saving / Not saved / Read-only, for the editor's toolbar.
+#[component]
+pub fn SaveIndicator() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let label = move || {
+        if state.read_only.get() {
+            ("read-only", "Read-only", "Another tab edits this document")
+        } else {
+            match state.saved.get() {
+                SaveState::Saved => (
+                    "saved",
+                    "✓ Saved",
+                    "Every edit is in this browser's storage",
+                ),
+                SaveState::Saving => ("saving", "Saving…", "Writing to this browser's storage"),
+                SaveState::NotSaved(_) => (
+                    "not-saved",
+                    "⚠ Not saved",
+                    "Storage refused the last edit; it is only in this tab. Export now.",
+                ),
+            }
+        }
+    };
+    view! {
+        <span class="save-state" role="status" data-state=move || label().0 title=move || label().2>
+            {move || label().1}
+        </span>
+    }
+}
+
+fn open_id(state: &AppState) -> Option<String> {
+    state
+        .document
+        .with_untracked(|d| d.as_ref().map(|d| d.id.clone()))
+}
+
+/// Reloads the open document from storage (another tab saved it).
+fn reload_open(state: &AppState, id: &str) {
+    match storage::load_document(id) {
+        Ok(Some(d)) => {
+            if state.document.with_untracked(|c| c.as_ref() != Some(&d)) {
+                state.document.set(Some(d));
+            }
+        }
+        Ok(None) => state.problem.set(Some(
+            "This document was deleted in another tab. It is still open here: export it to keep \
+             it."
+            .into(),
+        )),
+        Err(p) => state.problem.set(Some(p.to_string())),
+    }
+}
+
+/// Checks the lease on the open document: renews it, gives it up when another tab took it,
+/// or takes it when it became free.
+fn check_lease(state: &AppState) {
+    let Some(id) = open_id(state) else {
+        return;
+    };
+    if !state.read_only.get_untracked() {
+        if tabs::holder(&id) == tabs::Holder::OtherTab {
+            state.read_only.set(true);
+            if state.saved.get_untracked() == SaveState::Saved {
+                reload_open(state, &id);
+            } else {
+                state.problem.set(Some(
+                    "Another tab now edits this document. Your last edit here was not saved: \
+                     export this document now to keep it."
+                        .into(),
+                ));
+            }
+        } else {
+            tabs::try_acquire(&id);
+        }
+    } else if tabs::holder(&id) != tabs::Holder::OtherTab && tabs::try_acquire(&id) {
+        reload_open(state, &id);
+        state.read_only.set(false);
+    }
+}
+
+/// Saves anything unsaved and commits a half-typed field (its `change` handler runs on blur).
+fn flush(state: &AppState) {
+    if let Some(active) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        if matches!(active.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") {
+            let _ = active.blur();
+        }
+    }
+    if state.saved.get_untracked() != SaveState::Saved {
+        state.save();
+    }
+}
+
+/// Keeps this tab in step with storage: other tabs' edits (the `storage` event), the edit
+/// lease, and a last save when the page is hidden or closed. Shows the read-only banner.
+#[component]
+pub fn StorageSync() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let _storage = window_event_listener(ev::storage, move |ev| {
+        if ev.storage_area().is_some_and(|area| {
+            web_sys::window()
+                .and_then(|w| w.local_storage().ok().flatten())
+                .is_some_and(|local| local != area)
+        }) {
+            return;
+        }
+        let key = ev.key();
+        match storage::classify(key.as_deref()) {
+            Change::Index | Change::Cleared => state.library_rev.update(|r| *r += 1),
+            Change::Document(id) => {
+                state.library_rev.update(|r| *r += 1);
+                // The editing tab's memory is the truth while it holds the lease.
+                if open_id(&state).as_deref() == Some(id.as_str())
+                    && state.read_only.get_untracked()
+                {
+                    reload_open(&state, &id);
+                }
+            }
+            Change::Lock(id) if open_id(&state).as_deref() == Some(id.as_str()) => {
+                check_lease(&state)
+            }
+            _ => {}
+        }
+    });
+    if let Ok(handle) = set_interval_with_handle(
+        move || check_lease(&state),
+        Duration::from_millis(tabs::RENEW_MS.into()),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    let _hide = window_event_listener(ev::pagehide, move |_| {
+        flush(&state);
+        if let Some(id) = open_id(&state) {
+            tabs::release(&id);
+        }
+    });
+    let _visibility = window_event_listener_untyped("visibilitychange", move |_| {
+        let hidden = web_sys::window()
+            .and_then(|w| w.document())
+            .is_some_and(|d| d.hidden());
+        if hidden {
+            flush(&state);
+        }
+    });
+
+    let not_saved = move || match state.saved.get() {
+        SaveState::NotSaved(why) if state.document.with(Option::is_some) => Some(why),
+        _ => None,
+    };
+    let download_open = move |_| {
+        let result = state.document.with_untracked(|d| {
+            d.as_ref().map(|d| {
+                glossa::to_json(d)
+                    .map_err(|e| e.to_string())
+                    .and_then(|json| {
+                        download(
+                            &glossa::file_name(&d.title, "glossa", "json"),
+                            "application/json",
+                            &json,
+                        )
+                        .map_err(|e| format!("{e:?}"))
+                    })
+            })
+        });
+        if let Some(Err(e)) = result {
+            say(&state, format!("The download failed: {e}"));
+        }
+    };
+    let take_over = move |_| {
+        if let Some(id) = open_id(&state) {
+            tabs::take_over(&id);
+            reload_open(&state, &id);
+            state.read_only.set(false);
+            state.problem.set(None);
+        }
+    };
+    view! {
+        {move || not_saved().map(|why| view! {
+            <div class="not-saved-banner" role="alert">
+                <span>{why}</span>
+                <span class="actions">
+                    <button on:click=download_open>"Download this document"</button>
+                    <button on:click=move |_| {
+                        // The user chose to drop the unsaved edits (after downloading them).
+                        state.saved.set(SaveState::Saved);
+                        state.open(None);
+                    }>"Leave without saving"</button>
+                </span>
+            </div>
+        })}
+        <Show when=move || state.read_only.get() && state.document.with(Option::is_some)>
+            <div class="read-only-banner" role="status">
+                <span>
+                    <strong>"Read-only. "</strong>
+                    "This document is being edited in another tab; its edits appear here as they \
+                     are saved."
+                </span>
+                <button on:click=take_over>"Edit here"</button>
+            </div>
+        </Show>
+    }
+}
+
+/// Documents from a file or a library import, waiting for the user to say whether those
+/// already stored are replaced.
+#[derive(Clone, Debug, PartialEq)]
+struct PendingImport {
+    documents: Vec<Document>,
+    /// Titles of those whose id is already stored.
+    existing: Vec<String>,
+    open_after: bool,
+}
+
+/// What the library screen shares: a pending import, the deleted documents (for Undo).
+#[derive(Clone, Copy)]
+pub struct LibraryCtx {
+    pending: RwSignal<Option<PendingImport>>,
+    deleted: RwSignal<Vec<Document>>,
+    message: RwSignal<Option<String>>,
+}
+
+impl LibraryCtx {
+    /// The library screen's shared state; call once in the screen that holds the library.
+    pub fn provide() -> Self {
+        let ctx = LibraryCtx {
+            pending: RwSignal::new(None),
+            deleted: RwSignal::new(Vec::new()),
+            message: RwSignal::new(None),
+        };
+        provide_context(ctx);
+        ctx
+    }
+}
+
+fn say(state: &AppState, message: impl Into<String>) {
+    state.problem.set(Some(message.into()));
+}
+
+/// Stores imported documents: all of them, or (`replace` false) only those not stored yet.
+/// A document another tab is editing is never replaced. Returns how many were stored.
+fn store_imported(state: &AppState, ctx: &LibraryCtx, plan: PendingImport, replace: bool) {
+    let stored = storage::stored_document_ids();
+    let (mut saved, mut skipped, mut busy) = (Vec::new(), 0, Vec::new());
+    for doc in &plan.documents {
+        let exists = stored.contains(&doc.id);
+        if exists && !replace {
+            skipped += 1;
+            continue;
+        }
+        if exists && tabs::holder(&doc.id) == tabs::Holder::OtherTab {
+            busy.push(doc.title.clone());
+            continue;
+        }
+        if let Err(p) = storage::save_document(doc) {
+            say(
+                state,
+                format!(
+                    "Imported {} of {} documents, then: {p}",
+                    saved.len(),
+                    plan.documents.len()
+                ),
+            );
+            state.library_rev.update(|r| *r += 1);
+            return;
+        }
+        saved.push(doc.clone());
+    }
+    state.library_rev.update(|r| *r += 1);
+    let mut message = match saved.len() {
+        1 => format!("Imported “{}”.", saved[0].title),
+        n => format!("Imported {n} documents."),
+    };
+    if skipped > 0 {
+        message.push_str(&format!(" Kept your {skipped} existing ones."));
+    }
+    if !busy.is_empty() {
+        message.push_str(&format!(
+            " Not replaced, being edited in another tab: {}.",
+            busy.join(", ")
+        ));
+    }
+    ctx.message.set(Some(message));
+    if plan.open_after {
+        if let [one] = saved.as_slice() {
+            state.open(Some(one.clone()));
+        } else if let Some(first) = plan.documents.first().filter(|_| saved.is_empty()) {
+            // Kept the stored copy: open that.
+            if let Ok(Some(d)) = storage::load_document(&first.id) {
+                state.open(Some(d));
+            }
+        }
+    }
+}
+
+/// Reads a Glossa JSON export (one document or a library) and stores it, asking first when
+/// some of its documents are already stored.
+fn import_json(state: &AppState, ctx: &LibraryCtx, json: &str, open_after: bool) {
+    let imported = match glossa::import(json) {
+        Ok(i) => i,
+        Err(e) => {
+            say(state, format!("That is not a Glossa JSON export: {e}"));
+            return;
+        }
+    };
+    if imported.documents.is_empty() {
+        say(state, "That file holds no documents.");
+        return;
+    }
+    let stored = storage::stored_document_ids();
+    let existing: Vec<String> = imported
+        .documents
+        .iter()
+        .filter(|d| stored.contains(&d.id))
+        .map(|d| d.title.clone())
+        .collect();
+    let plan = PendingImport {
+        open_after: open_after && imported.documents.len() == 1,
+        documents: imported.documents,
+        existing,
+    };
+    if plan.existing.is_empty() {
+        store_imported(state, ctx, plan, false);
+    } else {
+        ctx.pending.set(Some(plan));
+    }
+}
+
+/// The text of a dropped or picked file, byte for byte (CRLF kept); a UTF-8 byte order mark,
+/// which is not text, is dropped.
+async fn read_file(file: web_sys::File) -> Result<String, String> {
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    let text =
+        String::from_utf8(bytes).map_err(|_| format!("“{}” is not UTF-8 text.", file.name()))?;
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_string())
+}
+
+/// A new document from a text file, or an import from a Glossa JSON file.
+fn open_files(state: AppState, ctx: LibraryCtx, files: Vec<web_sys::File>) {
+    spawn_local(async move {
+        for file in files {
+            let name = file.name();
+            let text = match read_file(file).await {
+                Ok(t) => t,
+                Err(e) => {
+                    say(&state, e);
+                    continue;
+                }
+            };
+            let lower = name.to_lowercase();
+            if lower.ends_with(".json") {
+                import_json(&state, &ctx, &text, true);
+            } else if text.trim().is_empty() {
+                say(&state, format!("“{name}” is empty."));
+            } else {
+                let title = name
+                    .rsplit_once('.')
+                    .map_or(name.as_str(), |(stem, _)| stem)
+                    .to_string();
+                let document = Document::new(&new_document_id(), &title, &text, now_ms());
+                state.open(Some(document));
+                state.save();
+            }
+        }
+    });
+}
+
+fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+    list.map(|l| (0..l.length()).filter_map(|i| l.get(i)).collect())
+        .unwrap_or_default()
+}
+
+/// Open a .txt, .md or Glossa .json file: a picker and a drop zone.
+#[component]
+pub fn OpenFile() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let ctx = expect_context::<LibraryCtx>();
+    let over = RwSignal::new(false);
+    let on_pick = move |ev: ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let files = files_of(input.files());
+        input.set_value("");
+        open_files(state, ctx, files);
+    };
+    let on_drop = move |ev: ev::DragEvent| {
+        ev.prevent_default();
+        over.set(false);
+        open_files(
+            state,
+            ctx,
+            files_of(ev.data_transfer().and_then(|d| d.files())),
+        );
+    };
+    view! {
+        <div class="dropzone" class:over=move || over.get()
+            on:dragover=move |ev: ev::DragEvent| { ev.prevent_default(); over.set(true); }
+            on:dragleave=move |_| over.set(false)
+            on:drop=on_drop>
+            <label for="open-file">"Or open a file"</label>
+            <input id="open-file" type="file"
+                accept=".txt,.md,.markdown,.json,text/plain,text/markdown,application/json"
+                on:change=on_pick/>
+            <span class="muted">"A .txt or .md article (kept exactly as written), or a Glossa JSON export. You can also drop it here."</span>
+        </div>
+    }
+}
+
+fn kilobytes(units: usize) -> String {
+    if units >= 1024 * 1024 {
+        format!("{:.1} MB", units as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{:.1} KB", units as f64 / 1024.0)
+    }
+}
+
+fn date(ms: i64) -> String {
+    if ms <= 0 {
+        return "unknown".into();
+    }
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    String::from(d.to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED))
+}
+
+fn counts(entry: &IndexEntry) -> String {
+    if entry.spans == 0 {
+        return "no spans".into();
+    }
+    let per: Vec<String> = entry
+        .labels
+        .iter()
+        .map(|(label, n)| format!("{label} {n}"))
+        .collect();
+    format!("{} spans: {}", entry.spans, per.join(", "))
+}
+
+/// Loads, changes and stores a document from the library, unless another tab edits it.
+fn change_stored(
+    state: &AppState,
+    id: &str,
+    change: impl FnOnce(&mut Document),
+) -> Option<Document> {
+    if tabs::holder(id) == tabs::Holder::OtherTab {
+        say(
+            state,
+            "That document is open for editing in another tab: change it there, or close it first.",
+        );
+        return None;
+    }
+    match storage::load_document(id) {
+        Ok(Some(mut d)) => {
+            change(&mut d);
+            match storage::save_document(&d) {
+                Ok(()) => Some(d),
+                Err(p) => {
+                    say(state, p.to_string());
+                    None
+                }
+            }
+        }
+        Ok(None) => {
+            say(state, "That document is no longer stored.");
+            None
+        }
+        Err(p) => {
+            say(state, p.to_string());
+            None
+        }
+    }
+}
+
+/// One document in the library.
+#[component]
+fn LibraryRow(entry: IndexEntry) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let ctx = expect_context::<LibraryCtx>();
+    let renaming = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let new_title = RwSignal::new(entry.title.clone());
+    let id = StoredValue::new(entry.id.clone());
+    let title = entry.title.clone();
+    let bump = move || state.library_rev.update(|r| *r += 1);
+
+    let open = move |_| match storage::load_document(&id.get_value()) {
+        Ok(Some(d)) => state.open(Some(d)),
+        Ok(None) => say(&state, "That document is no longer stored."),
+        Err(p) => {
+            say(&state, p.to_string());
+            bump();
+        }
+    };
+    let rename = move || {
+        let t = new_title.get_untracked().trim().to_string();
+        renaming.set(false);
+        if t.is_empty() {
+            return;
+        }
+        if change_stored(&state, &id.get_value(), |d| {
+            d.title = t;
+            d.modified_ms = now_ms();
+        })
+        .is_some()
+        {
+            bump();
+        }
+    };
+    let duplicate = move |_| {
+        let mut copy = None;
+        if let Ok(Some(d)) = storage::load_document(&id.get_value()) {
+            let mut d = d;
+            d.id = new_document_id();
+            d.title = format!("{} (copy)", d.title);
+            d.created_ms = now_ms();
+            d.modified_ms = d.created_ms;
+            copy = Some(d);
+        }
+        match copy.map(|d| storage::save_document(&d).map(|_| d)) {
+            Some(Ok(d)) => ctx.message.set(Some(format!("Made “{}”.", d.title))),
+            Some(Err(p)) => say(&state, p.to_string()),
+            None => say(&state, "That document could not be read."),
+        }
+        bump();
+    };
+    let delete = move |_| {
+        confirming.set(false);
+        let id = id.get_value();
+        if tabs::holder(&id) == tabs::Holder::OtherTab {
+            say(
+                &state,
+                "That document is open for editing in another tab: close it there first.",
+            );
+            return;
+        }
+        match storage::delete_document(&id) {
+            Ok(Some(d)) => {
+                ctx.message.set(None);
+                ctx.deleted.update(|v| v.push(d));
+            }
+            Ok(None) => {}
+            Err(p) => say(&state, p.to_string()),
+        }
+        bump();
+    };
+
+    let title_for_rename = title.clone();
+    let title_for_delete = title.clone();
+    view! {
+        <li class="doc-row">
+            <div class="doc-main">
+                <Show when=move || renaming.get() fallback={
+                    let title = title.clone();
+                    move || view! { <button class="link doc-open" on:click=open>{title.clone()}</button> }
+                }>
+                    <span class="rename">
+                        <label class="sr-only" for=format!("rename-{}", id.get_value())>"New title"</label>
+                        <input id=format!("rename-{}", id.get_value()) type="text" aria-label="New title"
+                            prop:value=move || new_title.get()
+                            on:input=move |ev| new_title.set(event_target_value(&ev))
+                            on:keydown=move |ev: ev::KeyboardEvent| match ev.key().as_str() {
+                                "Enter" => rename(),
+                                "Escape" => renaming.set(false),
+                                _ => {}
+                            }/>
+                        <button class="small" on:click=move |_| rename()>"Save title"</button>
+                    </span>
+                </Show>
+                <span class="muted doc-meta">
+                    {format!(
+                        "{} characters · {} · {} stored · edited {}",
+                        entry.text_chars,
+                        counts(&entry),
+                        kilobytes(entry.stored_units),
+                        date(entry.modified_ms)
+                    )}
+                </span>
+            </div>
+            <Show when=move || confirming.get() fallback={
+                let t1 = title_for_rename.clone();
+                let t2 = t1.clone();
+                let t3 = t1.clone();
+                let t4 = t1.clone();
+                move || view! {
+                    <span class="doc-actions">
+                        <button class="small" on:click=open aria-label=format!("Open {t1}")>"Open"</button>
+                        <button class="small" on:click=move |_| renaming.set(true) aria-label=format!("Rename {t2}")>"Rename"</button>
+                        <button class="small" on:click=duplicate aria-label=format!("Duplicate {t3}")>"Duplicate"</button>
+                        <button class="small" on:click=move |_| confirming.set(true) aria-label=format!("Delete {t4}")>"Delete"</button>
+                    </span>
+                }
+            }>
+                <span class="doc-actions confirm" role="group" aria-label="Confirm delete">
+                    {format!("Delete “{}”? ", title_for_delete)}
+                    <button class="small danger" on:click=delete>"Yes, delete"</button>
+                    <button class="small" on:click=move |_| confirming.set(false)>"Keep it"</button>
+                </span>
+            </Show>
+        </li>
+    }
+}
+
+/// The stored documents: list, actions, storage use, backup, and unreadable values.
+#[component]
+pub fn Library() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let ctx = expect_context::<LibraryCtx>();
+    let library = Memo::new(move |_| {
+        state.library_rev.track();
+        let (entries, problems) = storage::load_library();
+        (
+            entries,
+            problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
+            storage::usage(),
+            storage::list_quarantined(),
+        )
+    });
+    Effect::new(move |_| {
+        let p = library.with(|l| l.1.clone());
+        if !p.is_empty() {
+            state.problem.set(Some(p));
+        }
+    });
+
+    let undo = move |_| {
+        let Some(doc) = ctx.deleted.with_untracked(|v| v.last().cloned()) else {
+            return;
+        };
+        match storage::save_document(&doc) {
+            Ok(()) => {
+                ctx.deleted.update(|v| {
+                    v.pop();
+                });
+                ctx.message.set(Some(format!("Restored “{}”.", doc.title)));
+            }
+            Err(p) => say(&state, p.to_string()),
+        }
+        state.library_rev.update(|r| *r += 1);
+    };
+
+    let export_library = move |_| {
+        let (docs, problems) = storage::load_all_documents();
+        state.library_rev.update(|r| *r += 1);
+        if docs.is_empty() {
+            say(&state, "There is nothing to export yet.");
+            return;
+        }
+        let result = glossa::to_json_library(&docs)
+            .map_err(|e| format!("Export stopped, a span is wrong: {e}"))
+            .and_then(|json| {
+                download("glossa-library.glossa.json", "application/json", &json)
+                    .map_err(|e| format!("The download failed: {e:?}"))
+            });
+        match (result, problems.first()) {
+            (Err(e), _) => say(&state, e),
+            (Ok(()), Some(p)) => say(
+                &state,
+                format!(
+                    "Exported {} documents; {} could not be read: {p}",
+                    docs.len(),
+                    problems.len()
+                ),
+            ),
+            (Ok(()), None) => ctx
+                .message
+                .set(Some(format!("Exported {} documents.", docs.len()))),
+        }
+    };
+    let import_library = move |ev: ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let files = files_of(input.files());
+        input.set_value("");
+        spawn_local(async move {
+            for file in files {
+                match read_file(file).await {
+                    Ok(text) => import_json(&state, &ctx, &text, false),
+                    Err(e) => say(&state, e),
+                }
+            }
+        });
+    };
+
+    let download_raw = move |key: String, original: String| {
+        if let Some(value) = storage::raw(&key) {
+            if let Err(e) = download(&format!("{original}.txt"), "text/plain", &value) {
+                say(&state, format!("The download failed: {e:?}"));
+            }
+        }
+    };
+    let discard = move |key: String| {
+        let sure = web_sys::window()
+            .and_then(|w| {
+                w.confirm_with_message(
+                    "Delete this unreadable value for good? Download it first if you may need it.",
+                )
+                .ok()
+            })
+            .unwrap_or(false);
+        if sure {
+            storage::discard_quarantined(&key);
+            state.library_rev.update(|r| *r += 1);
+        }
+    };
+
+    view! {
+        <section class="library" aria-labelledby="library-heading">
+            <div class="library-head">
+                <h2 id="library-heading">"Your documents"</h2>
+                <span class="spacer"></span>
+                <button class="small" on:click=export_library>"Export library"</button>
+                <label class="button small" for="import-library">"Import library"</label>
+                <input id="import-library" class="sr-only" type="file" accept=".json,application/json"
+                    on:change=import_library/>
+            </div>
+            <p class="usage">
+                {move || library.with(|l| {
+                    let used = l.2;
+                    format!(
+                        "Storage: {} of about 5 MB used ({}%). ",
+                        kilobytes(used),
+                        (used * 100 / storage::QUOTA_ESTIMATE).max(if used > 0 { 1 } else { 0 })
+                    )
+                })}
+                <meter min="0" max=storage::QUOTA_ESTIMATE.to_string()
+                    value=move || library.with(|l| l.2.to_string()) aria-label="Storage used"></meter>
+            </p>
+            <Show when=move || ctx.deleted.with(|v| !v.is_empty())>
+                <div class="undo-bar" role="status">
+                    {move || ctx.deleted.with(|v| v.last().map(|d| format!("Deleted “{}” — ", d.title)))}
+                    <button class="small" on:click=undo>"Undo"</button>
+                </div>
+            </Show>
+            <Show when=move || ctx.message.with(Option::is_some)>
+                <p class="library-message" role="status">{move || ctx.message.get()}</p>
+            </Show>
+            {move || ctx.pending.get().map(|plan| {
+                let replace = plan.clone();
+                let keep = plan.clone();
+                view! {
+                    <div class="import-confirm" role="alertdialog" aria-label="Replace documents?">
+                        <p>{format!(
+                            "{} of the {} documents in that file are already in your library: {}. Replace them with the file's copies?",
+                            plan.existing.len(),
+                            plan.documents.len(),
+                            plan.existing.iter().map(|t| format!("“{t}”")).collect::<Vec<_>>().join(", ")
+                        )}</p>
+                        <button class="small danger" on:click=move |_| { ctx.pending.set(None); store_imported(&state, &ctx, replace.clone(), true); }>"Replace them"</button>
+                        <button class="small" on:click=move |_| { ctx.pending.set(None); store_imported(&state, &ctx, keep.clone(), false); }>"Keep mine, import only new ones"</button>
+                        <button class="small" on:click=move |_| ctx.pending.set(None)>"Cancel"</button>
+                    </div>
+                }
+            })}
+            <Show when=move || library.with(|l| l.0.is_empty())>
+                <p class="muted">"No documents yet. Paste an article above, or open a file."</p>
+            </Show>
+            <ul class="doc-list">
+                <For each=move || library.get().0 key=|e| format!("{}|{}|{}|{}", e.id, e.modified_ms, e.title, e.stored_units) let:entry>
+                    <LibraryRow entry=entry/>
+                </For>
+            </ul>
+            <Show when=move || library.with(|l| !l.3.is_empty())>
+                <div class="quarantine">
+                    <h3>"Unreadable values"</h3>
+                    <p class="muted">"These could not be read, so they were kept aside untouched. Download them to recover the text by hand."</p>
+                    <ul>
+                        {move || library.get().3.into_iter().map(|q| {
+                            let (k1, k2, o1) = (q.key.clone(), q.key.clone(), q.original_key.clone());
+                            let name = match &q.title {
+                                Some(t) => format!("“{t}” ({})", q.original_key),
+                                None => q.original_key.clone(),
+                            };
+                            view! {
+                                <li>
+                                    <span>{name}</span>
+                                    <span class="muted">{format!(" — {}", kilobytes(q.units))}</span>
+                                    " "
+                                    <button class="small" on:click=move |_| download_raw(k1.clone(), o1.clone())>"Download raw value"</button>
+                                    <button class="small" on:click=move |_| discard(k2.clone())>"Delete"</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </div>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,483 @@
+//! In-browser tests of the library's storage: round trips, migrations from a stored older
+//! fixture, a full storage, unreadable values, other documents' `storage` events, and the
+//! edit lease between tabs.
+//! Run with `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p glossa --target wasm32-unknown-unknown`.
+#![cfg(target_arch = "wasm32")]
+
+use glossa::browser::storage::{self, Change, MigrateError, StorageProblem};
+use glossa::browser::tabs::{self, Holder};
+use glossa_core::{Document, Unit};
+use serde_json::{json, Value};
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// localStorage as the first Glossa left it: index v1, documents v1, `glossa.current` v0.
+const FIXTURE_V1: &str = include_str!("fixtures/storage-v1.json");
+
+fn local() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+fn get(key: &str) -> Option<String> {
+    local().get_item(key).unwrap()
+}
+
+fn sample(id: &str, title: &str) -> Document {
+    let text = "Hamas said 100 captives 😀 were freed.\r\nمرحبا Qatar";
+    let mut doc = Document::new(id, title, text, 1_700_000_000_000);
+    let at = |q: &str| text.find(q).unwrap();
+    doc.add_span("actor", 0, 5, Unit::Utf8).unwrap();
+    doc.add_span("figure", at("100"), at("100") + 12, Unit::Utf8)
+        .unwrap();
+    doc.add_span("actor", at("Qatar"), at("Qatar") + 5, Unit::Utf8)
+        .unwrap();
+    doc
+}
+
+#[wasm_bindgen_test]
+fn a_document_and_its_index_line_round_trip() {
+    local().clear().unwrap();
+    let doc = sample("rt", "Round trip");
+    storage::save_document(&doc).unwrap();
+    assert_eq!(storage::load_document("rt").unwrap().unwrap(), doc);
+
+    let index = storage::load_index().unwrap();
+    assert_eq!(index.len(), 1);
+    let e = &index[0];
+    assert_eq!(
+        (e.id.as_str(), e.title.as_str(), e.spans),
+        ("rt", "Round trip", 3)
+    );
+    assert_eq!(e.labels.get("actor"), Some(&2));
+    assert_eq!(e.labels.get("figure"), Some(&1));
+    assert_eq!(e.labels.get("claim"), None);
+    assert_eq!(e.text_chars, doc.text.chars().count());
+    let stored = get("glossa.doc.rt").unwrap();
+    assert_eq!(e.stored_units, stored.encode_utf16().count());
+    // Every stored value carries its schema.
+    let v: Value = serde_json::from_str(&stored).unwrap();
+    assert_eq!(v["schema"], json!(storage::DOC_SCHEMA));
+    let v: Value = serde_json::from_str(&get("glossa.index").unwrap()).unwrap();
+    assert_eq!(v["schema"], json!(storage::INDEX_SCHEMA));
+    storage::set_current_document_id(Some("rt")).unwrap();
+    let v: Value = serde_json::from_str(&get("glossa.current").unwrap()).unwrap();
+    assert_eq!(v, json!({"schema": 1, "id": "rt"}));
+    assert_eq!(storage::current_document_id().as_deref(), Some("rt"));
+
+    // Usage counts every key and value.
+    let expected: usize = (0..local().length().unwrap())
+        .map(|i| {
+            let k = local().key(i).unwrap().unwrap();
+            k.encode_utf16().count() + get(&k).unwrap().encode_utf16().count()
+        })
+        .sum();
+    assert_eq!(storage::usage(), expected);
+    assert!(expected > stored.len());
+}
+
+#[wasm_bindgen_test]
+fn a_deleted_document_comes_back_whole_on_undo() {
+    local().clear().unwrap();
+    let doc = sample("del", "To delete");
+    storage::save_document(&doc).unwrap();
+    storage::save_document(&sample("keep", "To keep")).unwrap();
+    storage::set_current_document_id(Some("del")).unwrap();
+    let deleted = storage::delete_document("del").unwrap().unwrap();
+    assert_eq!(deleted, doc);
+    assert_eq!(get("glossa.doc.del"), None);
+    assert_eq!(storage::current_document_id(), None);
+    let ids: Vec<_> = storage::load_index()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(ids, ["keep"]);
+    storage::save_document(&deleted).unwrap();
+    assert_eq!(storage::load_document("del").unwrap().unwrap(), doc);
+    assert_eq!(storage::load_index().unwrap().len(), 2);
+}
+
+fn load_fixture() -> Value {
+    let fixture: Value = serde_json::from_str(FIXTURE_V1).unwrap();
+    local().clear().unwrap();
+    for (k, v) in fixture.as_object().unwrap() {
+        if !k.starts_with('_') {
+            local().set_item(k, v.as_str().unwrap()).unwrap();
+        }
+    }
+    fixture
+}
+
+#[wasm_bindgen_test]
+fn a_stored_v1_library_migrates_to_the_current_schema() {
+    let fixture = load_fixture();
+    // glossa.current v0 was the bare id.
+    assert_eq!(storage::current_document_id().as_deref(), Some("dv1a"));
+
+    let (entries, problems) = storage::load_library();
+    assert_eq!(problems, []);
+    assert_eq!(entries.len(), 2);
+    let a = entries.iter().find(|e| e.id == "dv1a").unwrap();
+    assert_eq!(a.title, "Truce talks");
+    assert_eq!(a.spans, 3);
+    assert_eq!(a.labels.get("actor"), Some(&2));
+    assert_eq!(a.labels.get("figure"), Some(&1));
+    assert_eq!(a.text_chars, 55);
+    assert_eq!(
+        a.stored_units,
+        get("glossa.doc.dv1a").unwrap().encode_utf16().count()
+    );
+    let b = entries.iter().find(|e| e.id == "dv1b").unwrap();
+    assert!(b.labels.is_empty());
+    // Newest first.
+    assert_eq!(entries[0].id, "dv1a");
+    // The index was written back at schema 2; documents were not touched.
+    let index: Value = serde_json::from_str(&get("glossa.index").unwrap()).unwrap();
+    assert_eq!(index["schema"], json!(2));
+    assert_eq!(index["documents"][0]["labels"]["actor"], json!(2));
+    assert_eq!(
+        get("glossa.doc.dv1a").as_deref(),
+        fixture["glossa.doc.dv1a"].as_str()
+    );
+
+    let doc = storage::load_document("dv1a").unwrap().unwrap();
+    assert_eq!(
+        doc.text,
+        "Hamas said 100 captives were freed.\r\nQatar 🇶🇦 mediated."
+    );
+    assert_eq!(doc.spans()[1].note.as_deref(), Some("as reported"));
+    assert_eq!(doc.relations().len(), 1);
+    assert_eq!(doc.quote(&doc.spans()[2]), "Qatar");
+    // Loading again changes nothing.
+    let again = storage::load_library().0;
+    assert_eq!(again, entries);
+}
+
+#[wasm_bindgen_test]
+fn migrations_step_through_versions_and_refuse_unknown_ones() {
+    let v1 = json!({"schema": 1, "documents": [{"id": "x", "title": "T", "modified_ms": 5, "spans": 2}]});
+    // A document that cannot be read keeps zeros and its old span count.
+    let entries = storage::migrate_index(v1.clone(), &|_| None).unwrap();
+    assert_eq!(entries[0].spans, 2);
+    assert_eq!(entries[0].text_chars, 0);
+    assert!(entries[0].labels.is_empty());
+    assert_eq!(
+        storage::migrate_index(json!({"schema": 3, "documents": []}), &|_| None),
+        Err(MigrateError::Newer(3))
+    );
+    assert!(matches!(
+        storage::migrate_index(json!({"schema": 0}), &|_| None),
+        Err(MigrateError::Corrupt(_))
+    ));
+    assert!(matches!(
+        storage::migrate_index(json!({"documents": []}), &|_| None),
+        Err(MigrateError::Corrupt(_))
+    ));
+    assert!(matches!(
+        storage::migrate_document(json!({"schema": 2, "document": {}})),
+        Err(MigrateError::Newer(2))
+    ));
+    assert!(matches!(
+        storage::migrate_document(json!({"schema": 1, "document": {"id": 4}})),
+        Err(MigrateError::Corrupt(_))
+    ));
+    assert_eq!(storage::migrate_current("d17a").unwrap(), "d17a");
+    assert_eq!(
+        storage::migrate_current(r#"{"schema":1,"id":"d17a"}"#).unwrap(),
+        "d17a"
+    );
+    assert_eq!(
+        storage::migrate_current(r#"{"schema":2,"id":"d17a"}"#),
+        Err(MigrateError::Newer(2))
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_value_from_a_newer_glossa_is_left_untouched() {
+    local().clear().unwrap();
+    let newer = r#"{"schema":99,"document":{"id":"n","shape":"unknown"}}"#;
+    local().set_item("glossa.doc.n", newer).unwrap();
+    let problem = storage::load_document("n").unwrap_err();
+    assert!(matches!(problem, StorageProblem::Newer { schema: 99, .. }));
+    assert!(problem.to_string().contains("newer version"), "{problem}");
+    let err = storage::save_document(&sample("n", "Would overwrite")).unwrap_err();
+    assert!(matches!(err, StorageProblem::Newer { .. }));
+    assert_eq!(get("glossa.doc.n").as_deref(), Some(newer));
+    assert!(storage::list_quarantined().is_empty());
+}
+
+#[wasm_bindgen_test]
+fn unreadable_values_are_quarantined_named_and_the_others_load() {
+    local().clear().unwrap();
+    storage::save_document(&sample("good1", "First")).unwrap();
+    storage::save_document(&sample("good2", "Second")).unwrap();
+    let broken = r#"{"schema":1,"document":{"id":"bad","title":"Broken \"one\"","text":"cut off"#;
+    local().set_item("glossa.doc.bad", broken).unwrap();
+
+    let (docs, problems) = storage::load_all_documents();
+    let mut titles: Vec<_> = docs.iter().map(|d| d.title.as_str()).collect();
+    titles.sort();
+    assert_eq!(titles, ["First", "Second"]);
+    assert_eq!(problems.len(), 1);
+    match &problems[0] {
+        StorageProblem::Corrupt {
+            key,
+            title,
+            quarantined_as,
+        } => {
+            assert_eq!(key, "glossa.doc.bad");
+            assert_eq!(title.as_deref(), Some("Broken \"one\""));
+            assert_eq!(
+                quarantined_as.as_deref(),
+                Some("glossa.quarantine.glossa.doc.bad")
+            );
+        }
+        p => panic!("{p:?}"),
+    }
+    assert!(problems[0].to_string().contains("“Broken \"one\"”"));
+    assert_eq!(
+        get("glossa.quarantine.glossa.doc.bad").as_deref(),
+        Some(broken)
+    );
+    assert_eq!(get("glossa.doc.bad"), None);
+    let q = storage::list_quarantined();
+    assert_eq!(q.len(), 1);
+    assert_eq!(q[0].original_key, "glossa.doc.bad");
+    assert_eq!(q[0].title.as_deref(), Some("Broken \"one\""));
+    assert_eq!(storage::load_index().unwrap().len(), 2);
+
+    // The same key broken again, differently: the first copy stays.
+    local().set_item("glossa.doc.bad", "garbage 2").unwrap();
+    assert!(storage::load_document("bad").is_err());
+    assert_eq!(
+        get("glossa.quarantine.glossa.doc.bad").as_deref(),
+        Some(broken)
+    );
+    assert_eq!(storage::list_quarantined().len(), 2);
+
+    // An unreadable index is kept aside and rebuilt from the documents.
+    local().set_item("glossa.index", "{\"schema\":2,").unwrap();
+    let (entries, problems) = storage::load_library();
+    assert_eq!(entries.len(), 2);
+    assert!(matches!(problems[..], [StorageProblem::Corrupt { .. }]));
+    assert_eq!(
+        get("glossa.quarantine.glossa.index").as_deref(),
+        Some("{\"schema\":2,")
+    );
+    assert_eq!(storage::load_library(), (entries, vec![]));
+}
+
+#[wasm_bindgen_test]
+fn saving_over_a_broken_value_keeps_the_broken_value_aside_first() {
+    local().clear().unwrap();
+    local().set_item("glossa.doc.over", "{{{ not json").unwrap();
+    storage::save_document(&sample("over", "Fresh")).unwrap();
+    assert_eq!(
+        get("glossa.quarantine.glossa.doc.over").as_deref(),
+        Some("{{{ not json")
+    );
+    assert_eq!(
+        storage::load_document("over").unwrap().unwrap().title,
+        "Fresh"
+    );
+}
+
+/// Fills local storage with junk until it refuses one more character; returns the junk keys.
+fn fill_storage() -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut chunk = 1 << 21;
+    while chunk > 0 {
+        let key = format!("junk{}", keys.len());
+        match local().set_item(&key, &"x".repeat(chunk)) {
+            Ok(()) => keys.push(key),
+            Err(e) => {
+                assert!(storage::is_quota_error(&e), "{e:?}");
+                chunk /= 2;
+            }
+        }
+    }
+    keys
+}
+
+#[wasm_bindgen_test]
+fn a_full_storage_refuses_the_edit_and_damages_nothing() {
+    local().clear().unwrap();
+    let mut doc = sample("full", "Before");
+    storage::save_document(&doc).unwrap();
+    storage::save_document(&sample("other", "Other")).unwrap();
+    let broken = "{\"schema\":1,\"document\":{\"title\":\"Half\"";
+    local().set_item("glossa.doc.half", broken).unwrap();
+    let before_doc = get("glossa.doc.full").unwrap();
+    let before_index = get("glossa.index").unwrap();
+    let junk = fill_storage();
+    assert!(!junk.is_empty());
+
+    // A longer edit no longer fits.
+    doc.title = "After, with a much longer title than before".repeat(4);
+    doc.add_span("claim", 0, 23, Unit::Utf8).unwrap();
+    let err = storage::save_document(&doc).unwrap_err();
+    assert!(
+        matches!(err, StorageProblem::NotSaved { full: true, .. }),
+        "{err:?}"
+    );
+    let message = err.to_string();
+    assert!(message.contains("full"), "{message}");
+    assert!(message.contains("Export"), "{message}");
+    assert!(message.contains("delete documents"), "{message}");
+    // Nothing saved before is damaged.
+    assert_eq!(get("glossa.doc.full").unwrap(), before_doc);
+    assert_eq!(get("glossa.index").unwrap(), before_index);
+    assert_eq!(
+        storage::load_document("full").unwrap().unwrap().title,
+        "Before"
+    );
+    assert_eq!(
+        storage::load_document("other").unwrap().unwrap().title,
+        "Other"
+    );
+    // A new document is refused too, and leaves no half-written key.
+    assert!(storage::save_document(&sample("new", "New")).is_err());
+    assert_eq!(get("glossa.doc.new"), None);
+    // With no room to keep an unreadable value aside, it stays where it is, untouched.
+    match storage::load_document("half").unwrap_err() {
+        StorageProblem::Corrupt {
+            quarantined_as: None,
+            title,
+            ..
+        } => assert_eq!(title.as_deref(), Some("Half")),
+        p => panic!("{p:?}"),
+    }
+    assert_eq!(get("glossa.doc.half").as_deref(), Some(broken));
+    let half = sample("half", "Would overwrite");
+    assert!(storage::save_document(&half).is_err());
+    assert_eq!(get("glossa.doc.half").as_deref(), Some(broken));
+
+    // Room again (the user deleted something): the edit in memory saves.
+    for k in &junk {
+        local().remove_item(k).unwrap();
+    }
+    storage::save_document(&doc).unwrap();
+    assert_eq!(storage::load_document("full").unwrap().unwrap(), doc);
+    local().clear().unwrap();
+}
+
+#[wasm_bindgen_test]
+fn storage_keys_sort_into_changes() {
+    assert_eq!(storage::classify(None), Change::Cleared);
+    assert_eq!(storage::classify(Some("glossa.index")), Change::Index);
+    assert_eq!(
+        storage::classify(Some("glossa.doc.d1")),
+        Change::Document("d1".into())
+    );
+    assert_eq!(
+        storage::classify(Some("glossa.lock.d1")),
+        Change::Lock("d1".into())
+    );
+    assert_eq!(storage::classify(Some("glossa.current")), Change::Current);
+    assert_eq!(storage::classify(Some("elsewhere")), Change::Other);
+}
+
+/// Waits for the next `storage` event on this window, or `None` after `ms`.
+async fn next_storage_event(ms: i32, trigger: impl FnOnce()) -> Option<web_sys::StorageEvent> {
+    let window = web_sys::window().unwrap();
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let w = web_sys::window().unwrap();
+        let r = resolve.clone();
+        let on_event = Closure::once_into_js(move |e: web_sys::StorageEvent| {
+            r.call1(&JsValue::NULL, &e).unwrap();
+        });
+        let options = web_sys::AddEventListenerOptions::new();
+        options.set_once(true);
+        w.add_event_listener_with_callback_and_add_event_listener_options(
+            "storage",
+            on_event.unchecked_ref(),
+            &options,
+        )
+        .unwrap();
+        let timeout = Closure::once_into_js(move || {
+            resolve.call1(&JsValue::NULL, &JsValue::NULL).unwrap();
+        });
+        w.set_timeout_with_callback_and_timeout_and_arguments_0(timeout.unchecked_ref(), ms)
+            .unwrap();
+    });
+    let _ = &window;
+    trigger();
+    let value = wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+    value.dyn_into::<web_sys::StorageEvent>().ok()
+}
+
+#[wasm_bindgen_test]
+async fn another_document_saving_reaches_this_one_as_a_storage_event() {
+    local().clear().unwrap();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let frame: web_sys::HtmlIFrameElement =
+        document.create_element("iframe").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&frame).unwrap();
+    // about:blank shares this page's origin, so its localStorage is ours: another "tab".
+    let other = frame
+        .content_window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap();
+    let doc = sample("evt", "From the other tab");
+    let value = serde_json::to_string(&json!({"schema": 1, "document": doc})).unwrap();
+
+    let event = next_storage_event(3000, || other.set_item("glossa.doc.evt", &value).unwrap())
+        .await
+        .expect("a storage event");
+    assert_eq!(
+        storage::classify(event.key().as_deref()),
+        Change::Document("evt".into())
+    );
+    assert_eq!(event.new_value().as_deref(), Some(value.as_str()));
+    // What the other document wrote loads here.
+    assert_eq!(storage::load_document("evt").unwrap().unwrap(), doc);
+
+    // This page's own writes raise no event here.
+    let own = next_storage_event(300, || {
+        storage::save_document(&sample("own", "Mine")).unwrap();
+    })
+    .await;
+    assert!(own.is_none());
+    frame.remove();
+}
+
+#[wasm_bindgen_test]
+fn one_tab_at_a_time_holds_a_document() {
+    local().clear().unwrap();
+    assert_eq!(tabs::holder("L"), Holder::Nobody);
+    assert!(tabs::try_acquire("L"));
+    assert_eq!(tabs::holder("L"), Holder::ThisTab);
+    assert!(tabs::try_acquire("L"), "renewing is acquiring");
+
+    // Another tab takes over ("Edit here" there): this one may no longer edit.
+    let other = |until_ms: f64| {
+        json!({"schema": 1, "tab": "tother", "until_ms": until_ms as i64}).to_string()
+    };
+    let now = js_sys::Date::now();
+    local()
+        .set_item("glossa.lock.L", &other(now + 6000.0))
+        .unwrap();
+    assert_eq!(tabs::holder("L"), Holder::OtherTab);
+    assert!(!tabs::try_acquire("L"));
+    // Releasing a lease this tab does not hold leaves it.
+    tabs::release("L");
+    assert!(get("glossa.lock.L").is_some());
+    // A lease whose tab stopped renewing it (closed, crashed) is free.
+    local()
+        .set_item("glossa.lock.L", &other(now - 1.0))
+        .unwrap();
+    assert_eq!(tabs::holder("L"), Holder::Nobody);
+    assert!(tabs::try_acquire("L"));
+    tabs::release("L");
+    assert_eq!(get("glossa.lock.L"), None);
+    // "Edit here" takes it from a live holder.
+    local()
+        .set_item("glossa.lock.L", &other(now + 6000.0))
+        .unwrap();
+    tabs::take_over("L");
+    assert_eq!(tabs::holder("L"), Holder::ThisTab);
+}

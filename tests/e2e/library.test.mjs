@@ -1,0 +1,362 @@
+// The library end to end: two pages of one browser editing at once, reloading and closing
+// right after an edit, rename/duplicate/delete+undo, files in and out, a full storage and an
+// unreadable value.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { serveDist, launch, watchErrors, screenshot, dragSelect } from './harness.mjs';
+
+const TEXT = 'Hamas said 100 captives were freed on Tuesday.\n\nQatar and Egypt mediated the talks in Doha.';
+
+let server, browser;
+before(async () => { server = await serveDist(); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+async function newContext() {
+  return browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+}
+
+async function newDoc(page, title, text = TEXT) {
+  await page.getByLabel('Title').fill(title);
+  await page.getByLabel('Article text').fill(text);
+  await page.getByRole('button', { name: 'Start annotating' }).click();
+  await page.waitForSelector('.doc-text');
+}
+
+async function tag(page, quote, key) {
+  assert.equal(await dragSelect(page, quote), quote);
+  await page.keyboard.press(key);
+}
+
+const spanCount = (page) => page.locator('.doc-text .spanned').evaluateAll((els) =>
+  new Set(els.flatMap((e) => e.getAttribute('data-spans').split(' '))).size);
+
+async function waitForSpans(page, n) {
+  await page.waitForFunction((n) => {
+    const ids = new Set([...document.querySelectorAll('.doc-text .spanned')]
+      .flatMap((e) => e.getAttribute('data-spans').split(' ')));
+    return ids.size === n;
+  }, n, { timeout: 5000 });
+}
+
+const stored = (page) => page.evaluate(() => {
+  const out = {};
+  for (let i = 0; i < localStorage.length; i++) {
+    const k = localStorage.key(i);
+    out[k] = localStorage.getItem(k);
+  }
+  return out;
+});
+
+async function storedDocs(page) {
+  const all = await stored(page);
+  return Object.fromEntries(Object.entries(all)
+    .filter(([k]) => k.startsWith('glossa.doc.'))
+    .map(([k, v]) => [k.slice('glossa.doc.'.length), JSON.parse(v).document]));
+}
+
+const docByTitle = async (page, title) => Object.values(await storedDocs(page)).find((d) => d.title === title);
+
+test('two pages edit at once: one edits, the other follows read-only, and can take over', async () => {
+  const context = await newContext();
+  const a = await context.newPage();
+  const errorsA = watchErrors(a);
+  await a.goto(server.url);
+  await newDoc(a, 'Shared');
+  await tag(a, 'Hamas', '1');
+  assert.equal(await a.locator('.save-state').textContent(), '✓ Saved');
+
+  const b = await context.newPage();
+  const errorsB = watchErrors(b);
+  await b.goto(server.url);
+  await b.waitForSelector('.doc-text');
+  await b.getByRole('button', { name: 'Edit here' }).waitFor();
+  assert.equal(await b.locator('.save-state').textContent(), 'Read-only');
+  assert.equal(await spanCount(b), 1);
+
+  // A's edits appear in B.
+  await tag(a, '100 captives', '2');
+  await waitForSpans(b, 2);
+  // B refuses to edit, and says why.
+  await tag(b, 'Qatar', '1');
+  assert.match(await b.locator('.problem').textContent(), /Read-only here/);
+  assert.equal(await spanCount(b), 2);
+  await screenshot(b, 'library-01-second-tab-read-only');
+  await b.keyboard.press('Escape');
+
+  // B takes over; A turns read-only and follows B.
+  await b.getByRole('button', { name: 'Edit here' }).click();
+  await a.getByRole('button', { name: 'Edit here' }).waitFor({ timeout: 5000 });
+  assert.equal(await b.locator('.problem').count(), 0);
+  await tag(b, 'Qatar', '1');
+  await waitForSpans(a, 3);
+  await tag(a, 'Egypt', '1');
+  assert.equal(await spanCount(a), 3);
+
+  // Both pages now edit different documents at the same time.
+  await a.getByRole('button', { name: 'New document' }).click();
+  await newDoc(a, 'Second');
+  await Promise.all([tag(a, 'Hamas', '1'), tag(b, 'Egypt', '1')]);
+  await Promise.all([tag(a, 'Doha', '1'), tag(b, 'Doha', '2')]);
+  await a.waitForTimeout(300);
+  const shared = await docByTitle(a, 'Shared');
+  const second = await docByTitle(a, 'Second');
+  assert.deepEqual(shared.spans.map((s) => s.label).sort(), ['actor', 'actor', 'actor', 'figure', 'figure']);
+  assert.deepEqual(second.spans.map((s) => s.label), ['actor', 'actor']);
+  // The index summarises both, counts per label included.
+  await a.getByRole('button', { name: 'New document' }).click();
+  const row = a.locator('.doc-row', { hasText: 'Shared' });
+  await assert.doesNotReject(row.waitFor());
+  assert.match(await row.textContent(), /5 spans: actor 3, figure 2/);
+  assert.match(await a.locator('.doc-row', { hasText: 'Second' }).textContent(), /2 spans: actor 2/);
+  await screenshot(b, 'library-02-taken-over');
+  console.log(JSON.stringify(errorsA, null, 1));
+  assert.deepEqual(errorsA, []);
+  assert.deepEqual(errorsB, []);
+  await context.close();
+});
+
+test('a reload in the middle of typing keeps every edit, a half-typed note included', async () => {
+  const context = await newContext();
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  await newDoc(page, 'Reload');
+  await tag(page, 'Hamas', '1');
+  await tag(page, '100 captives', '2');
+  // The new span is selected: type a note and reload before leaving the field.
+  await page.locator('#span-note').click();
+  await page.keyboard.type('counted by the ICRC');
+  await page.reload();
+  await page.waitForSelector('.doc-text .spanned');
+  assert.equal(await spanCount(page), 2);
+  const doc = await docByTitle(page, 'Reload');
+  assert.equal(doc.spans.find((s) => s.label === 'figure').note, 'counted by the ICRC');
+  // Tag and reload at once, no waiting.
+  await tag(page, 'Qatar', '1');
+  await page.reload();
+  await page.waitForSelector('.doc-text .spanned');
+  assert.equal(await spanCount(page), 3);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a page closed right after an edit has the edit when reopened', async () => {
+  const context = await newContext();
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await newDoc(page, 'Closed');
+  await tag(page, 'Egypt', '1');
+  await page.close();
+  const again = await context.newPage();
+  const errors = watchErrors(again);
+  await again.goto(server.url);
+  await again.waitForSelector('.doc-text .spanned');
+  assert.equal(await spanCount(again), 1);
+  // It opens editable at once: the closed page gave up its lease.
+  assert.equal(await again.locator('.save-state').textContent(), '✓ Saved');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('library: rename, duplicate, delete with undo, storage use', async () => {
+  const context = await newContext();
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  await newDoc(page, 'Truce talks');
+  await tag(page, 'Hamas', '1');
+  await tag(page, 'Qatar', '1');
+  await tag(page, '100 captives', '2');
+  await page.getByRole('button', { name: 'New document' }).click();
+  await newDoc(page, 'Other article', 'Nothing here yet.');
+  await page.getByRole('button', { name: 'New document' }).click();
+
+  const row = (title) => page.locator('.doc-row', { hasText: title });
+  assert.match(await row('Truce talks').textContent(), /91 characters · 3 spans: actor 2, figure 1 · [\d.]+ KB stored · edited /);
+  assert.match(await page.locator('.usage').textContent(), /Storage: [\d.]+ KB of about 5 MB used/);
+
+  await page.getByRole('button', { name: 'Rename Truce talks' }).click();
+  await page.getByLabel('New title').fill('Doha truce talks');
+  await page.keyboard.press('Enter');
+  await row('Doha truce talks').waitFor();
+
+  await page.getByRole('button', { name: 'Duplicate Doha truce talks' }).click();
+  await row('Doha truce talks (copy)').waitFor();
+  assert.match(await row('Doha truce talks (copy)').textContent(), /3 spans: actor 2, figure 1/);
+
+  await page.getByRole('button', { name: 'Delete Doha truce talks (copy)' }).click();
+  await screenshot(page, 'library-03-confirm-delete');
+  await page.getByRole('button', { name: 'Yes, delete' }).click();
+  assert.match(await page.locator('.undo-bar').textContent(), /Deleted “Doha truce talks \(copy\)” —/);
+  assert.equal(await row('(copy)').count(), 0);
+  await screenshot(page, 'library-04-deleted-undo');
+  await page.locator('.undo-bar').getByRole('button', { name: 'Undo' }).click();
+  await row('Doha truce talks (copy)').waitFor();
+
+  // Kept across a reload; the copy opens with its spans.
+  await page.reload();
+  await row('Doha truce talks').first().waitFor();
+  assert.equal(await page.locator('.doc-row').count(), 3);
+  await page.getByRole('button', { name: 'Open Doha truce talks (copy)' }).click();
+  await page.waitForSelector('.doc-text .spanned');
+  assert.equal(await spanCount(page), 3);
+  assert.equal(await page.locator('.doc-title').textContent(), 'Doha truce talks (copy)');
+  await page.getByRole('button', { name: 'New document' }).click();
+  // Delete for good (no undo after leaving): gone after a reload.
+  await page.getByRole('button', { name: 'Delete Other article' }).click();
+  await page.getByRole('button', { name: 'Yes, delete' }).click();
+  await page.reload();
+  await row('Doha truce talks').first().waitFor();
+  assert.equal(await row('Other article').count(), 0);
+  await screenshot(page, 'library-05-list');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('new documents from files, exact bytes; export and import the library', async () => {
+  const context = await newContext();
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+
+  const crlf = 'Line one\r\nLine two 😀 “quoted”\r\n\r\n\tTabbed';
+  await page.locator('#open-file').setInputFiles({ name: 'crlf story.txt', mimeType: 'text/plain', buffer: Buffer.from(crlf, 'utf8') });
+  await page.waitForSelector('.doc-text');
+  assert.equal(await page.locator('.doc-title').textContent(), 'crlf story');
+  assert.equal((await docByTitle(page, 'crlf story')).text, crlf);
+  await tag(page, 'Line two', '3');
+  await page.getByRole('button', { name: 'New document' }).click();
+
+  // Drop a Markdown file on the drop zone.
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['# Notes\r\nQatar said so.'], 'notes.md', { type: 'text/markdown' }));
+    const zone = document.querySelector('.dropzone');
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await page.waitForSelector('.doc-text');
+  assert.equal((await docByTitle(page, 'notes')).text, '# Notes\r\nQatar said so.');
+  await page.getByRole('button', { name: 'New document' }).click();
+
+  // Export the library: every document in one file.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export library' }).click(),
+  ]);
+  const backup = await readFile(await download.path(), 'utf8');
+  const file = JSON.parse(backup);
+  assert.equal(file.format, 'glossa');
+  assert.deepEqual(file.documents.map((d) => d.title).sort(), ['crlf story', 'notes']);
+  assert.equal(file.documents.find((d) => d.title === 'crlf story').text, crlf);
+
+  // Change one, delete the other, then import the backup: the deleted one comes back at
+  // once, and Glossa asks before replacing the changed one.
+  await page.getByRole('button', { name: 'Rename crlf story' }).click();
+  await page.getByLabel('New title').fill('changed');
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: 'Delete notes' }).click();
+  await page.getByRole('button', { name: 'Yes, delete' }).click();
+  await page.locator('#import-library').setInputFiles({ name: 'backup.json', mimeType: 'application/json', buffer: Buffer.from(backup) });
+  const ask = page.getByRole('alertdialog', { name: 'Replace documents?' });
+  await ask.waitFor();
+  assert.match(await ask.textContent(), /1 of the 2 documents .* “crlf story”/);
+  await screenshot(page, 'library-06-import-asks');
+  await ask.getByRole('button', { name: 'Keep mine, import only new ones' }).click();
+  await page.locator('.doc-row', { hasText: 'notes' }).waitFor();
+  assert.equal(await page.locator('.doc-row', { hasText: 'changed' }).count(), 1);
+  // Again, replacing this time.
+  await page.locator('#import-library').setInputFiles({ name: 'backup.json', mimeType: 'application/json', buffer: Buffer.from(backup) });
+  await ask.getByRole('button', { name: 'Replace them' }).click();
+  await page.locator('.doc-row', { hasText: 'crlf story' }).waitFor();
+  assert.equal(await page.locator('.doc-row', { hasText: 'changed' }).count(), 0);
+  assert.equal((await docByTitle(page, 'crlf story')).spans.length, 1);
+
+  // A one-document Glossa export opens as a new document.
+  const single = JSON.stringify({ ...file, documents: undefined, document: { ...file.documents[0], id: 'imported-one', title: 'From JSON' } });
+  await page.locator('#open-file').setInputFiles({ name: 'one.glossa.json', mimeType: 'application/json', buffer: Buffer.from(single) });
+  await page.waitForSelector('.doc-text');
+  assert.equal(await page.locator('.doc-title').textContent(), 'From JSON');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a full storage: the edit stays on screen, the user is told, nothing saved is lost', async () => {
+  const context = await newContext();
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  await newDoc(page, 'Full');
+  await tag(page, 'Hamas', '1');
+  const before = await stored(page);
+  const junk = await page.evaluate(() => {
+    let n = 0;
+    for (let size = 1 << 21; size > 0;) {
+      try { localStorage.setItem(`junk${n}`, 'x'.repeat(size)); n++; } catch { size = Math.floor(size / 2); }
+    }
+    return n;
+  });
+  assert.ok(junk > 0);
+  await tag(page, '100 captives', '2');
+  assert.equal(await spanCount(page), 2);
+  assert.equal(await page.locator('.save-state').textContent(), '⚠ Not saved');
+  const alert = page.locator('.not-saved-banner');
+  assert.match(await alert.textContent(), /storage for Glossa is full.*Export.*delete documents/);
+  // The way out: download the document now.
+  const [saved] = await Promise.all([
+    page.waitForEvent('download'),
+    alert.getByRole('button', { name: 'Download this document' }).click(),
+  ]);
+  assert.equal(JSON.parse(await readFile(await saved.path(), 'utf8')).document.spans.length, 2);
+  await screenshot(page, 'library-07-storage-full');
+  const during = await stored(page);
+  for (const key of Object.keys(before).filter((k) => k.startsWith('glossa.doc.') || k === 'glossa.index')) {
+    assert.equal(during[key], before[key], key);
+  }
+  // Room again: the next edit saves everything held in memory.
+  await page.evaluate((n) => { for (let i = 0; i < n; i++) localStorage.removeItem(`junk${i}`); }, junk);
+  await tag(page, 'Qatar', '1');
+  assert.equal(await page.locator('.save-state').textContent(), '✓ Saved');
+  assert.equal(await page.locator('.not-saved-banner').count(), 0);
+  await page.reload();
+  await page.waitForSelector('.doc-text .spanned');
+  assert.equal(await spanCount(page), 3);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an unreadable document is named, kept aside, and downloadable as it was', async () => {
+  const context = await newContext();
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  await newDoc(page, 'Healthy');
+  await page.getByRole('button', { name: 'New document' }).click();
+  await newDoc(page, 'Damaged');
+  await page.getByRole('button', { name: 'New document' }).click();
+  const broken = await page.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.startsWith('glossa.doc.') && localStorage.getItem(k).includes('"Damaged"'));
+    const value = localStorage.getItem(key).slice(0, 120);
+    localStorage.setItem(key, value);
+    return { key, value };
+  });
+  await page.reload();
+  await page.getByRole('button', { name: 'Open Damaged' }).click();
+  assert.match(await page.locator('.problem').textContent(), /The document “Damaged” \(glossa\.doc\..*\) could not be read\. It was kept aside/);
+  const section = page.locator('.quarantine');
+  await section.waitFor();
+  assert.match(await section.textContent(), /“Damaged”/);
+  await screenshot(page, 'library-08-unreadable');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    section.getByRole('button', { name: 'Download raw value' }).click(),
+  ]);
+  assert.equal(await readFile(await download.path(), 'utf8'), broken.value);
+  assert.equal(download.suggestedFilename(), `${broken.key}.txt`);
+  // The healthy one still opens.
+  await page.getByRole('button', { name: 'Open Healthy' }).click();
+  await page.waitForSelector('.doc-text');
+  assert.deepEqual(errors.filter((e) => !e.includes('404')), []);
+  await context.close();
+});
