@@ -23,6 +23,6 @@ pub use document::{
 };
 pub use edit::{Edit, History, LabelRemoval};
 pub use label::{Label, LabelSet};
-pub use offsets::{snap, OffsetError, Snap, TextIndex, Unit};
+pub use offsets::{snap, OffsetError, OffsetMarks, Snap, TextIndex, Unit};
 pub use search::find_all;
 pub use segments::{resegment, segments, update_segments, Segment};

@@ -7,6 +7,7 @@
 //! code point or a surrogate pair.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -105,18 +106,17 @@ impl Mark {
     }
 }
 
-/// Converts offsets into one text between units. Build it once per text (O(n)); each
-/// conversion is then O(log n + 64).
-#[derive(Clone, Debug)]
-pub struct TextIndex<'a> {
-    text: &'a str,
+/// The checkpoints of one text, kept apart from the text so a caller can build them once and
+/// keep them as long as the text does not change (a document's text never does).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OffsetMarks {
     marks: Vec<Mark>,
     end: Mark,
 }
 
-impl<'a> TextIndex<'a> {
-    /// Indexes `text`.
-    pub fn new(text: &'a str) -> Self {
+impl OffsetMarks {
+    /// Walks `text` once (O(n)).
+    pub fn new(text: &str) -> Self {
         let mut marks = Vec::with_capacity(text.len() / STRIDE + 1);
         let mut at = Mark::default();
         for (i, c) in text.chars().enumerate() {
@@ -128,10 +128,33 @@ impl<'a> TextIndex<'a> {
         if marks.is_empty() {
             marks.push(at);
         }
+        OffsetMarks { marks, end: at }
+    }
+
+    /// An index over `text`, which must be the text these marks were built from.
+    pub fn index<'a>(&'a self, text: &'a str) -> TextIndex<'a> {
+        debug_assert_eq!(text.len(), self.end.utf8, "marks of another text");
         TextIndex {
             text,
-            marks,
-            end: at,
+            marks: Cow::Borrowed(self),
+        }
+    }
+}
+
+/// Converts offsets into one text between units. Build it once per text (O(n)); each
+/// conversion is then O(log n + 64).
+#[derive(Clone, Debug)]
+pub struct TextIndex<'a> {
+    text: &'a str,
+    marks: Cow<'a, OffsetMarks>,
+}
+
+impl<'a> TextIndex<'a> {
+    /// Indexes `text`.
+    pub fn new(text: &'a str) -> Self {
+        TextIndex {
+            text,
+            marks: Cow::Owned(OffsetMarks::new(text)),
         }
     }
 
@@ -142,12 +165,12 @@ impl<'a> TextIndex<'a> {
 
     /// The length of the text in `unit`.
     pub fn len(&self, unit: Unit) -> usize {
-        self.end.get(unit)
+        self.marks.end.get(unit)
     }
 
     /// True for the empty text.
     pub fn is_empty(&self) -> bool {
-        self.end.utf8 == 0
+        self.marks.end.utf8 == 0
     }
 
     /// Converts `offset`, counted in `from`, to the same position counted in `to`.
@@ -167,19 +190,20 @@ impl<'a> TextIndex<'a> {
 
     /// Finds the position `offset` (in `unit`) in every unit.
     fn locate(&self, offset: usize, unit: Unit) -> Result<Mark, OffsetError> {
-        if offset > self.end.get(unit) {
+        let OffsetMarks { marks, end } = self.marks.as_ref();
+        if offset > end.get(unit) {
             return Err(OffsetError::OutOfRange {
                 offset,
-                len: self.end.get(unit),
+                len: end.get(unit),
                 unit,
             });
         }
-        if offset == self.end.get(unit) {
-            return Ok(self.end);
+        if offset == end.get(unit) {
+            return Ok(*end);
         }
         // The last checkpoint at or before the offset.
-        let i = self.marks.partition_point(|m| m.get(unit) <= offset) - 1;
-        let mut at = self.marks[i];
+        let i = marks.partition_point(|m| m.get(unit) <= offset) - 1;
+        let mut at = marks[i];
         for c in self.text[at.utf8..].chars() {
             if at.get(unit) == offset {
                 return Ok(at);
@@ -301,6 +325,19 @@ mod tests {
             ix.convert(9, Unit::CodePoint, Unit::Utf8),
             Err(OffsetError::OutOfRange { .. })
         ));
+    }
+
+    #[test]
+    fn kept_marks_convert_like_a_fresh_index() {
+        let text = "ab😀\r\né".repeat(100);
+        let marks = OffsetMarks::new(&text);
+        let (kept, fresh) = (marks.index(&text), TextIndex::new(&text));
+        for u16 in 0..=fresh.len(Unit::Utf16) {
+            assert_eq!(
+                kept.convert(u16, Unit::Utf16, Unit::Utf8),
+                fresh.convert(u16, Unit::Utf16, Unit::Utf8)
+            );
+        }
     }
 
     #[test]
