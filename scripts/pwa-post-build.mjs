@@ -1,9 +1,10 @@
 // Trunk post_build hook (see Trunk.toml): finishes the build in $TRUNK_STAGING_DIR before
 // Trunk moves it to dist/.
 //  1. Content-Security-Policy: Trunk writes an inline module script into index.html to start
-//     the wasm (and, under `trunk serve`, its auto-reload script). The policy in index.html names
-//     them with the placeholder 'sha256-TRUNK-INLINE-SCRIPTS'; this replaces it with the sha256
-//     of every inline script in the built page, so no other inline script can ever run.
+//     the wasm. The policy in index.html names it with the placeholder
+//     'sha256-TRUNK-INLINE-SCRIPTS'; this replaces it with the sha256 of every inline script in
+//     the built page, so no other inline script can ever run. (Under `trunk serve`, Trunk's
+//     auto-reload script is moved to a file, trunk-autoreload.js.)
 //  2. Service worker: writes sw.js, which precaches every built file under a cache named by a
 //     hash of all their names and contents, so each build gets a fresh cache.
 // Usage: node scripts/pwa-post-build.mjs [staging-dir]   (default: $TRUNK_STAGING_DIR)
@@ -21,7 +22,22 @@ const sha256 = (data, encoding = 'base64') => createHash('sha256').update(data).
 // 1. The policy.
 const indexPath = join(staging, 'index.html');
 let html = await readFile(indexPath, 'utf8');
+let autoreload;
 if (!html.includes(PLACEHOLDER)) throw new Error(`index.html has no CSP placeholder ${PLACEHOLDER}`);
+// Under `trunk serve`, Trunk adds its auto-reload client as an inline script whose address it
+// fills in as it serves the page, so its hash cannot be known here: it becomes a file instead,
+// which finds the address itself.
+const publicUrl = process.env.TRUNK_PUBLIC_URL ?? '/';
+html = html.replace(/<script>([^<]*'\{\{__TRUNK_ADDRESS__\}\}'[\s\S]*?)<\/script>/, (_, body) => {
+  autoreload = body
+    .replace("'{{__TRUNK_ADDRESS__}}'", 'window.location.host')
+    .replace("'{{__TRUNK_WS_BASE__}}'", JSON.stringify(publicUrl));
+  return `<script src="${publicUrl}trunk-autoreload.js"></script>`;
+});
+if (autoreload !== undefined) {
+  if (autoreload.includes('{{__TRUNK_')) throw new Error('Trunk auto-reload script has a placeholder this script does not know');
+  await writeFile(join(staging, 'trunk-autoreload.js'), autoreload);
+}
 const hashes = [];
 for (const [, attrs, body] of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
   if (/\bsrc\s*=/i.test(attrs)) continue;
