@@ -481,3 +481,64 @@ fn one_tab_at_a_time_holds_a_document() {
     tabs::take_over("L");
     assert_eq!(tabs::holder("L"), Holder::ThisTab);
 }
+
+#[wasm_bindgen_test]
+fn the_undo_history_is_stored_per_document_and_bounded() {
+    use glossa_core::{Edit, History};
+    local().clear().unwrap();
+    let mut doc = sample("h", "History");
+    let mut history = History::default();
+    history
+        .do_edit(&mut doc, Edit::add_span("claim", 0, 10))
+        .unwrap();
+    history
+        .do_edit(&mut doc, Edit::add_span("actor", 11, 14))
+        .unwrap();
+    history.undo(&mut doc).unwrap();
+    storage::save_document(&doc).unwrap();
+    storage::save_history("h", &history).unwrap();
+    let back = storage::load_history("h").unwrap().unwrap();
+    assert_eq!(back, history);
+    assert_eq!((back.undo_len(), back.redo_len()), (1, 1));
+    let v: Value = serde_json::from_str(&get("glossa.history.h").unwrap()).unwrap();
+    assert_eq!(v["schema"], json!(storage::HISTORY_SCHEMA));
+    // Undo works on the reloaded pair.
+    let mut again = storage::load_document("h").unwrap().unwrap();
+    let mut back = back;
+    back.undo(&mut again).unwrap();
+    assert_eq!(again.spans().len(), 3);
+
+    // Bounded: 600 steps keep the newest 500.
+    let mut long = History::default();
+    let mut d = sample("long", "Long");
+    let first = d.spans()[0].id;
+    for i in 0..600 {
+        let label = if i % 2 == 0 { "claim" } else { "actor" };
+        long.do_edit(
+            &mut d,
+            Edit::Relabel {
+                id: first,
+                label: label.into(),
+            },
+        )
+        .unwrap();
+    }
+    storage::save_history("long", &long).unwrap();
+    assert_eq!(
+        storage::load_history("long").unwrap().unwrap().undo_len(),
+        500
+    );
+
+    // An unreadable history is kept aside; the document still loads; delete removes both.
+    local().set_item("glossa.history.h", "{oops").unwrap();
+    assert!(storage::load_history("h").is_err());
+    assert_eq!(
+        get("glossa.quarantine.glossa.history.h").as_deref(),
+        Some("{oops")
+    );
+    assert!(storage::load_document("h").unwrap().is_some());
+    storage::save_history("h", &history).unwrap();
+    storage::delete_document("h").unwrap();
+    assert_eq!(get("glossa.history.h"), None);
+    assert_eq!(storage::load_history("missing").unwrap(), None);
+}

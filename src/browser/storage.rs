@@ -7,7 +7,7 @@
 //! | `glossa.doc.<id>` | one document | [`DOC_SCHEMA`] (1) |
 //! | `glossa.current` | the id of the document open in the last tab that opened one | [`CURRENT_SCHEMA`] (1) |
 //! | `glossa.lock.<id>` | which tab edits the document (see `browser::tabs`) | 1 |
-//! | `glossa.history.<id>` | reserved for the undo history (not written yet) | — |
+//! | `glossa.history.<id>` | the document's undo/redo history (at most 500 steps) | [`HISTORY_SCHEMA`] (1) |
 //! | `glossa.quarantine.<key>` | an unreadable value, byte for byte as it was | none: kept raw |
 //!
 //! Every value is JSON with a `schema` number. A reader migrates older values step by step
@@ -17,7 +17,7 @@
 //! told which document it was and can download it. See `docs/storage.md`.
 
 use gloo_storage::{LocalStorage, Storage};
-use glossa_core::Document;
+use glossa_core::{Document, History};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -28,6 +28,8 @@ pub const DOC_SCHEMA: u32 = 1;
 pub const INDEX_SCHEMA: u32 = 2;
 /// The `glossa.current` schema. Version 0 was the bare id, not JSON.
 pub const CURRENT_SCHEMA: u32 = 1;
+/// The undo history schema.
+pub const HISTORY_SCHEMA: u32 = 1;
 /// Kept for callers of the first version of this module: the document schema.
 pub const SCHEMA: u32 = DOC_SCHEMA;
 
@@ -574,6 +576,42 @@ pub fn delete_document(id: &str) -> Result<Option<Document>, StorageProblem> {
         set_current_document_id(None)?;
     }
     Ok(document)
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredHistory {
+    schema: u32,
+    history: History,
+}
+
+/// Stores a document's undo history under its own key, after the document (the core bounds it
+/// to [`History::DEFAULT_LIMIT`] steps). A refused write leaves the earlier history whole.
+pub fn save_history(id: &str, history: &History) -> Result<(), StorageProblem> {
+    let json = serde_json::to_string(&StoredHistory {
+        schema: HISTORY_SCHEMA,
+        history: history.clone(),
+    })
+    .expect("a history serialises");
+    write_raw(&history_key(id), &json)
+}
+
+/// A document's stored undo history: `Ok(None)` when there is none; an unreadable one is
+/// quarantined like any other value (the document itself is unaffected).
+pub fn load_history(id: &str) -> Result<Option<History>, StorageProblem> {
+    let key = history_key(id);
+    let Some(text) = raw(&key) else {
+        return Ok(None);
+    };
+    let parsed = serde_json::from_str::<Value>(&text)
+        .map_err(|e| MigrateError::Corrupt(e.to_string()))
+        .and_then(|v| match schema_of(&v)? {
+            1 => serde_json::from_value::<StoredHistory>(v)
+                .map(|h| h.history)
+                .map_err(|e| MigrateError::Corrupt(e.to_string())),
+            n if n > u64::from(HISTORY_SCHEMA) => Err(MigrateError::Newer(n)),
+            n => Err(MigrateError::Corrupt(format!("unknown schema {n}"))),
+        });
+    parsed.map(Some).map_err(|e| to_problem(&key, e))
 }
 
 /// Every stored document, in index order, and the problems met reading them (unreadable

@@ -22,8 +22,18 @@ pub enum SaveState {
     NotSaved(String),
 }
 
-/// After a save: records its outcome for the indicator.
+/// The stored undo history of document `id`, or an empty one.
+pub(super) fn stored_history(id: Option<&str>) -> glossa_core::History {
+    id.and_then(|id| storage::load_history(id).ok().flatten())
+        .unwrap_or_default()
+}
+
+/// After a save: records its outcome for the indicator, and saves the undo history beside the
+/// saved document (a refused history write costs only undo steps, never the document).
 pub(super) fn record_save(state: &AppState, result: Option<&Result<(), StorageProblem>>) {
+    if let (Some(Ok(())), Some(id)) = (result, open_id(state)) {
+        let _ = state.history.with_value(|h| storage::save_history(&id, h));
+    }
     let next = match result {
         Some(Err(p)) => SaveState::NotSaved(p.to_string()),
         _ => SaveState::Saved,
@@ -72,11 +82,14 @@ pub(super) fn switch_lease(state: &AppState, next: Option<&str>) {
     let current = state
         .document
         .with_untracked(|d| d.as_ref().map(|d| d.id.clone()));
-    if let Some(current) = current.filter(|c| Some(c.as_str()) != next) {
-        tabs::release(&current);
+    if let Some(current) = current.as_ref().filter(|c| Some(c.as_str()) != next) {
+        tabs::release(current);
     }
     let read_only = next.is_some_and(|id| !tabs::try_acquire(id));
     state.read_only.set(read_only);
+    if current.as_deref() != next {
+        state.history.set_value(stored_history(next));
+    }
     state.saved.set(SaveState::Saved);
 }
 
@@ -121,6 +134,7 @@ fn reload_open(state: &AppState, id: &str) {
     match storage::load_document(id) {
         Ok(Some(d)) => {
             if state.document.with_untracked(|c| c.as_ref() != Some(&d)) {
+                state.history.set_value(stored_history(Some(id)));
                 state.document.set(Some(d));
             }
         }

@@ -28,6 +28,8 @@ pub struct AppState {
     pub read_only: RwSignal<bool>,
     /// Bumped when the stored library changes (here or in another tab).
     pub library_rev: RwSignal<u64>,
+    /// The open document's undo history, loaded and saved with it (library.rs).
+    pub history: StoredValue<glossa_core::History>,
 }
 
 impl AppState {
@@ -40,6 +42,7 @@ impl AppState {
                 None
             })
         });
+        let document_id = document.as_ref().map(|d| d.id.clone());
         let read_only = document
             .as_ref()
             .is_some_and(|d| !crate::browser::tabs::try_acquire(&d.id));
@@ -49,6 +52,7 @@ impl AppState {
             saved: RwSignal::new(library::SaveState::Saved),
             read_only: RwSignal::new(read_only),
             library_rev: RwSignal::new(0),
+            history: StoredValue::new(library::stored_history(document_id.as_deref())),
         }
     }
 
