@@ -55,8 +55,9 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-test('installable: the manifest is linked, valid, and Chromium finds nothing missing', async () => {
+test('installable: the manifest is linked, valid, and Chromium finds nothing missing', async (t) => {
   const server = await serveCopy();
+  t.after(() => server.close());
   // A real profile: Chromium never offers to install from an incognito-like context.
   const profile = await mkdtemp(join(tmpdir(), 'glossa-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -64,6 +65,7 @@ test('installable: the manifest is linked, valid, and Chromium finds nothing mis
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
   });
+  t.after(async () => { await context.close(); await rm(profile, { recursive: true, force: true }); });
   const page = context.pages()[0] ?? await context.newPage();
   const errors = watchErrors(page);
   await page.goto(server.url);
@@ -100,12 +102,11 @@ test('installable: the manifest is linked, valid, and Chromium finds nothing mis
   assert.deepEqual(installabilityErrors, []);
   assert.deepEqual(errors, []);
   await context.close();
-  await rm(profile, { recursive: true });
-  await server.close();
 });
 
-test('with the network off: reload, paste, tag, reload again', async () => {
+test('with the network off: reload, paste, tag, reload again', async (t) => {
   const server = await serveCopy();
+  t.after(() => server.close());
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const requests = watchRequests(context);
   const csp = await watchCsp(context);
@@ -149,11 +150,11 @@ test('with the network off: reload, paste, tag, reload again', async () => {
   assert.deepEqual(csp, []);
   assert.deepEqual(errors.filter((e) => !offlineNoise(e)), []);
   await context.close();
-  await server.close();
 });
 
-test('a new build waits behind an "Update available" prompt, then replaces the old cache', async () => {
+test('a new build waits behind an "Update available" prompt, then replaces the old cache', async (t) => {
   const server = await serveCopy();
+  t.after(() => server.close());
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const errors = watchErrors(page);
@@ -188,5 +189,4 @@ test('a new build waits behind an "Update available" prompt, then replaces the o
   assert.notEqual(caches[0], oldCache);
   assert.deepEqual(errors, []);
   await context.close();
-  await server.close();
 });
