@@ -15,7 +15,8 @@ struct Shown {
     quote: String,
     note: String,
     verdict: String,
-    relations: Vec<(RelationId, String)>,
+    /// Each relation: its id, our words before the quote, and the other end's quote.
+    relations: Vec<(RelationId, String, String)>,
 }
 
 #[component]
@@ -27,9 +28,10 @@ pub fn DetailsPanel() -> impl IntoView {
         app.document.with(|d| {
             let d = d.as_ref()?;
             let span = d.span(id)?;
+            // "label", "quote" of the span at the other end.
             let describe = |other: SpanId| {
                 d.span(other)
-                    .map(|o| format!("{} “{}”", o.label, shorten(d.quote(o), 40)))
+                    .map(|o| (o.label.clone(), shorten(d.quote(o), 40)))
                     .unwrap_or_default()
             };
             Some(Shown {
@@ -43,12 +45,13 @@ pub fn DetailsPanel() -> impl IntoView {
                     .iter()
                     .filter(|r| r.from == id || r.to == id)
                     .map(|r| {
-                        let text = if r.from == id {
-                            format!("{} → {}", r.kind, describe(r.to))
+                        let (arrow, other) = if r.from == id {
+                            ("→", r.to)
                         } else {
-                            format!("{} ← {}", r.kind, describe(r.from))
+                            ("←", r.from)
                         };
-                        (r.id, text)
+                        let (label, quote) = describe(other);
+                        (r.id, format!("{} {arrow} {label} “", r.kind), quote)
                     })
                     .collect(),
             })
@@ -94,10 +97,11 @@ pub fn DetailsPanel() -> impl IntoView {
                         })}
                         <h4>"Relations"</h4>
                         <ul class="relations">
-                            {s.relations.iter().map(|(rid, text)| {
+                            {s.relations.iter().map(|(rid, before, quote)| {
                                 let rid = *rid;
+                                let text = format!("{before}{quote}”");
                                 view! {
-                                    <li>{text.clone()}" "
+                                    <li>{before.clone()}<bdi>{quote.clone()}</bdi>"” "
                                         <button class="small" aria-label=format!("Delete relation {text}")
                                             on:click=move |_| { editor.change(Edit::RemoveRelation { id: rid }); }>"Delete"</button>
                                     </li>

@@ -10,7 +10,7 @@ use super::text_view::{span_ids, TextView};
 use super::AppState;
 use crate::browser::{download::download, selection};
 use glossa_core::formats::glossa;
-use glossa_core::{snap, Edit, EditError, History, Snap, SpanId, Unit};
+use glossa_core::{snap, Edit, EditError, History, OffsetMarks, Snap, SpanId, TextIndex, Unit};
 use leptos::ev;
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -32,6 +32,9 @@ pub struct EditorState {
     pub history: StoredValue<History>,
     /// Whether undo and redo have anything to do, for their buttons.
     pub can_undo_redo: RwSignal<(bool, bool)>,
+    /// The open document's offset checkpoints, by document id: its text never changes, so
+    /// they are built once, not on every selection (a megabyte takes milliseconds).
+    marks: StoredValue<Option<(String, OffsetMarks)>>,
 }
 
 impl EditorState {
@@ -44,9 +47,32 @@ impl EditorState {
             menu_at: RwSignal::new(None),
             help_open: RwSignal::new(false),
             text_ref: NodeRef::new(),
-            history: StoredValue::new(History::default()),
-            can_undo_redo: RwSignal::new((false, false)),
+            // Kept with the document, so undo survives a reload.
+            history: app.history,
+            can_undo_redo: RwSignal::new(app.history.with_value(|h| (h.can_undo(), h.can_redo()))),
+            marks: StoredValue::new(None),
         }
+    }
+
+    /// Runs `f` with the open document and an index over its text.
+    pub fn with_index<R>(
+        &self,
+        f: impl FnOnce(&glossa_core::Document, &TextIndex) -> R,
+    ) -> Option<R> {
+        self.app.document.with_untracked(|d| {
+            let d = d.as_ref()?;
+            let fresh = self
+                .marks
+                .with_value(|m| m.as_ref().is_some_and(|(id, _)| *id == d.id));
+            if !fresh {
+                self.marks
+                    .set_value(Some((d.id.clone(), OffsetMarks::new(&d.text))));
+            }
+            self.marks.with_value(|m| {
+                let (_, marks) = m.as_ref()?;
+                Some(f(d, &marks.index(&d.text)))
+            })
+        })
     }
 
     /// Runs `step` on the history and the open document, saves, and refreshes the undo and
@@ -108,17 +134,13 @@ impl EditorState {
         } else {
             Snap::Grapheme
         };
-        self.app.document.with_untracked(|d| {
-            let d = d.as_ref()?;
-            Some(
-                d.index()
-                    .convert_range((a as usize, b as usize), Unit::Utf16, Unit::Utf8)
-                    .map_err(|e| e.to_string())
-                    .and_then(|(s, e)| {
-                        snap(&d.text, s, e, mode)
-                            .ok_or_else(|| "Nothing to tag there: select a word.".to_string())
-                    }),
-            )
+        self.with_index(|d, ix| {
+            ix.convert_range((a as usize, b as usize), Unit::Utf16, Unit::Utf8)
+                .map_err(|e| e.to_string())
+                .and_then(|(s, e)| {
+                    snap(&d.text, s, e, mode)
+                        .ok_or_else(|| "Nothing to tag there: select a word.".to_string())
+                })
         })
     }
 
@@ -356,7 +378,7 @@ pub fn Editor() -> impl IntoView {
     let selected = editor.selected;
     let search_ref = NodeRef::<leptos::html::Input>::new();
 
-    let _keys = window_event_listener(ev::keydown, move |ev| {
+    let keys = window_event_listener(ev::keydown, move |ev| {
         if typing_in_a_field(&ev) || ev.meta_key() {
             return;
         }
@@ -453,6 +475,8 @@ pub fn Editor() -> impl IntoView {
             ev.prevent_default();
         }
     });
+    // The next document gets an editor of its own; this one's keys must go with it.
+    on_cleanup(move || keys.remove());
 
     // A click (not a drag) on a highlighted piece selects its innermost span; clicking again
     // walks outwards through the spans nested there. While linking, it picks the other end.
@@ -531,35 +555,40 @@ pub fn Editor() -> impl IntoView {
         }
     };
 
-    let status = move || {
+    // The status line: words of ours around a quote of the user's, which sits in a <bdi> so
+    // right-to-left text or a bidi override in it cannot reorder our words.
+    let status = move || -> (String, Option<String>, String) {
         if let Some(from) = editor.linking.get() {
-            return state.document.with(|d| {
-                let quote = d
-                    .as_ref()
-                    .and_then(|d| d.span(from).map(|s| d.quote(s).to_string()))
-                    .unwrap_or_default();
-                format!(
-                    "Linking “{}”: click the span it relates to (Escape cancels).",
-                    shorten(&quote, 60)
-                )
+            let quote = state.document.with(|d| {
+                d.as_ref()
+                    .and_then(|d| d.span(from).map(|s| shorten(d.quote(s), 60)))
+                    .unwrap_or_default()
             });
+            return (
+                "Linking “".into(),
+                Some(quote),
+                "”: click the span it relates to (Escape cancels).".into(),
+            );
         }
-        selected
-            .get()
-            .and_then(|id| {
-                state.document.with(|d| {
-                    let d = d.as_ref()?;
-                    let span = d.span(id)?;
-                    Some(format!(
-                        "Selected: {} “{}” — Delete removes it, R links it, ? lists all keys",
-                        span.label,
-                        d.quote(span)
-                    ))
-                })
+        let selected_span = selected.get().and_then(|id| {
+            state.document.with(|d| {
+                let d = d.as_ref()?;
+                let span = d.span(id)?;
+                Some((span.label.clone(), d.quote(span).to_string()))
             })
-            .unwrap_or_else(|| {
-                "Select text, then press 1, 2 or 3 (or a label button). ? lists all keys.".into()
-            })
+        });
+        match selected_span {
+            Some((label, quote)) => (
+                format!("Selected: {label} “"),
+                Some(quote),
+                "” — Delete removes it, R links it, ? lists all keys".into(),
+            ),
+            None => (
+                "Select text, then press 1, 2 or 3 (or a label button). ? lists all keys.".into(),
+                None,
+                String::new(),
+            ),
+        }
     };
 
     view! {
@@ -584,7 +613,12 @@ pub fn Editor() -> impl IntoView {
                 <button on:click=move |_| state.open(None)>"New document"</button>
             </div>
             <h2 class="doc-title">{move || state.document.with(|d| d.as_ref().map(|d| d.title.clone()))}</h2>
-            <p class="status" aria-live="polite">{status}</p>
+            <p class="status" aria-live="polite">
+                {move || {
+                    let (before, quote, after) = status();
+                    view! { {before}{quote.map(|q| view! { <bdi>{q}</bdi> })}{after} }
+                }}
+            </p>
             <div class="workspace" class:linking=move || editor.linking.with(Option::is_some)>
                 <div class="text-column" on:mouseup=on_mouseup>
                     <TextView text_ref=editor.text_ref selected=selected on_click=on_text_click/>

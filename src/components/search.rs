@@ -42,22 +42,20 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
             return;
         }
         let blocks = highlight::blocks(&container);
-        let ranges: Vec<web_sys::Range> = app.document.with_untracked(|d| {
-            let Some(d) = d.as_ref() else {
-                return Vec::new();
-            };
-            let ix = d.index();
-            found
-                .iter()
-                .take(MAX_PAINTED)
-                .filter_map(|r| {
-                    let (a, b) = ix
-                        .convert_range((r.start, r.end), Unit::Utf8, Unit::Utf16)
-                        .ok()?;
-                    highlight::dom_range(&blocks, a as u32, b as u32)
-                })
-                .collect()
-        });
+        let ranges: Vec<web_sys::Range> = editor
+            .with_index(|_, ix| {
+                found
+                    .iter()
+                    .take(MAX_PAINTED)
+                    .filter_map(|r| {
+                        let (a, b) = ix
+                            .convert_range((r.start, r.end), Unit::Utf8, Unit::Utf16)
+                            .ok()?;
+                        highlight::dom_range(&blocks, a as u32, b as u32)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let _ = highlight::set(HIGHLIGHT, &ranges);
     });
     on_cleanup(|| highlight::clear(HIGHLIGHT));
@@ -76,11 +74,9 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
         ) else {
             return;
         };
-        let Some((a, b)) = app.document.with_untracked(|d| {
-            let ix = d.as_ref()?.index();
-            ix.convert_range((hit.start, hit.end), Unit::Utf8, Unit::Utf16)
-                .ok()
-        }) else {
+        let Some(Ok((a, b))) = editor
+            .with_index(|_, ix| ix.convert_range((hit.start, hit.end), Unit::Utf8, Unit::Utf16))
+        else {
             return;
         };
         let blocks = highlight::blocks(&container);

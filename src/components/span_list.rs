@@ -104,7 +104,11 @@ pub fn SpanList() -> impl IntoView {
                                     <span class="quote">{row.quote.clone()}</span>
                                     {row.note.then(|| view! { <span class="note-mark" title="Has a note">"✎"</span> })}
                                     {(!row.said_by.is_empty()).then(|| view! {
-                                        <span class="said-by">{format!("said by {}", row.said_by.join(", "))}</span>
+                                        <span class="said-by">"said by "
+                                            {row.said_by.iter().enumerate().map(|(i, who)| view! {
+                                                {(i > 0).then_some(", ")}<bdi>{who.clone()}</bdi>
+                                            }).collect_view()}
+                                        </span>
                                     })}
                                 </button>
                             </li>

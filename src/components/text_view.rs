@@ -3,12 +3,13 @@
 //! blocks far from the viewport, so a book-length text stays smooth.
 
 use super::AppState;
-use glossa_core::blocks::{fingerprint, paragraphs, segments_in, spans_per_block};
+use glossa_core::blocks::{blocks as cut_blocks, fingerprint, segments_in, spans_per_block};
 use glossa_core::{Document, Span, SpanId, Unit};
 use leptos::html::Div;
 use leptos::prelude::*;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
+use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::JsCast;
 
 /// One drawn piece of text and the spans over it.
@@ -32,8 +33,17 @@ struct Block {
     range: Range<usize>,
     /// UTF-16 offset of the block's first character: the DOM selection is measured from it.
     utf16_start: usize,
+    /// The block's text, shown plain until the block nears the viewport.
+    plain: String,
+    /// True once the block has come near the viewport: only then are its pieces built.
+    shown: ArcRwSignal<bool>,
     pieces: ArcRwSignal<Vec<Piece>>,
 }
+
+/// Blocks join paragraphs up to this many bytes.
+const BLOCK_BYTES: usize = 2048;
+/// Blocks drawn with their spans at once, before the observer reports what is visible.
+const FIRST_SHOWN: usize = 8;
 
 /// A light tint of a `#rrggbb` colour, for backgrounds under black text.
 fn tint(color: &str) -> String {
@@ -130,14 +140,17 @@ pub fn TextView(
             if new_layout {
                 let ix = doc.index();
                 let generation = painted.with_value(|p| p.1) + 1;
-                let layout: Vec<Block> = paragraphs(&doc.text)
+                let layout: Vec<Block> = cut_blocks(&doc.text, BLOCK_BYTES)
                     .into_iter()
-                    .map(|range| Block {
+                    .enumerate()
+                    .map(|(i, range)| Block {
                         generation,
                         utf16_start: ix
                             .convert(range.start, Unit::Utf8, Unit::Utf16)
                             .unwrap_or(0),
+                        plain: doc.text[range.clone()].to_string(),
                         range,
+                        shown: ArcRwSignal::new(i < FIRST_SHOWN),
                         pieces: ArcRwSignal::new(Vec::new()),
                     })
                     .collect();
@@ -161,6 +174,10 @@ pub fn TextView(
                     for ((block, overlapping), print) in
                         layout.iter().zip(&per_block).zip(prints.iter_mut())
                     {
+                        // Tracked: a block coming into view runs this again to draw it.
+                        if !block.shown.get() {
+                            continue;
+                        }
                         let now = fingerprint(doc.spans(), overlapping, salt);
                         if now != *print {
                             let spans: Vec<&Span> =
@@ -170,6 +187,68 @@ pub fn TextView(
                         }
                     }
                 });
+            });
+        });
+    });
+
+    // Blocks far from the viewport stay plain text; an observer draws their spans as they
+    // come within a couple of screens.
+    let observer = StoredValue::new_local(None::<web_sys::IntersectionObserver>);
+    let on_visible = Closure::<dyn Fn(js_sys::Array, web_sys::IntersectionObserver)>::new(
+        move |entries: js_sys::Array, obs: web_sys::IntersectionObserver| {
+            for entry in entries.iter() {
+                let entry: web_sys::IntersectionObserverEntry = entry.unchecked_into();
+                if !entry.is_intersecting() {
+                    continue;
+                }
+                let target = entry.target();
+                obs.unobserve(&target);
+                let index: Option<usize> =
+                    target.get_attribute("data-i").and_then(|i| i.parse().ok());
+                if let Some(block) =
+                    index.and_then(|i| blocks.with_untracked(|b| b.get(i).cloned()))
+                {
+                    block.shown.set(true);
+                }
+            }
+        },
+    );
+    let options = web_sys::IntersectionObserverInit::new();
+    options.set_root_margin("1500px 0px");
+    if let Ok(obs) = web_sys::IntersectionObserver::new_with_options(
+        on_visible.as_ref().unchecked_ref(),
+        &options,
+    ) {
+        observer.set_value(Some(obs));
+    }
+    let on_visible = StoredValue::new_local(Some(on_visible));
+    on_cleanup(move || {
+        observer.with_value(|o| {
+            if let Some(o) = o {
+                o.disconnect()
+            }
+        });
+        on_visible.set_value(None);
+    });
+    // Watch the blocks still plain once they are in the DOM (after this render).
+    Effect::new(move |_| {
+        blocks.track();
+        request_animation_frame(move || {
+            let Some(text) = text_ref.get_untracked() else {
+                return;
+            };
+            observer.with_value(|o| {
+                let Some(o) = o else { return };
+                if let Ok(plain) = text.query_selector_all(".block[data-plain]") {
+                    for i in 0..plain.length() {
+                        if let Some(el) = plain
+                            .item(i)
+                            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+                        {
+                            o.observe(&el);
+                        }
+                    }
+                }
             });
         });
     });
@@ -208,12 +287,16 @@ pub fn TextView(
             on:cut=|ev| ev.prevent_default()
             on:drop=|ev| ev.prevent_default()
             on:dragstart=|ev| ev.prevent_default()>
-            <For each=move || blocks.get() key=|b| (b.generation, b.range.start) let:block>
+            <For each=move || blocks.get().into_iter().enumerate() key=|(_, b)| (b.generation, b.range.start) let:((index, block))>
                 {
                     let pieces = block.pieces.clone();
+                    let shown = block.shown.clone();
+                    let plain = block.plain.clone();
                     view! {
-                        <div class="block" data-u16=block.utf16_start>
-                            <For each=move || pieces.get() key=|p| p.clone() let:piece>
+                        <div class="block" data-u16=block.utf16_start data-i=index
+                            data-plain={let shown = shown.clone(); move || (!shown.get()).then_some("")}>
+                            <Show when={let shown = shown.clone(); move || shown.get()} fallback=move || plain.clone()>
+                            <For each={let pieces = pieces.clone(); move || pieces.get()} key=|p| p.clone() let:piece>
                                 <span data-start=piece.start
                                     data-spans=(!piece.spans.is_empty()).then(|| piece.spans.clone())
                                     class:spanned=!piece.spans.is_empty()
@@ -223,6 +306,7 @@ pub fn TextView(
                                     style=(!piece.style.is_empty()).then(|| piece.style.clone())
                                 >{piece.text.clone()}</span>
                             </For>
+                            </Show>
                         </div>
                     }
                 }

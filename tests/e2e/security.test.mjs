@@ -170,11 +170,9 @@ test('a megabyte on one line is shown whole, as text', async () => {
   await context.close();
 });
 
-// Known gap, kept visible: the status line writes a span's quote into its sentence as plain text,
-// so an unterminated U+202E in the quote reverses the rest of the sentence ("Delete removes it"
-// reads backwards). The fix belongs in src/: put each quote the UI shows in a <bdi>.
-test('a bidi override in a quote does not reverse the interface around it',
-  { todo: 'src/: show quotes in the status line inside <bdi>' }, async () => {
+// An unterminated U+202E in a quote must not reverse the interface's own words around it
+// ("Delete removes it" read backwards): every quote the UI shows sits in an isolating element.
+test('a bidi override in a quote does not reverse the interface around it', async () => {
     const { context, page } = await open();
     const article = 'Open the attachment \u202Eexe.txt at once.';
     await page.getByLabel('Article text').fill(article);

@@ -38,6 +38,20 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// Paragraphs joined into blocks of at least `min_len` bytes (the last may be shorter), so a
+/// book is a few hundred blocks rather than thousands: each block costs the browser some work
+/// per frame, and an edit repaints only the blocks it touches.
+pub fn blocks(text: &str, min_len: usize) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for p in paragraphs(text) {
+        match out.last_mut() {
+            Some(last) if last.end - last.start < min_len => last.end = p.end,
+            _ => out.push(p),
+        }
+    }
+    out
+}
+
 /// For each block, the indexes (into `spans`) of the spans that overlap it. One sweep over the
 /// spans, which must be sorted by start (as `Document::spans` returns them).
 pub fn spans_per_block(blocks: &[Range<usize>], spans: &[Span]) -> Vec<Vec<usize>> {
@@ -119,6 +133,17 @@ mod tests {
         assert_eq!(pieces.concat(), text);
         assert!(paragraphs("").is_empty());
         assert_eq!(paragraphs("\n\nx"), vec![0..2, 2..3]);
+    }
+
+    #[test]
+    fn blocks_join_short_paragraphs_and_still_cover_the_text_once() {
+        let text = "One.\n\nTwo is longer.\nThree.\n\nFour.";
+        let joined = blocks(text, 10);
+        let pieces: Vec<&str> = joined.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(pieces, ["One.\n\nTwo is longer.\n", "Three.\n\nFour."]);
+        assert_eq!(pieces.concat(), text);
+        assert_eq!(blocks(text, 0), paragraphs(text));
+        assert!(blocks("", 100).is_empty());
     }
 
     #[test]
