@@ -21,6 +21,7 @@ use glossa_core::{Document, History};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use wasm_bindgen::JsCast;
 
 /// The document schema this code writes.
 pub const DOC_SCHEMA: u32 = 1;
@@ -185,6 +186,18 @@ pub fn history_key(id: &str) -> String {
 /// The value under `key`, as stored.
 pub fn raw(key: &str) -> Option<String> {
     store().get_item(key).ok().flatten()
+}
+
+/// The first `n` UTF-16 units of a stored value, without copying the rest of it into the wasm
+/// (a long document's value is megabytes).
+fn raw_prefix(key: &str, n: u32) -> Option<String> {
+    let get: js_sys::Function = js_sys::Reflect::get(&store(), &"getItem".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let value = get.call1(&store(), &key.into()).ok()?;
+    let value: js_sys::JsString = value.dyn_into().ok()?;
+    Some(value.slice(0, n.min(value.length())).into())
 }
 
 /// Every key in local storage.
@@ -513,15 +526,24 @@ struct SchemaOnly {
 /// is a summary: if it cannot be written the document is still saved, and the next
 /// [`load_library`] repairs the line.
 pub fn save_document(document: &Document) -> Result<(), StorageProblem> {
-    let json = serde_json::to_string(&StoredDocument {
+    // Borrowed, not cloned: a long document is megabytes.
+    #[derive(Serialize)]
+    struct Borrowed<'a> {
+        schema: u32,
+        document: &'a Document,
+    }
+    let json = serde_json::to_string(&Borrowed {
         schema: DOC_SCHEMA,
-        document: document.clone(),
+        document,
     })
     .expect("a document serialises");
     let key = doc_key(&document.id);
     // Never overwrite a value this code cannot read: a newer Glossa's stays, a broken one is
-    // moved aside first.
-    if let Some(old) = raw(&key) {
+    // moved aside first. A value that opens as this code writes it is one of ours, checked
+    // from its first characters alone, so a save does not read back megabytes.
+    let ours = format!("{{\"schema\":{DOC_SCHEMA},\"document\":{{\"id\":");
+    let known = raw_prefix(&key, ours.len() as u32).is_some_and(|p| p == ours);
+    if let Some(old) = (!known).then(|| raw(&key)).flatten() {
         match serde_json::from_str::<SchemaOnly>(&old) {
             Ok(s) if s.schema > u64::from(DOC_SCHEMA) => {
                 return Err(StorageProblem::Newer {
