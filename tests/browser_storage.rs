@@ -15,6 +15,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// localStorage as the first Glossa left it: index v1, documents v1, `glossa.current` v0.
 const FIXTURE_V1: &str = include_str!("fixtures/storage-v1.json");
+/// A history of schema 1 for `dv1a` in that fixture: edits tagged inside (`{"op": …}`).
+const HISTORY_V1: &str = include_str!("fixtures/history-v1.json");
 
 fn local() -> web_sys::Storage {
     web_sys::window().unwrap().local_storage().unwrap().unwrap()
@@ -100,14 +102,39 @@ fn a_deleted_document_comes_back_whole_on_undo() {
 }
 
 fn load_fixture() -> Value {
-    let fixture: Value = serde_json::from_str(FIXTURE_V1).unwrap();
     local().clear().unwrap();
+    store_fixture(FIXTURE_V1)
+}
+
+/// Puts a fixture's keys into localStorage, as stored strings.
+fn store_fixture(text: &str) -> Value {
+    let fixture: Value = serde_json::from_str(text).unwrap();
     for (k, v) in fixture.as_object().unwrap() {
         if !k.starts_with('_') {
             local().set_item(k, v.as_str().unwrap()).unwrap();
         }
     }
     fixture
+}
+
+#[wasm_bindgen_test]
+fn a_stored_v1_history_migrates_and_still_undoes() {
+    load_fixture();
+    store_fixture(HISTORY_V1);
+    let mut doc = storage::load_document("dv1a").unwrap().unwrap();
+    let mut history = storage::load_history("dv1a").unwrap().unwrap();
+    assert_eq!((history.undo_len(), history.redo_len()), (3, 0));
+    while history.undo(&mut doc).unwrap() {}
+    assert_eq!(doc.spans().len(), 1);
+    assert_eq!(doc.spans()[0].id.0, 2);
+    assert_eq!(doc.spans()[0].note, None);
+    assert_eq!(history.redo_len(), 3);
+    // Saved again, it is in the current shape and reads back the same.
+    storage::save_history("dv1a", &history).unwrap();
+    let v: Value = serde_json::from_str(&get("glossa.history.dv1a").unwrap()).unwrap();
+    assert_eq!(v["schema"], json!(storage::HISTORY_SCHEMA));
+    assert!(v["history"]["redo"][0].get("op").is_none(), "{v}");
+    assert_eq!(storage::load_history("dv1a").unwrap().unwrap(), history);
 }
 
 #[wasm_bindgen_test]

@@ -19,3 +19,16 @@ pub fn download(file_name: &str, mime: &str, contents: &str) -> Result<(), JsVal
     web_sys::Url::revoke_object_url(&url)?;
     Ok(())
 }
+
+/// Downloads a document as `<title>.glossa.json`. The error says what went wrong: a span whose
+/// offsets do not slice to its quote (never shipped), or the download itself.
+pub fn download_glossa_json(doc: &glossa_core::Document) -> Result<(), String> {
+    use glossa_core::formats::glossa;
+    let json = glossa::to_json(doc).map_err(|e| format!("Export stopped, a span is wrong: {e}"))?;
+    download(
+        &glossa::file_name(&doc.title, "glossa", "json"),
+        "application/json",
+        &json,
+    )
+    .map_err(|e| format!("The download failed: {e:?}"))
+}

@@ -7,7 +7,7 @@
 //! | `glossa.doc.<id>` | one document | [`DOC_SCHEMA`] (1) |
 //! | `glossa.current` | the id of the document open in the last tab that opened one | [`CURRENT_SCHEMA`] (1) |
 //! | `glossa.lock.<id>` | which tab edits the document (see `browser::tabs`) | 1 |
-//! | `glossa.history.<id>` | the document's undo/redo history (at most 500 steps) | [`HISTORY_SCHEMA`] (1) |
+//! | `glossa.history.<id>` | the document's undo/redo history (at most 500 steps) | [`HISTORY_SCHEMA`] (2) |
 //! | `glossa.quarantine.<key>` | an unreadable value, byte for byte as it was | none: kept raw |
 //!
 //! Every value is JSON with a `schema` number. A reader migrates older values step by step
@@ -30,7 +30,7 @@ pub const INDEX_SCHEMA: u32 = 2;
 /// The `glossa.current` schema. Version 0 was the bare id, not JSON.
 pub const CURRENT_SCHEMA: u32 = 1;
 /// The undo history schema.
-pub const HISTORY_SCHEMA: u32 = 1;
+pub const HISTORY_SCHEMA: u32 = 2;
 /// Kept for callers of the first version of this module: the document schema.
 pub const SCHEMA: u32 = DOC_SCHEMA;
 
@@ -627,7 +627,10 @@ pub fn load_history(id: &str) -> Result<Option<History>, StorageProblem> {
     let parsed = serde_json::from_str::<Value>(&text)
         .map_err(|e| MigrateError::Corrupt(e.to_string()))
         .and_then(|v| match schema_of(&v)? {
-            1 => serde_json::from_value::<StoredHistory>(v)
+            // 1 → 2: edits were tagged inside (`{"op": …}`), now outside (`{"add-span": {…}}`).
+            1 => History::from_v1_json(v["history"].clone())
+                .map_err(|e| MigrateError::Corrupt(e.to_string())),
+            2 => serde_json::from_value::<StoredHistory>(v)
                 .map(|h| h.history)
                 .map_err(|e| MigrateError::Corrupt(e.to_string())),
             n if n > u64::from(HISTORY_SCHEMA) => Err(MigrateError::Newer(n)),

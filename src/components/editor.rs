@@ -8,8 +8,7 @@ use super::search::SearchBar;
 use super::span_list::SpanList;
 use super::text_view::{span_ids, TextView};
 use super::AppState;
-use crate::browser::{download::download, selection};
-use glossa_core::formats::glossa;
+use crate::browser::{download::download_glossa_json, selection};
 use glossa_core::{snap, Edit, EditError, History, OffsetMarks, Snap, SpanId, TextIndex, Unit};
 use leptos::ev;
 use leptos::html::Div;
@@ -25,7 +24,8 @@ pub struct EditorState {
     /// The span a relation starts from while the user picks its other end.
     pub linking: RwSignal<Option<SpanId>>,
     /// Where the label menu floats (page coordinates), while a selection waits for a label.
-    pub menu_at: RwSignal<Option<(f64, f64)>>,
+    /// Page pixels. Whole numbers: formatting floats would pull float printing into the wasm.
+    pub menu_at: RwSignal<Option<(i32, i32)>>,
     pub help_open: RwSignal<bool>,
     pub text_ref: NodeRef<Div>,
     /// Every change goes through the history, so each can be undone and redone.
@@ -528,28 +528,17 @@ pub fn Editor() -> impl IntoView {
             return;
         };
         if selection::selected_range(&container).is_some() {
-            let (x, y) = (ev.page_x() as f64, ev.page_y() as f64);
-            editor.menu_at.set(Some((x, y + 14.0)));
+            let (x, y) = (ev.page_x(), ev.page_y());
+            editor.menu_at.set(Some((x, y + 14)));
         } else {
             editor.menu_at.set(None);
         }
     };
 
     let export = move |_| {
-        let result = state.document.with_untracked(|d| {
-            d.as_ref().map(|d| {
-                glossa::to_json(d)
-                    .map_err(|e| format!("Export stopped, a span is wrong: {e}"))
-                    .and_then(|json| {
-                        download(
-                            &glossa::file_name(&d.title, "glossa", "json"),
-                            "application/json",
-                            &json,
-                        )
-                        .map_err(|e| format!("The download failed: {e:?}"))
-                    })
-            })
-        });
+        let result = state
+            .document
+            .with_untracked(|d| d.as_ref().map(download_glossa_json));
         if let Some(Err(message)) = result {
             state.problem.set(Some(message));
         }

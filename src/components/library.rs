@@ -3,8 +3,9 @@
 //! is `browser::tabs`. The design is in `docs/storage.md`.
 
 use super::AppState;
+use crate::browser::download::{self, download};
 use crate::browser::storage::{self, Change, IndexEntry, StorageProblem};
-use crate::browser::{download::download, new_document_id, now_ms, tabs};
+use crate::browser::{new_document_id, now_ms, tabs};
 use glossa_core::formats::glossa;
 use glossa_core::Document;
 use leptos::ev;
@@ -247,22 +248,11 @@ pub fn StorageSync() -> impl IntoView {
         _ => None,
     };
     let download_open = move |_| {
-        let result = state.document.with_untracked(|d| {
-            d.as_ref().map(|d| {
-                glossa::to_json(d)
-                    .map_err(|e| e.to_string())
-                    .and_then(|json| {
-                        download(
-                            &glossa::file_name(&d.title, "glossa", "json"),
-                            "application/json",
-                            &json,
-                        )
-                        .map_err(|e| format!("{e:?}"))
-                    })
-            })
-        });
+        let result = state
+            .document
+            .with_untracked(|d| d.as_ref().map(download::download_glossa_json));
         if let Some(Err(e)) = result {
-            say(&state, format!("The download failed: {e}"));
+            say(&state, e);
         }
     };
     let take_over = move |_| {
@@ -506,12 +496,15 @@ pub fn OpenFile() -> impl IntoView {
     }
 }
 
+/// One decimal, rounded, in integer arithmetic (float formatting costs the wasm ~10 KB).
 fn kilobytes(units: usize) -> String {
-    if units >= 1024 * 1024 {
-        format!("{:.1} MB", units as f64 / (1024.0 * 1024.0))
+    let (unit, name) = if units >= 1024 * 1024 {
+        (1024 * 1024, "MB")
     } else {
-        format!("{:.1} KB", units as f64 / 1024.0)
-    }
+        (1024, "KB")
+    };
+    let tenths = (units * 10 + unit / 2) / unit;
+    format!("{}.{} {name}", tenths / 10, tenths % 10)
 }
 
 fn date(ms: i64) -> String {

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { serveDist, launch, watchErrors, screenshot, dragSelect, slices, readSample, axeViolations } from './harness.mjs';
+import { serveDist, launch, watchErrors, screenshot, dragSelect, readSample, axeViolations, exportJson, assertExactOffsets } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await serveDist(); browser = await launch(); });
@@ -112,11 +112,7 @@ test('span list, relations, notes and verdicts on the sample article', async () 
   assert.equal(await page.getByLabel('Verdict').inputValue(), 'unverifiable');
   assert.match(await page.locator('.details').textContent(), /said-by → actor “Sheikh Mohammed/);
 
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Export JSON' }).click(),
-  ]);
-  const file = JSON.parse(await readFile(await download.path(), 'utf8'));
+  const { file } = await exportJson(page);
   const claimSpan = file.document.spans.find((s) => s.label === 'claim');
   assert.equal(claimSpan.note, 'Source: Atlantic Council event');
   assert.equal(claimSpan.attributes.verdict, 'unverifiable');
@@ -133,17 +129,8 @@ test('right-to-left Arabic with emoji selects, highlights and exports exactly', 
   await page.keyboard.press('3');
   await screenshot(page, '12-arabic');
   assert.deepEqual(await listed(page), ['رئيس الوزراء', 'المحادثات ناجحة']);
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Export JSON' }).click(),
-  ]);
-  const file = JSON.parse(await readFile(await download.path(), 'utf8'));
-  for (const span of file.document.spans) {
-    const cut = slices(file.document.text, span);
-    assert.equal(cut.codePoints, span.quote);
-    assert.equal(cut.utf16, span.quote);
-    assert.equal(cut.utf8, span.quote);
-  }
+  const { file } = await exportJson(page);
+  assertExactOffsets(file.document, assert);
   assert.deepEqual(errors, []);
   await context.close();
 });

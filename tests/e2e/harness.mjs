@@ -130,3 +130,22 @@ export function slices(text, span) {
 export async function readSample(name = 'qatar-truce-talks.txt') {
   return readFile(join(shared, 'sample', name), 'utf8');
 }
+
+/** Presses **Export JSON** and returns the downloaded file's name and parsed contents. */
+export async function exportJson(page) {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export JSON' }).click(),
+  ]);
+  return { name: download.suggestedFilename(), file: JSON.parse(await readFile(await download.path(), 'utf8')) };
+}
+
+/** Fails unless every span of an exported document slices to its quote in all three units. */
+export function assertExactOffsets(document, assert) {
+  for (const span of document.spans) {
+    const cut = slices(document.text, span);
+    assert.equal(cut.codePoints, span.quote);
+    assert.equal(cut.utf16, span.quote);
+    assert.equal(cut.utf8, span.quote);
+  }
+}

@@ -2,8 +2,7 @@
 // the real mouse and keyboard, reload, and check the exported JSON slices to every quote.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { serveDist, launch, watchErrors, screenshot, dragSelect, slices, readSample } from './harness.mjs';
+import { serveDist, launch, watchErrors, screenshot, dragSelect, readSample, exportJson, assertExactOffsets } from './harness.mjs';
 
 const ACTOR = 'Sheikh Mohammed bin Abdulrahman bin Jassim al Thani';
 const CLAIM = "Qatar's Prime Minister, Sheikh Mohammed bin Abdulrahman bin Jassim al Thani, stated that the meeting was successful";
@@ -46,23 +45,14 @@ test('paste, tag an actor inside a claim, reload, export exact offsets', async (
   await page.waitForSelector('.doc-text .spanned');
   await screenshot(page, '03-after-reload');
 
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Export JSON' }).click(),
-  ]);
-  assert.equal(download.suggestedFilename(), 'Qatar truce talks.glossa.json');
-  const file = JSON.parse(await readFile(await download.path(), 'utf8'));
+  const { name, file } = await exportJson(page);
+  assert.equal(name, 'Qatar truce talks.glossa.json');
   assert.equal(file.format, 'glossa');
   assert.match(file.offset_unit, /code points/);
   assert.equal(file.document.text, article);
   const quotes = file.document.spans.map((s) => [s.label, s.quote]).sort();
   assert.deepEqual(quotes, [['actor', ACTOR], ['claim', CLAIM]]);
-  for (const span of file.document.spans) {
-    const cut = slices(file.document.text, span);
-    assert.equal(cut.codePoints, span.quote);
-    assert.equal(cut.utf16, span.quote);
-    assert.equal(cut.utf8, span.quote);
-  }
+  assertExactOffsets(file.document, assert);
   assert.deepEqual(errors, []);
   await context.close();
 });

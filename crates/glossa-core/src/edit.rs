@@ -25,8 +25,13 @@ pub enum LabelRemoval {
 
 /// One undoable change to a document. Offsets are UTF-8 bytes. The `Restore…` variants put
 /// back exactly what a removal took, ids included; they are what undo applies.
+///
+/// In JSON an edit is `{"add-span": {"label": …, "start": …, "end": …}}`. (The first stored
+/// histories tagged it inside, `{"op": "add-span", …}`; [`History::from_v1_json`] reads those.
+/// Reading a tag from inside an object makes serde buffer every edit, which cost the wasm
+/// about 17 KB gzip.)
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum Edit {
     /// Tag `[start, end)` with `label`; nothing happens if that span exists.
     AddSpan {
@@ -423,6 +428,24 @@ fn check_name(name: &str) -> Result<(), EditError> {
     }
 }
 
+/// `{"op": "x", rest…}` becomes `{"x": {rest…}}`, in place; anything else is left for the
+/// reader to refuse with its own message.
+fn untag_v1_edit(edit: &mut serde_json::Value) {
+    let serde_json::Value::Object(fields) = edit else {
+        return;
+    };
+    let Some(serde_json::Value::String(op)) = fields.remove("op") else {
+        return;
+    };
+    if op == "group" {
+        if let Some(serde_json::Value::Array(members)) = fields.get_mut("edits") {
+            members.iter_mut().for_each(untag_v1_edit);
+        }
+    }
+    let rest = std::mem::take(fields);
+    fields.insert(op, serde_json::Value::Object(rest));
+}
+
 /// The undo and redo stacks of one document: each entry is the [`Edit`] that takes one step
 /// back (or forward). Serialisable, so it can be saved with the document; keeps at most
 /// `limit` steps, dropping the oldest.
@@ -442,6 +465,19 @@ impl Default for History {
 impl History {
     /// How many steps a history keeps unless told otherwise.
     pub const DEFAULT_LIMIT: usize = 500;
+
+    /// Reads a history saved in the first shape, where each edit was tagged inside
+    /// (`{"op": "add-span", "label": …}`, group members too).
+    pub fn from_v1_json(mut value: serde_json::Value) -> Result<History, serde_json::Error> {
+        for stack in ["undo", "redo"] {
+            if let Some(serde_json::Value::Array(edits)) = value.get_mut(stack) {
+                for edit in edits.iter_mut() {
+                    untag_v1_edit(edit);
+                }
+            }
+        }
+        serde_json::from_value(value)
+    }
 
     /// An empty history keeping at most `limit` steps.
     pub fn new(limit: usize) -> Self {
@@ -1148,7 +1184,44 @@ mod tests {
             },
         ]);
         let json = serde_json::to_string(&edit).unwrap();
-        assert!(json.contains(r#""op":"add-span""#), "{json}");
+        assert!(json.contains(r#"{"add-span":{"label":"claim""#), "{json}");
         assert_eq!(serde_json::from_str::<Edit>(&json).unwrap(), edit);
+    }
+
+    #[test]
+    fn a_history_in_the_first_shape_reads_back() {
+        // Exactly what the first Glossa stored: edits tagged inside, a group nesting two.
+        let v1 = serde_json::json!({
+            "undo": [
+                {"op": "remove-span", "id": 3},
+                {"op": "group", "edits": [
+                    {"op": "relabel", "id": 1, "label": "actor"},
+                    {"op": "remove-label", "name": "figure", "spans": {"move-to": "claim"}}
+                ]}
+            ],
+            "redo": [{"op": "set-note", "id": 2, "note": null}],
+            "limit": 500
+        });
+        let history = History::from_v1_json(v1).unwrap();
+        let mut expected = History::new(500);
+        expected.undo.push(Edit::RemoveSpan { id: SpanId(3) });
+        expected.undo.push(Edit::group(vec![
+            Edit::Relabel {
+                id: SpanId(1),
+                label: "actor".into(),
+            },
+            Edit::RemoveLabel {
+                name: "figure".into(),
+                spans: Some(LabelRemoval::MoveTo("claim".into())),
+            },
+        ]));
+        expected.redo.push(Edit::SetNote {
+            id: SpanId(2),
+            note: None,
+        });
+        assert_eq!(history, expected);
+        // An edit with no known op is refused, not guessed.
+        let bad = serde_json::json!({"undo": [{"op": "fly", "id": 1}], "redo": [], "limit": 5});
+        assert!(History::from_v1_json(bad).is_err());
     }
 }
