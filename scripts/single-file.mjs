@@ -3,7 +3,8 @@
 // those bytes, and the JS glue, CSS and icon are inlined. A strict Content-Security-Policy names
 // the one inline script and the one inline style by their sha256 and allows no requests at all.
 // (Style attributes stay allowed, as in index.html: the text view draws spans with them.)
-// The service worker and manifest are left out: they need a served origin.
+// The formats worker rides along as a data block that the app starts from a Blob URL. The
+// service worker and manifest are left out: they need a served origin.
 // Usage: node scripts/single-file.mjs [dist dir] [output]
 //   (defaults: $GLOSSA_DIST or dist/, and glossa.html inside it)
 import { createHash } from 'node:crypto';
@@ -73,7 +74,21 @@ const script = `${glue}
 }
 `;
 const style = styles.join('\n');
-if (/<\/script/i.test(script) || /<\/style/i.test(style)) fail('a closing tag inside the inlined code');
+
+// The formats worker (every interchange format) goes in as a data block: the app makes a Blob
+// URL of it, as a page from file:// may not start a worker from a file.
+const workerGlue = await readFile(join(dist, 'glossa-formats.js'), 'utf8');
+if (!/\bwasm_bindgen\b/.test(workerGlue)) fail('glossa-formats.js is not a no-modules wasm-bindgen glue');
+const workerWasm = await readFile(join(dist, 'glossa-formats_bg.wasm'));
+const workerSource = `${workerGlue}
+{
+  const text = atob("${workerWasm.toString('base64')}");
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  wasm_bindgen({ module_or_path: bytes });
+}
+`;
+if (/<\/script/i.test(script) || /<\/style/i.test(style) || /<\/script/i.test(workerSource)) fail('a closing tag inside the inlined code');
 
 const csp = [
   "default-src 'none'",
@@ -82,6 +97,7 @@ const csp = [
   "style-src-attr 'unsafe-inline'",
   'img-src data:',
   "connect-src 'none'",
+  'worker-src blob:',
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
@@ -93,7 +109,7 @@ html = html
   .replace(cspTag, `<meta http-equiv="Content-Security-Policy" content="${csp}" />`);
 if (/\b(?:src|href)\s*=\s*"/i.test(html)) fail('a reference to another file is left in the page');
 // Inserted last, so nothing touches the code after its hash was taken.
-html = html.replace('</head>', () => `  ${icon}\n    <style>${style}</style>\n    <script type="module">${script}</script>\n  </head>`);
+html = html.replace('</head>', () => `  ${icon}\n    <style>${style}</style>\n    <script type="text/plain" id="glossa-formats-worker">${workerSource}</script>\n    <script type="module">${script}</script>\n  </head>`);
 
 await writeFile(output, html);
 console.log(`single-file: ${output} (${(html.length / 1024).toFixed(1)} KB; left out ${dropped.join(', ')})`);

@@ -4,10 +4,20 @@ use wasm_bindgen::{JsCast, JsValue};
 
 /// Offers `contents` as a download called `file_name`.
 pub fn download(file_name: &str, mime: &str, contents: &str) -> Result<(), JsValue> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(contents));
+    offer(file_name, mime, &JsValue::from_str(contents))
+}
+
+/// Offers bytes (a zip) as a download called `file_name`.
+pub fn download_bytes(file_name: &str, mime: &str, contents: &[u8]) -> Result<(), JsValue> {
+    offer(file_name, mime, &js_sys::Uint8Array::from(contents))
+}
+
+/// One Blob part (a string or bytes) through a temporary link.
+fn offer(file_name: &str, mime: &str, part: &JsValue) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(part);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)?;
     let document = web_sys::window()
         .and_then(|w| w.document())

@@ -2,6 +2,7 @@
 //! with `wasm-bindgen-test` and read at a glance.
 
 pub mod download;
+pub mod formats_worker;
 pub mod highlight;
 pub mod selection;
 pub mod storage;

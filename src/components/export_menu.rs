@@ -1,67 +1,130 @@
 //! Export in every format the core writes: Glossa JSON, W3C Web Annotation, Label Studio,
-//! doccano, spaCy/Prodigy, brat and CoNLL. What a format cannot hold is said, never dropped
-//! silently.
+//! doccano, spaCy/Prodigy, brat and CoNLL, for the open document or the whole library. What a
+//! format cannot hold is said, never dropped silently.
 
-use super::editor::EditorState;
-use crate::browser::download::download;
-use glossa_core::formats::{export, ExportOptions, Format, Nesting};
+use super::AppState;
+use crate::browser::download::{download, download_bytes};
+use crate::browser::formats_worker::{self, Download};
+use crate::browser::storage;
+use glossa_core::formats::{glossa, Format};
+use glossa_core::Document;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
+/// Glossa JSON is written here; every other format by the formats worker, which is fetched the
+/// first time it is needed. Returns what the format could not hold, as a sentence.
+async fn export_and_download(
+    format: Format,
+    docs: Vec<Document>,
+    innermost: bool,
+) -> Result<Option<String>, String> {
+    let failed = |name: &str, e| format!("The download of {name} failed: {e:?}");
+    let stopped = |e| format!("Export stopped, a span is wrong: {e}");
+    if format == Format::Glossa {
+        let (name, json) = match docs.as_slice() {
+            [one] => (
+                glossa::file_name(&one.title, "glossa", "json"),
+                glossa::to_json(one).map_err(stopped)?,
+            ),
+            _ => (
+                "glossa-library.glossa.json".to_string(),
+                glossa::to_json_library(&docs).map_err(stopped)?,
+            ),
+        };
+        download(&name, format.mime(), &json).map_err(|e| failed(&name, e))?;
+        return Ok(None);
+    }
+    let library = glossa::to_json_library(&docs).map_err(stopped)?;
+    let (files, warnings) = formats_worker::export(format.name(), innermost, library)
+        .await
+        .map_err(|e| format!("Export stopped: {e}"))?;
+    for file in files {
+        match file {
+            Download::Text { name, text } => {
+                download(&name, format.mime(), &text).map_err(|e| failed(&name, e))?
+            }
+            Download::Bytes { name, bytes } => {
+                download_bytes(&name, "application/zip", &bytes).map_err(|e| failed(&name, e))?
+            }
+        }
+    }
+    if warnings.is_empty() {
+        return Ok(None);
+    }
+    let more = warnings.len().saturating_sub(5);
+    Ok(Some(format!(
+        "{} cannot hold everything: {}{}",
+        format.title(),
+        warnings[..warnings.len() - more].join("; "),
+        if more > 0 {
+            format!(" (and {more} more)")
+        } else {
+            String::new()
+        }
+    )))
+}
+
+/// A format menu and an Export button: for the open document, or (`library`) for every
+/// stored document. `done` hears how many documents went out.
 #[component]
-pub fn ExportMenu() -> impl IntoView {
-    let editor = expect_context::<EditorState>();
+pub fn ExportMenu(
+    #[prop(optional)] library: bool,
+    #[prop(optional, into)] done: Option<Callback<usize>>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
     let format = RwSignal::new(Format::Glossa);
     let innermost = RwSignal::new(false);
 
+    let busy = RwSignal::new(false);
     let run = move |_| {
         let format = format.get_untracked();
-        let options = ExportOptions {
-            nesting: if innermost.get_untracked() {
-                Nesting::Innermost
-            } else {
-                Nesting::Outermost
-            },
+        let (docs, unreadable) = if library {
+            let (docs, problems) = storage::load_all_documents();
+            state.library_rev.update(|r| *r += 1);
+            (
+                docs,
+                problems.first().map(|p| (problems.len(), p.to_string())),
+            )
+        } else {
+            let open = state.document.with_untracked(|d| d.clone());
+            (open.into_iter().collect::<Vec<_>>(), None)
         };
-        let result = editor.app.document.with_untracked(|d| {
-            let d = d.as_ref()?;
-            Some(export(format, std::slice::from_ref(d), &options))
-        });
-        match result {
-            Some(Ok(exported)) => {
-                for file in &exported.files {
-                    if let Err(e) = download(&file.name, format.mime(), &file.contents) {
-                        editor.say(format!("The download of {} failed: {e:?}", file.name));
-                        return;
-                    }
-                }
-                if !exported.warnings.is_empty() {
-                    let shown: Vec<String> = exported
-                        .warnings
-                        .iter()
-                        .take(5)
-                        .map(|w| w.to_string())
-                        .collect();
-                    let more = exported.warnings.len().saturating_sub(shown.len());
-                    editor.say(format!(
-                        "{} cannot hold everything: {}{}",
-                        format.title(),
-                        shown.join("; "),
-                        if more > 0 {
-                            format!(" (and {more} more)")
-                        } else {
-                            String::new()
-                        }
-                    ));
-                }
-            }
-            Some(Err(e)) => editor.say(format!("Export stopped: {e}")),
-            None => {}
+        if docs.is_empty() {
+            state
+                .problem
+                .set(Some("There is nothing to export yet.".into()));
+            return;
         }
+        busy.set(true);
+        let count = docs.len();
+        spawn_local(async move {
+            let result = export_and_download(format, docs, innermost.get_untracked()).await;
+            busy.set(false);
+            let mut said = match result {
+                Ok(said) => said,
+                Err(e) => return state.problem.set(Some(e)),
+            };
+            if let Some((n, first)) = unreadable {
+                let skipped = format!("Exported {count} documents; {n} could not be read: {first}");
+                said = Some(said.map_or(skipped.clone(), |s| format!("{skipped} {s}")));
+            }
+            if let Some(s) = said {
+                state.problem.set(Some(s));
+            }
+            if let Some(done) = done {
+                done.run(count);
+            }
+        });
     };
 
+    let id = if library {
+        "export-library-format"
+    } else {
+        "export-format"
+    };
     view! {
         <span class="export-menu">
-            <select aria-label="Export format" on:change=move |ev| {
+            <select id=id aria-label=if library { "Library export format" } else { "Export format" } on:change=move |ev| {
                 if let Some(f) = Format::from_name(&event_target_value(&ev)) { format.set(f) }
             }>
                 {Format::ALL.iter().map(|f| view! { <option value=f.name()>{f.title()}</option> }).collect_view()}
@@ -73,7 +136,12 @@ pub fn ExportMenu() -> impl IntoView {
                     "innermost spans"
                 </label>
             </Show>
-            <button on:click=run>"Export"</button>
+            <button class:small=library on:click=run disabled=move || busy.get() aria-busy=move || busy.get().to_string()>
+                {if library { "Export library" } else { "Export" }}
+            </button>
+            <Show when=move || busy.get()>
+                <span class="muted" role="status">"Exporting…"</span>
+            </Show>
         </span>
     }
 }

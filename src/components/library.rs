@@ -2,11 +2,13 @@
 //! and keeping tabs in step. Storage itself is `browser::storage`; which tab edits a document
 //! is `browser::tabs`. The design is in `docs/storage.md`.
 
+use super::export_menu::ExportMenu;
 use super::AppState;
 use crate::browser::download::{self, download};
+use crate::browser::formats_worker;
 use crate::browser::storage::{self, Change, IndexEntry, StorageProblem};
 use crate::browser::{new_document_id, now_ms, tabs};
-use glossa_core::formats::glossa;
+use glossa_core::formats::{self, glossa, Format};
 use glossa_core::Document;
 use leptos::ev;
 use leptos::prelude::*;
@@ -290,13 +292,17 @@ pub fn StorageSync() -> impl IntoView {
     }
 }
 
-/// Documents from a file or a library import, waiting for the user to say whether those
-/// already stored are replaced.
+/// Documents read from files, shown in a preview until the user confirms (and says whether
+/// those already stored are replaced).
 #[derive(Clone, Debug, PartialEq)]
 struct PendingImport {
+    /// The files and their format, as the preview names them.
+    source: String,
     documents: Vec<Document>,
     /// Titles of those whose id is already stored.
     existing: Vec<String>,
+    /// What the import skipped or changed, one line each.
+    warnings: Vec<String>,
     open_after: bool,
 }
 
@@ -381,77 +387,148 @@ fn store_imported(state: &AppState, ctx: &LibraryCtx, plan: PendingImport, repla
     }
 }
 
-/// Reads a Glossa JSON export (one document or a library) and stores it, asking first when
-/// some of its documents are already stored.
-fn import_json(state: &AppState, ctx: &LibraryCtx, json: &str, open_after: bool) {
-    let imported = match glossa::import(json) {
-        Ok(i) => i,
-        Err(e) => {
-            say(state, format!("That is not a Glossa JSON export: {e}"));
-            return;
-        }
+/// A picked or dropped file, read whole.
+struct Picked {
+    name: String,
+    bytes: Vec<u8>,
+}
+
+async fn read_file(file: web_sys::File) -> Result<Picked, String> {
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| format!("“{}” could not be read: {e:?}", file.name()))?;
+    Ok(Picked {
+        name: file.name(),
+        bytes: js_sys::Uint8Array::new(&buffer).to_vec(),
+    })
+}
+
+/// An article to annotate rather than an annotation file (or the text beside one).
+fn is_article(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    [".txt", ".md", ".markdown"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+}
+
+/// A new document from a text file, byte for byte (CRLF kept); a UTF-8 byte order mark, which
+/// is not text, is dropped.
+fn open_article(state: &AppState, file: &Picked) {
+    let Ok(text) = std::str::from_utf8(&file.bytes) else {
+        say(state, format!("“{}” is not UTF-8 text.", file.name));
+        return;
     };
-    if imported.documents.is_empty() {
-        say(state, "That file holds no documents.");
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        say(state, format!("“{}” is empty.", file.name));
         return;
     }
+    let title = file
+        .name
+        .rsplit_once('.')
+        .map_or(&*file.name, |(stem, _)| stem);
+    state.open(Some(Document::new(
+        &new_document_id(),
+        title,
+        text,
+        now_ms(),
+    )));
+    state.save();
+}
+
+/// Reads annotation files in any format Glossa knows and shows what they hold for the user to
+/// confirm. Glossa JSON is read here; the other formats (detected from each file, with `.txt`
+/// files beside them: brat's texts, the source text of W3C annotations) by the formats worker.
+/// Nothing is stored here; a file that cannot be read leaves everything as it was and says
+/// where it is wrong.
+async fn preview_import(state: AppState, ctx: LibraryCtx, files: Vec<Picked>, open_after: bool) {
+    let glossa_only = files
+        .iter()
+        .all(|f| formats::detect(&f.name, &f.bytes) == Ok(Format::Glossa));
+    let (format, libraries, warnings) = if glossa_only {
+        let texts = files
+            .iter()
+            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
+            .collect();
+        (Format::Glossa, texts, Vec::new())
+    } else {
+        ctx.message.set(Some("Reading the files…".into()));
+        let picked: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .map(|f| (f.name.clone(), f.bytes.clone()))
+            .collect();
+        let result = formats_worker::import(&picked, now_ms()).await;
+        ctx.message.set(None);
+        match result {
+            Ok(read) => (
+                Format::from_name(&read.format).unwrap_or(Format::Glossa),
+                vec![read.library],
+                read.warnings,
+            ),
+            Err(e) => return say(&state, format!("Nothing was imported. {e}")),
+        }
+    };
+    let mut documents = Vec::new();
+    for (json, file) in libraries.iter().zip(&files) {
+        match glossa::import(json) {
+            Ok(imported) => documents.extend(imported.documents),
+            Err(e) => {
+                return say(
+                    &state,
+                    format!("Nothing was imported. “{}”: {e}", file.name),
+                )
+            }
+        }
+    }
+    if documents.is_empty() {
+        return say(
+            &state,
+            "Nothing was imported: those files hold no documents.",
+        );
+    }
+    // Only Glossa files carry Glossa ids (a backup restores over its own documents); the
+    // others get new ones, so an import never replaces a document by accident.
+    if format != Format::Glossa {
+        for d in &mut documents {
+            d.id = new_document_id();
+        }
+    }
     let stored = storage::stored_document_ids();
-    let existing: Vec<String> = imported
-        .documents
+    let existing = documents
         .iter()
         .filter(|d| stored.contains(&d.id))
         .map(|d| d.title.clone())
         .collect();
-    let plan = PendingImport {
-        open_after: open_after && imported.documents.len() == 1,
-        documents: imported.documents,
+    let names: Vec<String> = files
+        .iter()
+        .filter(|f| format == Format::Brat || !is_article(&f.name))
+        .map(|f| format!("“{}”", f.name))
+        .collect();
+    ctx.pending.set(Some(PendingImport {
+        source: format!("{} ({})", names.join(", "), format.title()),
+        open_after: open_after && documents.len() == 1,
+        documents,
         existing,
-    };
-    if plan.existing.is_empty() {
-        store_imported(state, ctx, plan, false);
-    } else {
-        ctx.pending.set(Some(plan));
-    }
+        warnings,
+    }));
 }
 
-/// The text of a dropped or picked file, byte for byte (CRLF kept); a UTF-8 byte order mark,
-/// which is not text, is dropped.
-async fn read_file(file: web_sys::File) -> Result<String, String> {
-    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|e| format!("{e:?}"))?;
-    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-    let text =
-        String::from_utf8(bytes).map_err(|_| format!("“{}” is not UTF-8 text.", file.name()))?;
-    Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_string())
-}
-
-/// A new document from a text file, or an import from a Glossa JSON file.
-fn open_files(state: AppState, ctx: LibraryCtx, files: Vec<web_sys::File>) {
+/// New documents from text files; imports (after a preview) from annotation files. With
+/// `library` every file is taken as an annotation file.
+fn open_files(state: AppState, ctx: LibraryCtx, files: Vec<web_sys::File>, library: bool) {
     spawn_local(async move {
+        let mut picked = Vec::new();
         for file in files {
-            let name = file.name();
-            let text = match read_file(file).await {
-                Ok(t) => t,
-                Err(e) => {
-                    say(&state, e);
-                    continue;
-                }
-            };
-            let lower = name.to_lowercase();
-            if lower.ends_with(".json") {
-                import_json(&state, &ctx, &text, true);
-            } else if text.trim().is_empty() {
-                say(&state, format!("“{name}” is empty."));
-            } else {
-                let title = name
-                    .rsplit_once('.')
-                    .map_or(name.as_str(), |(stem, _)| stem)
-                    .to_string();
-                let document = Document::new(&new_document_id(), &title, &text, now_ms());
-                state.open(Some(document));
-                state.save();
+            match read_file(file).await {
+                Ok(p) => picked.push(p),
+                Err(e) => return say(&state, e),
             }
+        }
+        let annotations = library || picked.iter().any(|f| !is_article(&f.name));
+        if annotations {
+            preview_import(state, ctx, picked, !library).await;
+        } else {
+            picked.iter().for_each(|f| open_article(&state, f));
         }
     });
 }
@@ -471,7 +548,7 @@ pub fn OpenFile() -> impl IntoView {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let files = files_of(input.files());
         input.set_value("");
-        open_files(state, ctx, files);
+        open_files(state, ctx, files, false);
     };
     let on_drop = move |ev: ev::DragEvent| {
         ev.prevent_default();
@@ -480,6 +557,7 @@ pub fn OpenFile() -> impl IntoView {
             state,
             ctx,
             files_of(ev.data_transfer().and_then(|d| d.files())),
+            false,
         );
     };
     view! {
@@ -488,10 +566,102 @@ pub fn OpenFile() -> impl IntoView {
             on:dragleave=move |_| over.set(false)
             on:drop=on_drop>
             <label for="open-file">"Or open a file"</label>
-            <input id="open-file" type="file"
-                accept=".txt,.md,.markdown,.json,text/plain,text/markdown,application/json"
+            <input id="open-file" type="file" multiple
+                accept=".txt,.md,.markdown,.json,.jsonl,.jsonld,.ann,.zip,.conll,.iob,.iob2,.bio,text/plain,text/markdown,application/json,application/zip"
                 on:change=on_pick/>
-            <span class="muted">"A .txt or .md article (kept exactly as written), or a Glossa JSON export. You can also drop it here."</span>
+            <span class="muted">"A .txt or .md article (kept exactly as written), or annotations to import: Glossa JSON, W3C Web Annotation, Label Studio, doccano, spaCy/Prodigy, brat (each .ann with its .txt, or a .zip) or CoNLL. You can also drop files here."</span>
+        </div>
+    }
+}
+
+/// Spans per label, in the document's label order: "actor 3, claim 2".
+fn label_counts(doc: &Document) -> String {
+    doc.labels
+        .labels
+        .iter()
+        .filter_map(|l| {
+            let n = doc.spans().iter().filter(|s| s.label == l.name).count();
+            (n > 0).then(|| format!("{} {n}", l.name))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What an import found, for the user to confirm: each document with its spans per label,
+/// what was skipped or changed, and which documents are already stored.
+#[component]
+fn ImportPreview(plan: PendingImport) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let ctx = expect_context::<LibraryCtx>();
+    let first = NodeRef::<leptos::html::Button>::new();
+    // The dialog takes the focus, so Enter confirms and the keyboard reaches it at once.
+    Effect::new(move |_| {
+        if let Some(b) = first.get() {
+            let _ = b.focus();
+        }
+    });
+    let (replace, keep) = (plan.clone(), plan.clone());
+    const SHOWN: usize = 20;
+    let more = |n: usize| {
+        (n > SHOWN).then(|| view! { <li class="muted">{format!("and {} more", n - SHOWN)}</li> })
+    };
+    let docs = plan.documents.len();
+    let spans: usize = plan.documents.iter().map(|d| d.spans().len()).sum();
+    let buttons = if plan.existing.is_empty() {
+        view! {
+            <button class="small" node_ref=first on:click=move |_| { ctx.pending.set(None); store_imported(&state, &ctx, replace.clone(), false); }>
+                {format!("Import {}", if docs == 1 { "it".to_string() } else { format!("{docs} documents") })}
+            </button>
+        }
+        .into_any()
+    } else {
+        view! {
+            <p>{format!(
+                "{} of the {} documents are already in your library: {}. Replace them with the file's copies?",
+                plan.existing.len(),
+                docs,
+                plan.existing.iter().map(|t| format!("“{t}”")).collect::<Vec<_>>().join(", ")
+            )}</p>
+            <button class="small danger" node_ref=first on:click=move |_| { ctx.pending.set(None); store_imported(&state, &ctx, replace.clone(), true); }>"Replace them"</button>
+            <button class="small" on:click=move |_| { ctx.pending.set(None); store_imported(&state, &ctx, keep.clone(), false); }>"Keep mine, import only new ones"</button>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="import-confirm" role="alertdialog" aria-labelledby="import-heading"
+            on:keydown=move |ev: ev::KeyboardEvent| if ev.key() == "Escape" { ctx.pending.set(None) }>
+            <h3 id="import-heading">"Import documents?"</h3>
+            <p>{format!(
+                "{}: {docs} document{}, {spans} span{}.",
+                plan.source,
+                if docs == 1 { "" } else { "s" },
+                if spans == 1 { "" } else { "s" }
+            )}</p>
+            <ul class="import-docs">
+                {plan.documents.iter().take(SHOWN).map(|d| view! {
+                    <li>
+                        <bdi>{format!("“{}”", d.title)}</bdi>
+                        <span class="muted">{format!(
+                            " — {} characters, {} span{}{}{}",
+                            d.text.chars().count(),
+                            d.spans().len(),
+                            if d.spans().len() == 1 { "" } else { "s" },
+                            if d.spans().is_empty() { String::new() } else { format!(" ({})", label_counts(d)) },
+                            match d.relations().len() { 0 => String::new(), 1 => ", 1 relation".into(), n => format!(", {n} relations") }
+                        )}</span>
+                    </li>
+                }).collect_view()}
+                {more(docs)}
+            </ul>
+            {(!plan.warnings.is_empty()).then(|| view! {
+                <p>{format!("{} thing{} could not come in as they were:", plan.warnings.len(), if plan.warnings.len() == 1 { "" } else { "s" })}</p>
+                <ul class="import-warnings">
+                    {plan.warnings.iter().take(SHOWN).map(|w| view! { <li>{w.clone()}</li> }).collect_view()}
+                    {more(plan.warnings.len())}
+                </ul>
+            })}
+            {buttons}
+            <button class="small" on:click=move |_| ctx.pending.set(None)>"Cancel"</button>
         </div>
     }
 }
@@ -524,7 +694,8 @@ fn counts(entry: &IndexEntry) -> String {
         .iter()
         .map(|(label, n)| format!("{label} {n}"))
         .collect();
-    format!("{} spans: {}", entry.spans, per.join(", "))
+    let plural = if entry.spans == 1 { "" } else { "s" };
+    format!("{} span{plural}: {}", entry.spans, per.join(", "))
 }
 
 /// Loads, changes and stores a document from the library, unless another tab edits it.
@@ -733,47 +904,15 @@ pub fn Library() -> impl IntoView {
         state.library_rev.update(|r| *r += 1);
     };
 
-    let export_library = move |_| {
-        let (docs, problems) = storage::load_all_documents();
-        state.library_rev.update(|r| *r += 1);
-        if docs.is_empty() {
-            say(&state, "There is nothing to export yet.");
-            return;
-        }
-        let result = glossa::to_json_library(&docs)
-            .map_err(|e| format!("Export stopped, a span is wrong: {e}"))
-            .and_then(|json| {
-                download("glossa-library.glossa.json", "application/json", &json)
-                    .map_err(|e| format!("The download failed: {e:?}"))
-            });
-        match (result, problems.first()) {
-            (Err(e), _) => say(&state, e),
-            (Ok(()), Some(p)) => say(
-                &state,
-                format!(
-                    "Exported {} documents; {} could not be read: {p}",
-                    docs.len(),
-                    problems.len()
-                ),
-            ),
-            (Ok(()), None) => ctx
-                .message
-                .set(Some(format!("Exported {} documents.", docs.len()))),
-        }
-    };
     let import_library = move |ev: ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let files = files_of(input.files());
         input.set_value("");
-        spawn_local(async move {
-            for file in files {
-                match read_file(file).await {
-                    Ok(text) => import_json(&state, &ctx, &text, false),
-                    Err(e) => say(&state, e),
-                }
-            }
-        });
+        open_files(state, ctx, files, true);
     };
+    let exported = Callback::new(move |n: usize| {
+        ctx.message.set(Some(format!("Exported {n} documents.")));
+    });
 
     let download_raw = move |key: String, original: String| {
         if let Some(value) = storage::raw(&key) {
@@ -802,9 +941,10 @@ pub fn Library() -> impl IntoView {
             <div class="library-head">
                 <h2 id="library-heading">"Your documents"</h2>
                 <span class="spacer"></span>
-                <button class="small" on:click=export_library>"Export library"</button>
-                <label class="button small" for="import-library">"Import library"</label>
-                <input id="import-library" class="sr-only" type="file" accept=".json,application/json"
+                <ExportMenu library=true done=exported/>
+                <label class="button small" for="import-library">"Import…"</label>
+                <input id="import-library" class="sr-only" type="file" multiple
+                    accept=".json,.jsonl,.jsonld,.ann,.txt,.zip,.conll,.iob,.iob2,.bio,application/json,application/zip"
                     on:change=import_library/>
             </div>
             <p class="usage">
@@ -828,23 +968,7 @@ pub fn Library() -> impl IntoView {
             <Show when=move || ctx.message.with(Option::is_some)>
                 <p class="library-message" role="status">{move || ctx.message.get()}</p>
             </Show>
-            {move || ctx.pending.get().map(|plan| {
-                let replace = plan.clone();
-                let keep = plan.clone();
-                view! {
-                    <div class="import-confirm" role="alertdialog" aria-label="Replace documents?">
-                        <p>{format!(
-                            "{} of the {} documents in that file are already in your library: {}. Replace them with the file's copies?",
-                            plan.existing.len(),
-                            plan.documents.len(),
-                            plan.existing.iter().map(|t| format!("“{t}”")).collect::<Vec<_>>().join(", ")
-                        )}</p>
-                        <button class="small danger" on:click=move |_| { ctx.pending.set(None); store_imported(&state, &ctx, replace.clone(), true); }>"Replace them"</button>
-                        <button class="small" on:click=move |_| { ctx.pending.set(None); store_imported(&state, &ctx, keep.clone(), false); }>"Keep mine, import only new ones"</button>
-                        <button class="small" on:click=move |_| ctx.pending.set(None)>"Cancel"</button>
-                    </div>
-                }
-            })}
+            {move || ctx.pending.get().map(|plan| view! { <ImportPreview plan=plan/> })}
             <Show when=move || library.with(|l| l.0.is_empty())>
                 <p class="muted">"No documents yet. Paste an article above, or open a file."</p>
             </Show>

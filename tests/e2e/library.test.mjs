@@ -259,7 +259,7 @@ test('new documents from files, exact bytes; export and import the library', asy
   await page.getByRole('button', { name: 'Delete notes' }).click();
   await page.getByRole('button', { name: 'Yes, delete' }).click();
   await page.locator('#import-library').setInputFiles({ name: 'backup.json', mimeType: 'application/json', buffer: Buffer.from(backup) });
-  const ask = page.getByRole('alertdialog', { name: 'Replace documents?' });
+  const ask = page.getByRole('alertdialog', { name: 'Import documents?' });
   await ask.waitFor();
   assert.match(await ask.textContent(), /1 of the 2 documents .* “crlf story”/);
   await screenshot(page, 'library-06-import-asks');
@@ -276,6 +276,11 @@ test('new documents from files, exact bytes; export and import the library', asy
   // A one-document Glossa export opens as a new document.
   const single = JSON.stringify({ ...file, documents: undefined, document: { ...file.documents[0], id: 'imported-one', title: 'From JSON' } });
   await page.locator('#open-file').setInputFiles({ name: 'one.glossa.json', mimeType: 'application/json', buffer: Buffer.from(single) });
+  const preview = page.getByRole('alertdialog', { name: 'Import documents?' });
+  const n = file.documents[0].spans.length;
+  assert.ok((await preview.textContent()).includes(`“one.glossa.json” (Glossa JSON): 1 document, ${n} span${n === 1 ? '' : 's'}.`));
+  // The preview has the focus: Enter imports.
+  await page.keyboard.press('Enter');
   await page.waitForSelector('.doc-text');
   assert.equal(await page.locator('.doc-title').textContent(), 'From JSON');
   assert.deepEqual(errors, []);

@@ -20,7 +20,9 @@ test('the single file is self-contained', async () => {
   // No reference to another file: every src and href is a data: URL.
   assert.deepEqual(html.match(/\b(?:src|href)\s*=\s*"(?!data:)[^"]*"/gi) ?? [], []);
   assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'sha256-/);
-  assert.equal((html.match(/<script\b/g) ?? []).length, 1);
+  // One script runs; the other is the formats worker's source, a data block the app starts.
+  assert.deepEqual(html.match(/<script\b[^>]*>/g), ['<script type="text/plain" id="glossa-formats-worker">', '<script type="module">']);
+  assert.match(html, /worker-src blob:/);
 });
 
 test('opened from file://: paste, tag, reload, export', async () => {
@@ -53,6 +55,16 @@ test('opened from file://: paste, tag, reload, export', async () => {
   ]);
   const exported = JSON.parse(await readFile(await download.path(), 'utf8'));
   assert.deepEqual(exported.document.spans.map((s) => [s.label, s.quote]), [['figure', '1,200 families']]);
+
+  // Another tool's format goes through the formats worker, started from the page itself.
+  await page.getByLabel('Export format').selectOption('doccano');
+  const [doccano] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export', exact: true }).click(),
+  ]);
+  assert.equal(doccano.suggestedFilename(), 'From disk.doccano.jsonl');
+  const line = JSON.parse(await readFile(await doccano.path(), 'utf8'));
+  assert.deepEqual(line.label.map(([s, e, l]) => [l, line.text.slice(s, e)]), [['figure', '1,200 families']]);
 
   // It asked for nothing but itself (data: URLs never leave the browser).
   assert.deepEqual(requests.filter((u) => u !== url && !u.startsWith('data:') && !u.startsWith('blob:')), []);

@@ -94,3 +94,34 @@ fn fails_with_a_message_naming_the_place() {
     assert!(!ok && err.contains("missing.json"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_brat_folder_goes_into_one_zip_and_back() {
+    let dir = std::env::temp_dir().join(format!("glossa-cli-zip-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let corpus = dir.join("corpus.zip");
+    let (ok, _, err) = convert(&[
+        "--from",
+        "brat",
+        "--to",
+        "brat",
+        interop().join("brat").to_str().unwrap(),
+        "-o",
+        corpus.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(ok, "{err}");
+    let (ok, stdout, err) =
+        convert(&["--from", "auto", "--to", "glossa", corpus.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let library: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let docs = library["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 3);
+    for d in docs {
+        let name = d["title"].as_str().unwrap();
+        let txt = std::fs::read_to_string(interop().join(format!("brat/{name}.txt"))).unwrap();
+        assert_eq!(d["text"].as_str().unwrap(), txt, "{name}");
+        assert!(!d["spans"].as_array().unwrap().is_empty(), "{name}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -47,6 +47,10 @@ fn seeds() -> Vec<(Format, String, Vec<u8>)> {
         let out = formats::export(format, &[torture()], &Default::default()).unwrap();
         let f = out.files.last().unwrap();
         v.push((format, f.name.clone(), f.contents.clone().into_bytes()));
+        if format == Format::Brat {
+            // A brat corpus as a zip: mutations reach the archive reader.
+            v.push((format, "corpus.zip".into(), out.zip()));
+        }
     }
     v
 }

@@ -116,6 +116,83 @@ fn brat_keeps_spans_across_line_breaks_notes_attributes_and_relations() {
 }
 
 #[test]
+fn brat_corpora_travel_as_one_zip() {
+    let docs = [torture(), second()];
+    let out = glossa_core::formats::export(Format::Brat, &docs, &Default::default()).unwrap();
+    assert_eq!(out.files.len(), 4);
+    let zip = out.zip();
+    let back = glossa_core::formats::import(
+        Format::Brat,
+        &[glossa_core::formats::InputFile {
+            name: "corpus.zip",
+            contents: &zip,
+        }],
+        0,
+    )
+    .unwrap();
+    assert_eq!(back.documents.len(), 2);
+    for (got, doc) in back.documents.iter().zip(&docs) {
+        assert_eq!(got.text, doc.text);
+        assert_eq!(spans(got), spans(doc));
+    }
+    assert_eq!(
+        glossa_core::formats::detect("corpus.zip", &zip),
+        Ok(Format::Brat)
+    );
+}
+
+#[test]
+fn files_of_unknown_format_are_detected_and_read_together() {
+    use glossa_core::formats::{export, import_any, InputFile};
+    let docs = [torture(), second()];
+    let input = |f: &glossa_core::formats::OutputFile| (f.name.clone(), f.contents.clone());
+    // Two Label Studio files picked at once: two imports, one result.
+    let one = export(Format::LabelStudio, &docs[..1], &Default::default()).unwrap();
+    let two = export(Format::LabelStudio, &docs[1..], &Default::default()).unwrap();
+    let files = [
+        input(&one.files[0]),
+        ("second.json".into(), two.files[0].contents.clone()),
+    ];
+    let given: Vec<InputFile> = files
+        .iter()
+        .map(|(name, c)| InputFile {
+            name,
+            contents: c.as_bytes(),
+        })
+        .collect();
+    let (format, got) = import_any(&given, 0).unwrap();
+    assert_eq!(format, Format::LabelStudio);
+    assert_eq!(got.documents.len(), 2);
+    for (g, d) in got.documents.iter().zip(&docs) {
+        assert_eq!((g.text.as_str(), spans(g)), (d.text.as_str(), spans(d)));
+    }
+    // brat pairs, .txt files among them.
+    let brat = export(Format::Brat, &docs, &Default::default()).unwrap();
+    let given: Vec<InputFile> = brat
+        .files
+        .iter()
+        .map(glossa_core::formats::OutputFile::as_input)
+        .collect();
+    let (format, got) = import_any(&given, 0).unwrap();
+    assert_eq!((format, got.documents.len()), (Format::Brat, 2));
+    // Two formats at once: refused, naming the file.
+    let mixed = [
+        given[1],
+        InputFile {
+            name: "second.json",
+            contents: files[1].1.as_bytes(),
+        },
+    ];
+    let e = import_any(&mixed, 0).unwrap_err().to_string();
+    assert!(
+        e.starts_with("second.json: this is Label Studio JSON"),
+        "{e}"
+    );
+    // Only text: nothing to import.
+    assert!(import_any(&[given[0]], 0).is_err());
+}
+
+#[test]
 fn conll_keeps_the_flattened_spans_token_for_token() {
     let doc = torture();
     for nesting in [Nesting::Outermost, Nesting::Innermost] {

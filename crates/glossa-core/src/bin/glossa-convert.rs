@@ -9,9 +9,9 @@ const USAGE: &str = "usage: glossa-convert --from FORMAT --to FORMAT INPUT [-o O
          [--text FILE] [--nesting outermost|innermost] [--quiet]
 
 formats: glossa, w3c, label-studio, doccano, spacy, brat, conll (--from also takes auto)
-  brat input:  a .ann file whose .txt sits beside it, or a folder of them
+  brat input:  a .ann file whose .txt sits beside it, a folder of them, or a .zip
   brat output: -o NAME.ann writes NAME.ann and NAME.txt (one document),
-               -o FOLDER writes one pair per document
+               -o FOLDER writes one pair per document, -o NAME.zip one archive
   --text FILE  the text W3C annotations point at, when the file does not carry it
   --nesting    how CoNLL flattens nested spans (default outermost)
 Without -o the output goes to standard output. Warnings about what the output
@@ -91,6 +91,9 @@ fn inputs(args: &Args, format: Format) -> Result<Vec<(String, Vec<u8>)>, String>
                 .collect();
             list.sort();
             list
+        } else if args.input.extension().is_some_and(|x| x == "zip") {
+            files.push((args.input.display().to_string(), read(&args.input)?));
+            return Ok(files);
         } else {
             vec![args.input.clone()]
         };
@@ -118,7 +121,8 @@ fn run(args: &Args) -> Result<(), String> {
         None if args.input.is_dir() => Format::Brat,
         None => {
             let bytes = read(&args.input)?;
-            formats::detect(&args.input.display().to_string(), &bytes).map_err(|e| e.to_string())?
+            formats::detect(&args.input.display().to_string(), &bytes)
+                .map_err(|e| format!("{e}; name it with --from"))?
         }
     };
     let files = inputs(args, from)?;
@@ -144,6 +148,13 @@ fn run(args: &Args) -> Result<(), String> {
             eprintln!("warning (writing {}): {w}", args.to);
         }
     }
+    if let Some(out) = args
+        .output
+        .as_ref()
+        .filter(|o| o.extension().is_some_and(|x| x == "zip"))
+    {
+        return std::fs::write(out, exported.zip()).map_err(|e| format!("{}: {e}", out.display()));
+    }
     write(args, exported.files)
 }
 
@@ -157,7 +168,7 @@ fn write(args: &Args, files: Vec<formats::OutputFile>) -> Result<(), String> {
             Ok(())
         }
         (None, _) => Err(
-            "this output is several files: give -o FOLDER (or -o NAME.ann for one brat document)"
+            "this output is several files: give -o FOLDER or -o NAME.zip (or -o NAME.ann for one brat document)"
                 .into(),
         ),
         (Some(out), [one]) => save(out, &one.contents),

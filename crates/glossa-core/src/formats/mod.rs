@@ -11,7 +11,7 @@
 //! | Label Studio | [`label_studio`] | code points | spans, notes, attributes, relations |
 //! | doccano | [`doccano`] | UTF-16 code units | spans, relations |
 //! | spaCy / Prodigy | [`spacy`] | code points | spans, relations (Prodigy) |
-//! | brat standoff | [`brat`] | code points | spans, notes, attributes, relations |
+//! | brat standoff | [`brat`] | code points | spans, notes, attributes, relations (pairs, or a [`zip`] of them) |
 //! | CoNLL 2003 / IOB2 | [`conll`] | tokens | flat spans |
 
 pub mod brat;
@@ -22,6 +22,7 @@ pub mod glossa;
 pub mod label_studio;
 pub mod spacy;
 pub mod w3c;
+pub mod zip;
 
 use crate::document::Document;
 use std::fmt;
@@ -143,6 +144,24 @@ impl FormatError {
     }
 }
 
+impl FormatError {
+    /// The same error, its place prefixed with the file it is in (`notes.jsonl line 4`) unless
+    /// the place already names it.
+    pub fn in_file(self, name: &str) -> Self {
+        match self {
+            FormatError::Invalid { at, problem } if !at.starts_with(name) => FormatError::Invalid {
+                at: if at.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("{name} {at}")
+                },
+                problem,
+            },
+            other => other,
+        }
+    }
+}
+
 impl fmt::Display for FormatError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -192,12 +211,29 @@ pub struct OutputFile {
     pub contents: String,
 }
 
+impl OutputFile {
+    /// The file as an import reads it, e.g. to read back what an export wrote.
+    pub fn as_input(&self) -> InputFile<'_> {
+        InputFile {
+            name: &self.name,
+            contents: self.contents.as_bytes(),
+        }
+    }
+}
+
 /// What an export produced: usually one file; brat writes a `.txt` and a `.ann` per document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Exported {
     pub files: Vec<OutputFile>,
     /// What the format could not hold, one warning per thing dropped or changed.
     pub warnings: Vec<Warning>,
+}
+
+impl Exported {
+    /// The files as one zip archive (brat writes two files per document); names keep any folders.
+    pub fn zip(&self) -> Vec<u8> {
+        zip::write(&self.files)
+    }
 }
 
 /// What an import read.
@@ -272,7 +308,22 @@ pub fn import(format: Format, files: &[InputFile], now_ms: i64) -> Result<Import
         return Err(FormatError::invalid("", "no file to import"));
     }
     if format == Format::Brat {
-        return brat::import_files(files, now_ms);
+        // A zip stands for the files in it.
+        let mut unpacked = Vec::new();
+        for f in files.iter().filter(|f| zip::is_zip(f.contents)) {
+            unpacked.extend(zip::read(f.name, f.contents)?);
+        }
+        let all: Vec<InputFile> = files
+            .iter()
+            .filter(|f| !zip::is_zip(f.contents))
+            .copied()
+            .chain(
+                unpacked
+                    .iter()
+                    .map(|(name, contents)| InputFile { name, contents }),
+            )
+            .collect();
+        return brat::import_files(&all, now_ms);
     }
     let (main, rest): (Vec<&InputFile>, Vec<&InputFile>) = files
         .iter()
@@ -303,10 +354,55 @@ pub fn import(format: Format, files: &[InputFile], now_ms: i64) -> Result<Import
     }
 }
 
+/// Reads files whose format is not given, as a user picks or drops them: each annotation file's
+/// format is detected (they must agree), and `.txt` files go with them (brat's text beside each
+/// `.ann`, the source text of W3C annotations). brat reads its files together; the other formats
+/// read each annotation file on its own.
+pub fn import_any(files: &[InputFile], now_ms: i64) -> Result<(Format, Imported), FormatError> {
+    let is_text = |f: &&InputFile| f.name.to_ascii_lowercase().ends_with(".txt");
+    let (texts, annotations): (Vec<&InputFile>, Vec<&InputFile>) = files.iter().partition(is_text);
+    let mut format = None;
+    for f in &annotations {
+        let found = detect(f.name, f.contents)?;
+        match format {
+            Some(known) if known != found => {
+                return Err(FormatError::invalid(
+                    f.name,
+                    format!(
+                        "this is {}, the others {}: import one format at a time",
+                        found.title(),
+                        Format::title(known)
+                    ),
+                ))
+            }
+            _ => format = Some(found),
+        }
+    }
+    let format = format.ok_or_else(|| FormatError::invalid("", "no annotation file given"))?;
+    if format == Format::Brat {
+        return Ok((format, import(format, files, now_ms)?));
+    }
+    let mut all = Imported {
+        documents: Vec::new(),
+        warnings: Vec::new(),
+    };
+    for f in annotations {
+        let mut batch = vec![*f];
+        if format == Format::W3c {
+            batch.extend(texts.iter().copied());
+        }
+        let one = import(format, &batch, now_ms).map_err(|e| e.in_file(f.name))?;
+        all.documents.extend(one.documents);
+        all.warnings.extend(one.warnings);
+    }
+    Ok((format, all))
+}
+
 /// Guesses a file's format from its name and first bytes, for `--from auto`.
 pub fn detect(name: &str, contents: &[u8]) -> Result<Format, FormatError> {
     let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".ann") {
+    // brat is the one format that comes zipped (a corpus of .txt + .ann pairs).
+    if lower.ends_with(".ann") || zip::is_zip(contents) {
         return Ok(Format::Brat);
     }
     if [".conll", ".iob", ".iob2", ".bio", ".conllu"]
@@ -320,8 +416,8 @@ pub fn detect(name: &str, contents: &[u8]) -> Result<Format, FormatError> {
     let unknown = || {
         FormatError::invalid(
             name,
-            "cannot tell the format; name it with --from (glossa, w3c, label-studio, doccano, \
-             spacy, brat, conll)",
+            "cannot tell the format: it is not Glossa JSON, W3C Web Annotation, Label Studio, \
+             doccano, spaCy/Prodigy, brat (.ann or .zip) or CoNLL as far as its start shows",
         )
     };
     if head.starts_with('{') || head.starts_with('[') {

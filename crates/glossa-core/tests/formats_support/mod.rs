@@ -151,10 +151,7 @@ pub fn round_trip(
     let files: Vec<InputFile> = out
         .files
         .iter()
-        .map(|f| InputFile {
-            name: &f.name,
-            contents: f.contents.as_bytes(),
-        })
+        .map(formats::OutputFile::as_input)
         .collect();
     let back = formats::import(format, &files, 0)
         .unwrap_or_else(|e| panic!("import from {format}: {e}\n{}", out.files[0].contents));

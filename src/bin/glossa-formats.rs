@@ -1,0 +1,135 @@
+//! The formats worker: reads and writes every interchange format (W3C, Label Studio, doccano,
+//! spaCy/Prodigy, brat, CoNLL) off the page's thread. It is its own small wasm, fetched the
+//! first time someone imports or exports such a file, so the app's start-up wasm carries only
+//! Glossa JSON. It speaks Glossa JSON with the page (`browser::formats_worker` is the other end):
+//!
+//! * `{op: "import", now, files: [{name, bytes}]}` → `{ok, format, library, warnings}`, the
+//!   library being a Glossa JSON export of the documents read;
+//! * `{op: "export", format, nesting, library}` → `{ok, files: [{name, text}]}` or, for brat
+//!   with several documents, `{ok, zip: {name, bytes}}`; both with `warnings`.
+//!
+//! A failure is `{ok: false, error}`, with the line or JSON path that is wrong.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    worker::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("glossa-formats is a web worker: build it for wasm32 (trunk does)");
+}
+
+#[cfg(target_arch = "wasm32")]
+mod worker {
+    // The message helpers are the page end's, so both ends build messages the same way.
+    use glossa::browser::formats_worker::{get, object};
+    use glossa_core::formats::glossa as glossa_json;
+    use glossa_core::formats::{self, ExportOptions, Format, InputFile, Nesting};
+    use js_sys::{Array, Uint8Array};
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+
+    pub fn start() {
+        let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+        let reply_to = scope.clone();
+        let on_message =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+                let reply = match answer(&ev.data()) {
+                    Ok(reply) => reply,
+                    Err(error) => object(&[("ok", false.into()), ("error", error.into())]),
+                };
+                let _ = reply_to.post_message(&reply);
+            });
+        scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        // The worker lives as long as its page wants it.
+        on_message.forget();
+        // Messages sent before the wasm was running are lost: the page waits for this.
+        let _ = scope.post_message(&"ready".into());
+    }
+
+    fn text(o: &JsValue, key: &str) -> Result<String, String> {
+        get(o, key)
+            .as_string()
+            .ok_or_else(|| format!("the request has no {key}"))
+    }
+
+    fn warnings(list: &[formats::Warning]) -> JsValue {
+        list.iter()
+            .map(|w| JsValue::from(w.to_string()))
+            .collect::<Array>()
+            .into()
+    }
+
+    fn answer(request: &JsValue) -> Result<JsValue, String> {
+        match text(request, "op")?.as_str() {
+            "import" => {
+                let files: Vec<(String, Vec<u8>)> = Array::from(&get(request, "files"))
+                    .iter()
+                    .map(|f| {
+                        (
+                            get(&f, "name").as_string().unwrap_or_default(),
+                            Uint8Array::new(&get(&f, "bytes")).to_vec(),
+                        )
+                    })
+                    .collect();
+                let given: Vec<InputFile> = files
+                    .iter()
+                    .map(|(name, contents)| InputFile { name, contents })
+                    .collect();
+                let now = get(request, "now").as_f64().unwrap_or(0.0) as i64;
+                let (format, imported) =
+                    formats::import_any(&given, now).map_err(|e| e.to_string())?;
+                let library =
+                    glossa_json::to_json_library(&imported.documents).map_err(|e| e.to_string())?;
+                Ok(object(&[
+                    ("ok", true.into()),
+                    ("format", format.name().into()),
+                    ("library", library.into()),
+                    ("warnings", warnings(&imported.warnings)),
+                ]))
+            }
+            "export" => {
+                let format =
+                    Format::from_name(&text(request, "format")?).ok_or("unknown format")?;
+                let nesting = match text(request, "nesting").as_deref() {
+                    Ok("innermost") => Nesting::Innermost,
+                    _ => Nesting::Outermost,
+                };
+                let docs = glossa_json::import(&text(request, "library")?)
+                    .map_err(|e| e.to_string())?
+                    .documents;
+                let exported = formats::export(format, &docs, &ExportOptions { nesting })
+                    .map_err(|e| e.to_string())?;
+                let mut reply = vec![
+                    ("ok", true.into()),
+                    ("warnings", warnings(&exported.warnings)),
+                ];
+                // brat writes a .txt and an .ann per document: one document is that pair,
+                // several travel as one zip.
+                if docs.len() > 1 && exported.files.len() > 1 {
+                    let name = glossa_json::file_name("glossa-library", format.name(), "zip");
+                    let bytes = Uint8Array::from(exported.zip().as_slice());
+                    reply.push((
+                        "zip",
+                        object(&[("name", name.into()), ("bytes", bytes.into())]),
+                    ));
+                } else {
+                    let files: Array = exported
+                        .files
+                        .iter()
+                        .map(|f| {
+                            object(&[
+                                ("name", f.name.as_str().into()),
+                                ("text", f.contents.as_str().into()),
+                            ])
+                        })
+                        .collect();
+                    reply.push(("files", files.into()));
+                }
+                Ok(object(&reply))
+            }
+            op => Err(format!("unknown request {op:?}")),
+        }
+    }
+}

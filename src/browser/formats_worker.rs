@@ -1,0 +1,175 @@
+//! The page's end of the formats worker (`src/bin/glossa-formats.rs`), which reads and writes
+//! every interchange format off this thread and outside the start-up wasm. One worker per
+//! request: imports and exports are rare, and a finished worker frees its memory at once.
+
+use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// Trunk names the worker's loader after its binary (no hash: the page must know it). The
+/// single-file build has no files beside it, so it carries the worker's source in a
+/// `<script type="text/plain" id="glossa-formats-worker">` instead.
+const LOADER: &str = "./glossa-formats_loader.js";
+
+fn worker_url() -> Result<(String, bool), JsValue> {
+    let inline = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("glossa-formats-worker"))
+        .and_then(|e| e.text_content());
+    match inline {
+        Some(source) => {
+            let options = web_sys::BlobPropertyBag::new();
+            options.set_type("text/javascript");
+            let blob = web_sys::Blob::new_with_str_sequence_and_options(
+                &Array::of1(&source.into()),
+                &options,
+            )?;
+            Ok((web_sys::Url::create_object_url_with_blob(&blob)?, true))
+        }
+        None => Ok((LOADER.to_string(), false)),
+    }
+}
+
+/// The worker's next message (or its error, in words).
+async fn next_message(worker: &web_sys::Worker) -> Result<JsValue, String> {
+    let promise = Promise::new(&mut |resolve, reject| {
+        worker.set_onmessage(Some(
+            Closure::once_into_js(move |ev: web_sys::MessageEvent| {
+                let _ = resolve.call1(&JsValue::NULL, &ev.data());
+            })
+            .unchecked_ref(),
+        ));
+        worker.set_onerror(Some(
+            Closure::once_into_js(move |ev: web_sys::ErrorEvent| {
+                let _ = reject.call1(&JsValue::NULL, &ev.message().into());
+            })
+            .unchecked_ref(),
+        ));
+    });
+    JsFuture::from(promise)
+        .await
+        .map_err(|e| e.as_string().unwrap_or_else(|| format!("{e:?}")))
+}
+
+/// Sends one request to a fresh worker and returns its reply, or the error it gave.
+async fn ask(request: &JsValue) -> Result<JsValue, String> {
+    let (url, revoke) = worker_url().map_err(|e| format!("{e:?}"))?;
+    let worker = web_sys::Worker::new(&url).map_err(|e| format!("{e:?}"))?;
+    let reply = async {
+        let ready = next_message(&worker).await?;
+        if ready.as_string().as_deref() != Some("ready") {
+            return Err("the formats worker did not start".to_string());
+        }
+        worker.post_message(request).map_err(|e| format!("{e:?}"))?;
+        next_message(&worker).await
+    }
+    .await;
+    worker.terminate();
+    if revoke {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    }
+    let reply = reply.map_err(|e| format!("The formats worker failed: {e}"))?;
+    if get(&reply, "ok").as_bool() == Some(true) {
+        Ok(reply)
+    } else {
+        Err(get(&reply, "error")
+            .as_string()
+            .unwrap_or_else(|| "the formats worker gave no answer".into()))
+    }
+}
+
+/// `o[key]`, or undefined.
+pub fn get(o: &JsValue, key: &str) -> JsValue {
+    Reflect::get(o, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A plain object with these fields: the shape of every message to and from the worker.
+pub fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in fields {
+        let _ = Reflect::set(&o, &(*k).into(), v);
+    }
+    o.into()
+}
+
+fn strings(list: &JsValue) -> Vec<String> {
+    Array::from(list)
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect()
+}
+
+/// What the worker read from files.
+pub struct Imported {
+    /// The format's short name (`brat`, `label-studio`, …).
+    pub format: String,
+    /// The documents, as a Glossa JSON library export.
+    pub library: String,
+    pub warnings: Vec<String>,
+}
+
+/// Reads annotation files of any interchange format (detected), with `.txt` files beside them.
+pub async fn import(files: &[(String, Vec<u8>)], now_ms: i64) -> Result<Imported, String> {
+    let list: Array = files
+        .iter()
+        .map(|(name, bytes)| {
+            object(&[
+                ("name", name.as_str().into()),
+                ("bytes", Uint8Array::from(bytes.as_slice()).into()),
+            ])
+        })
+        .collect();
+    let reply = ask(&object(&[
+        ("op", "import".into()),
+        ("now", (now_ms as f64).into()),
+        ("files", list.into()),
+    ]))
+    .await?;
+    Ok(Imported {
+        format: get(&reply, "format").as_string().unwrap_or_default(),
+        library: get(&reply, "library").as_string().unwrap_or_default(),
+        warnings: strings(&get(&reply, "warnings")),
+    })
+}
+
+/// A file to offer for download.
+pub enum Download {
+    Text { name: String, text: String },
+    Bytes { name: String, bytes: Vec<u8> },
+}
+
+/// Writes documents (given as a Glossa JSON library) in `format`: the files to download and
+/// what the format could not hold.
+pub async fn export(
+    format: &str,
+    innermost: bool,
+    library: String,
+) -> Result<(Vec<Download>, Vec<String>), String> {
+    let reply = ask(&object(&[
+        ("op", "export".into()),
+        ("format", format.into()),
+        (
+            "nesting",
+            if innermost { "innermost" } else { "outermost" }.into(),
+        ),
+        ("library", library.into()),
+    ]))
+    .await?;
+    let zip = get(&reply, "zip");
+    let files = if zip.is_object() {
+        vec![Download::Bytes {
+            name: get(&zip, "name").as_string().unwrap_or_default(),
+            bytes: Uint8Array::new(&get(&zip, "bytes")).to_vec(),
+        }]
+    } else {
+        Array::from(&get(&reply, "files"))
+            .iter()
+            .map(|f| Download::Text {
+                name: get(&f, "name").as_string().unwrap_or_default(),
+                text: get(&f, "text").as_string().unwrap_or_default(),
+            })
+            .collect()
+    };
+    Ok((files, strings(&get(&reply, "warnings"))))
+}
