@@ -107,7 +107,7 @@ test('installable: the manifest is linked, valid, and Chromium finds nothing mis
 test('with the network off: reload, paste, tag, reload again', async (t) => {
   const server = await serveCopy();
   t.after(() => server.close());
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const requests = watchRequests(context);
   const csp = await watchCsp(context);
   const page = await context.newPage();
@@ -145,6 +145,15 @@ test('with the network off: reload, paste, tag, reload again', async (t) => {
   assert.deepEqual(await page.locator('.doc-text .spanned').allTextContents(), ['the minister']);
   assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null));
   await screenshot(page, 'offline-01-tagged-offline');
+
+  // The formats worker was precached too: another tool's format exports offline.
+  await page.getByLabel('Export format').selectOption('w3c');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export', exact: true }).click(),
+  ]);
+  const w3c = JSON.parse(await readFile(await download.path(), 'utf8'));
+  assert.equal(JSON.stringify(w3c).includes('"exact":"the minister"'), true);
 
   assert.deepEqual(foreign(requests, new URL(server.url).origin), []);
   assert.deepEqual(csp, []);
