@@ -1,6 +1,7 @@
-// Glossa's benchmark: builds the release app, opens generated documents of three sizes in
-// headless Chromium, tags spans through the real UI (mouse selection, then a hotkey), scrolls
-// and searches, and prints one JSON line per workload with medians and p95 over repeated runs.
+// Glossa's benchmark: builds the release app, imports generated documents of three sizes in
+// headless Chromium through the real UI (Or open a file, the preview, Enter), reopens them at
+// start-up, tags spans (mouse selection, then a hotkey), searches and scrolls, and prints one
+// JSON line per workload with medians and p95 over repeated runs.
 //
 //   node bench/run.mjs            (after `bash scripts/setup.sh`; builds unless --no-build)
 //
@@ -29,9 +30,61 @@ function stats(values) {
   return { median: round(at(0.5)), p95: round(at(0.95)), n: sorted.length };
 }
 
-function generate({ bytes, spans }) {
-  return execFileSync('cargo', ['run', '--release', '-q', '-p', 'glossa-core', '--example', 'workload', '--', String(bytes), String(spans)],
+function generate({ bytes, spans }, ...flags) {
+  return execFileSync('cargo', ['run', '--release', '-q', '-p', 'glossa-core', '--example', 'workload', '--', String(bytes), String(spans), ...flags],
     { cwd: root, maxBuffer: 64 << 20 }).toString();
+}
+
+/** Imports a Glossa JSON file as a user does: file picker, preview, Enter. Returns the ms from
+ *  picking the file to the preview shown, and from Enter to the text with its spans painted. */
+async function importOnce(browser, url, name, json) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.getByLabel('Article text').waitFor();
+  const picked = performance.now();
+  await page.locator('#open-file').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(json) });
+  await page.getByRole('alertdialog', { name: 'Import documents?' }).waitFor();
+  const preview = performance.now() - picked;
+  await page.evaluate(() => {
+    window.__imported = new Promise((ok) => {
+      addEventListener('keydown', () => {
+        const t0 = performance.now();
+        const seen = () => {
+          if (!document.querySelector('.doc-text .spanned')) return requestAnimationFrame(seen);
+          requestAnimationFrame(() => requestAnimationFrame(() => ok(performance.now() - t0)));
+        };
+        requestAnimationFrame(seen);
+      }, { capture: true, once: true });
+    });
+  });
+  await page.keyboard.press('Enter');
+  const open = await page.evaluate(() => window.__imported);
+  await context.close();
+  return { preview, open };
+}
+
+/** Types a search for a word that recurs through the text; returns the ms from the input to
+ *  every hit highlighted (work) and to the frame after (painted), and the hit count. */
+async function searchOnce(page, word) {
+  const box = page.getByLabel('Search the text');
+  await box.fill('');
+  await page.evaluate(() => {
+    window.__searched = new Promise((ok) => {
+      addEventListener('input', () => {
+        const t0 = performance.now();
+        const work = new Promise((done) => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = () => done(performance.now() - t0);
+          channel.port2.postMessage(0);
+        });
+        const painted = new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t0))));
+        Promise.all([work, painted]).then(([work, painted]) => ok({ work, painted, hits: CSS.highlights.get('glossa-search')?.size ?? 0 }));
+      }, { capture: true, once: true });
+    });
+  });
+  await box.fill(word);
+  return page.evaluate(() => window.__searched);
 }
 
 // Puts the document in local storage as the app keeps it, so the app opens it at start.
@@ -146,6 +199,9 @@ const browser = await launch();
 try {
   for (const w of WORKLOADS) {
     const json = generate(w);
+    const exported = generate(w, '--glossa');
+    const imports = [];
+    for (let i = 0; i < Math.max(1, Math.ceil(OPENS / 2)); i++) imports.push(await importOnce(browser, server.url, 'bench.glossa.json', exported));
     const script = seed(json);
     const opens = [];
     const fromStart = [];
@@ -157,6 +213,9 @@ try {
       if (i < OPENS - 1) await context.close();
     }
     const tags = await tagTimes(page, TAGS);
+    const searches = [];
+    for (const word of ['said', 'minister', 'the', 'percent', 'talks']) searches.push(await searchOnce(page, word));
+    await page.keyboard.press('Escape');
     const frames = await scrollFrames(page);
     const cdp = await context.newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage');
@@ -168,9 +227,14 @@ try {
       spans: JSON.parse(json).spans.length,
       open_ms_from_navigation: stats(opens),
       open_ms_after_wasm_start: stats(fromStart),
+      import_preview_ms: stats(imports.map((t) => t.preview)),
+      import_open_ms: stats(imports.map((t) => t.open)),
       tag_work_ms: stats(tags.map((t) => t.work)),
       tag_painted_ms: stats(tags.map((t) => t.painted)),
       tag_storage_set_item_ms: stats(tags.map((t) => t.storage)),
+      search_work_ms: stats(searches.map((t) => t.work)),
+      search_painted_ms: stats(searches.map((t) => t.painted)),
+      search_hits: searches.map((t) => t.hits),
       scroll_frame_ms: stats(frames),
       js_heap_mb: Math.round(usedSize / 1e5) / 10,
       wasm_memory_mb: Math.round(wasmBytes / 1e5) / 10 || null,

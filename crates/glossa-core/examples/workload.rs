@@ -122,9 +122,12 @@ fn main() {
             }
         }
     }
-    println!(
-        "{}",
+    // `--glossa`: as a Glossa JSON export (what a user imports); otherwise as the app stores it.
+    let json = if args.iter().any(|a| a == "--glossa") {
+        glossa_core::formats::glossa::to_json(&doc).expect("generated spans slice to their quotes")
+    } else {
         serde_json::to_string(&doc).expect("a document serialises")
-    );
+    };
+    println!("{json}");
     eprintln!("{} bytes, {} spans", doc.text.len(), doc.spans().len());
 }
