@@ -1,12 +1,12 @@
 //! In-browser tests of the library's storage: round trips, migrations from a stored older
-//! fixture, a full storage, unreadable values, other documents' `storage` events, and the
-//! edit lease between tabs.
+//! fixture, a full storage, unreadable values, other documents' `storage` events, the edit
+//! lease between tabs, and the journal of edits since a document was written whole.
 //! Run with `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p glossa --target wasm32-unknown-unknown`.
 #![cfg(target_arch = "wasm32")]
 
 use glossa::browser::storage::{self, Change, MigrateError, StorageProblem};
 use glossa::browser::tabs::{self, Holder};
-use glossa_core::{Document, Unit};
+use glossa_core::{Document, Edit, History, Journal, Unit};
 use serde_json::{json, Value};
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -402,6 +402,11 @@ fn storage_keys_sort_into_changes() {
         storage::classify(Some("glossa.lock.d1")),
         Change::Lock("d1".into())
     );
+    // Another tab's journaled edit changes the document as much as a whole write does.
+    assert_eq!(
+        storage::classify(Some("glossa.journal.d1")),
+        Change::Document("d1".into())
+    );
     assert_eq!(storage::classify(Some("glossa.current")), Change::Current);
     assert_eq!(storage::classify(Some("elsewhere")), Change::Other);
 }
@@ -568,4 +573,110 @@ fn the_undo_history_is_stored_per_document_and_bounded() {
     storage::delete_document("h").unwrap();
     assert_eq!(get("glossa.history.h"), None);
     assert_eq!(storage::load_history("missing").unwrap(), None);
+}
+
+/// Edits `doc` through a history, as the editor does, and returns the journal of them.
+fn journaled_edits(doc: &mut Document) -> Journal {
+    let mut journal = Journal::starting_from(doc);
+    let mut history = History::default();
+    let actor = doc.spans()[0].id;
+    let claim = history.add_span(doc, "claim", 0, 23, Unit::Utf8).unwrap();
+    history.add_relation(doc, "said-by", claim, actor).unwrap();
+    history
+        .do_edit(
+            doc,
+            Edit::SetNote {
+                id: claim,
+                note: Some("Check with the ministry".into()),
+            },
+        )
+        .unwrap();
+    history.undo(doc).unwrap();
+    doc.modified_ms += 1_000;
+    journal.record(history.take_applied(), doc.modified_ms);
+    journal
+}
+
+#[wasm_bindgen_test]
+fn a_journal_of_edits_replays_on_the_stored_document_until_it_is_written_whole() {
+    local().clear().unwrap();
+    let mut doc = sample("j", "Journaled");
+    storage::save_document(&doc).unwrap();
+    let whole = get("glossa.doc.j").unwrap();
+    assert!(!storage::has_journal("j"));
+
+    let journal = journaled_edits(&mut doc);
+    storage::save_journal("j", &journal).unwrap();
+    // The edit is one small write: the document's own value is untouched ...
+    assert_eq!(get("glossa.doc.j").unwrap(), whole);
+    assert!(storage::has_journal("j"));
+    assert!(get("glossa.journal.j").unwrap().len() < whole.len());
+    // ... yet reading the document gives it with every edit.
+    let (read, note) = storage::open_document("j").unwrap().unwrap();
+    assert_eq!(read, doc);
+    assert_eq!(note, None);
+    assert_eq!(storage::load_all_documents().0, vec![doc.clone()]);
+
+    // Written whole, the document holds the edits and the journal is gone.
+    storage::save_document(&doc).unwrap();
+    assert!(!storage::has_journal("j"));
+    assert_eq!(storage::load_document("j").unwrap().unwrap(), doc);
+
+    // A journal left from before that write (the page closed between the two writes) is
+    // stale: its edits are not made twice.
+    storage::save_journal("j", &journal).unwrap();
+    assert_eq!(storage::load_document("j").unwrap().unwrap(), doc);
+    storage::save_document(&doc).unwrap();
+    assert!(!storage::has_journal("j"));
+
+    // Deleting the document deletes its journal.
+    storage::save_journal("j", &Journal::starting_from(&doc)).unwrap();
+    storage::delete_document("j").unwrap();
+    assert_eq!(get("glossa.journal.j"), None);
+    local().clear().unwrap();
+}
+
+#[wasm_bindgen_test]
+fn an_unreadable_or_unfitting_journal_is_kept_aside_and_the_document_opens() {
+    local().clear().unwrap();
+    let doc = sample("bj", "Broken journal");
+    storage::save_document(&doc).unwrap();
+    local()
+        .set_item("glossa.journal.bj", "{\"schema\":1,\"journal\":{\"base_")
+        .unwrap();
+    let (read, note) = storage::open_document("bj").unwrap().unwrap();
+    assert_eq!(read, doc);
+    let message = note.expect("the user is told").to_string();
+    assert!(message.contains("last edits"), "{message}");
+    assert!(message.contains("Broken journal"), "{message}");
+    assert!(
+        message.contains("glossa.quarantine.glossa.journal.bj"),
+        "{message}"
+    );
+    assert_eq!(
+        get("glossa.quarantine.glossa.journal.bj").as_deref(),
+        Some("{\"schema\":1,\"journal\":{\"base_")
+    );
+    assert!(!storage::has_journal("bj"));
+
+    // Edits that no longer fit the document (one removes a span that is not there) are all
+    // left out, and kept aside too.
+    let mut other = doc.clone();
+    let mut journal = journaled_edits(&mut other);
+    journal.edits.push(Edit::RemoveSpan {
+        id: glossa_core::SpanId(999),
+    });
+    storage::save_journal("bj", &journal).unwrap();
+    let (read, note) = storage::open_document("bj").unwrap().unwrap();
+    assert_eq!(read.spans(), doc.spans());
+    assert_eq!(read.relations(), doc.relations());
+    assert!(matches!(
+        note,
+        Some(StorageProblem::Corrupt {
+            quarantined_as: Some(_),
+            ..
+        })
+    ));
+    assert!(!storage::has_journal("bj"));
+    local().clear().unwrap();
 }

@@ -8,6 +8,7 @@
 //! | `glossa.current` | the id of the document open in the last tab that opened one | [`CURRENT_SCHEMA`] (1) |
 //! | `glossa.lock.<id>` | which tab edits the document (see `browser::tabs`) | 1 |
 //! | `glossa.history.<id>` | the document's undo/redo history (at most 500 steps) | [`HISTORY_SCHEMA`] (2) |
+//! | `glossa.journal.<id>` | the edits made since the document was last written whole | [`JOURNAL_SCHEMA`] (1) |
 //! | `glossa.quarantine.<key>` | an unreadable value, byte for byte as it was | none: kept raw |
 //!
 //! Every value is JSON with a `schema` number. A reader migrates older values step by step
@@ -17,7 +18,7 @@
 //! told which document it was and can download it. See `docs/storage.md`.
 
 use gloo_storage::{LocalStorage, Storage};
-use glossa_core::{Document, History};
+use glossa_core::{Document, History, Journal};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -31,6 +32,8 @@ pub const INDEX_SCHEMA: u32 = 2;
 pub const CURRENT_SCHEMA: u32 = 1;
 /// The undo history schema.
 pub const HISTORY_SCHEMA: u32 = 2;
+/// The journal schema.
+pub const JOURNAL_SCHEMA: u32 = 1;
 /// Kept for callers of the first version of this module: the document schema.
 pub const SCHEMA: u32 = DOC_SCHEMA;
 
@@ -39,6 +42,7 @@ pub const CURRENT_KEY: &str = "glossa.current";
 pub const DOC_PREFIX: &str = "glossa.doc.";
 pub const LOCK_PREFIX: &str = "glossa.lock.";
 pub const HISTORY_PREFIX: &str = "glossa.history.";
+pub const JOURNAL_PREFIX: &str = "glossa.journal.";
 pub const QUARANTINE_PREFIX: &str = "glossa.quarantine.";
 
 /// What browsers give one origin's local storage, at least: about 5 million UTF-16 code units
@@ -117,6 +121,12 @@ impl StorageProblem {
 }
 
 fn what(key: &str, title: &Option<String>) -> String {
+    if key.starts_with(JOURNAL_PREFIX) {
+        return match title {
+            Some(t) => format!("The last edits to “{t}” ({key})"),
+            None => format!("A document's last edits ({key})"),
+        };
+    }
     match (key.strip_prefix(DOC_PREFIX), title) {
         (Some(_), Some(t)) => format!("The document “{t}” ({key})"),
         (Some(_), None) => format!("A document ({key})"),
@@ -181,6 +191,10 @@ pub fn doc_key(id: &str) -> String {
 
 pub fn history_key(id: &str) -> String {
     format!("{HISTORY_PREFIX}{id}")
+}
+
+pub fn journal_key(id: &str) -> String {
+    format!("{JOURNAL_PREFIX}{id}")
 }
 
 /// The value under `key`, as stored.
@@ -502,17 +516,98 @@ pub fn load_index() -> Result<Vec<IndexEntry>, StorageProblem> {
     }
 }
 
-/// Reads one document, migrating an older value. An unreadable one is quarantined.
+/// Reads one document with its journal replayed, migrating an older value. An unreadable
+/// one is quarantined.
 pub fn load_document(id: &str) -> Result<Option<Document>, StorageProblem> {
+    open_document(id).map(|found| found.map(|(d, _)| d))
+}
+
+/// Reads one document as [`load_document`] does, and says what was wrong with its journal,
+/// if anything: an unreadable journal, or one whose edits no longer fit, is quarantined and
+/// the document opens as it was last written whole.
+pub fn open_document(
+    id: &str,
+) -> Result<Option<(Document, Option<StorageProblem>)>, StorageProblem> {
     let key = doc_key(id);
     let Some(text) = raw(&key) else {
         return Ok(None);
     };
-    serde_json::from_str::<Value>(&text)
+    let mut document = serde_json::from_str::<Value>(&text)
         .map_err(|e| MigrateError::Corrupt(e.to_string()))
         .and_then(migrate_document)
-        .map(Some)
-        .map_err(|e| to_problem(&key, e))
+        .map_err(|e| to_problem(&key, e))?;
+    let problem = replay_journal(&mut document).err();
+    Ok(Some((document, problem)))
+}
+
+/// Makes the stored journal's edits on `document`, as it was read from its own key. A journal
+/// that starts from an older write of the document is stale (that write holds its edits) and
+/// is left for the next whole write to remove.
+fn replay_journal(document: &mut Document) -> Result<(), StorageProblem> {
+    let key = journal_key(&document.id);
+    let Some(text) = raw(&key) else {
+        return Ok(());
+    };
+    let journal = serde_json::from_str::<Value>(&text)
+        .map_err(|e| MigrateError::Corrupt(e.to_string()))
+        .and_then(|v| match schema_of(&v)? {
+            1 => serde_json::from_value::<StoredJournal>(v)
+                .map(|j| j.journal)
+                .map_err(|e| MigrateError::Corrupt(e.to_string())),
+            n if n > u64::from(JOURNAL_SCHEMA) => Err(MigrateError::Newer(n)),
+            n => Err(MigrateError::Corrupt(format!("unknown schema {n}"))),
+        })
+        .map_err(|e| with_title(to_problem(&key, e), document))?;
+    if journal.fits(document) {
+        journal
+            .replay(document)
+            .map_err(|_| with_title(quarantine(&key), document))?;
+    }
+    Ok(())
+}
+
+/// Names the document a problem with one of its other values is about.
+fn with_title(problem: StorageProblem, document: &Document) -> StorageProblem {
+    match problem {
+        StorageProblem::Corrupt {
+            key,
+            quarantined_as,
+            ..
+        } => StorageProblem::Corrupt {
+            key,
+            title: Some(document.title.clone()),
+            quarantined_as,
+        },
+        other => other,
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredJournal {
+    schema: u32,
+    journal: Journal,
+}
+
+/// Stores the edits made since document `id` was last written whole: one small write, so
+/// an edit to a book-length document is saved at once without re-serialising it. A refused
+/// write leaves the earlier journal whole.
+pub fn save_journal(id: &str, journal: &Journal) -> Result<(), StorageProblem> {
+    #[derive(Serialize)]
+    struct Borrowed<'a> {
+        schema: u32,
+        journal: &'a Journal,
+    }
+    let json = serde_json::to_string(&Borrowed {
+        schema: JOURNAL_SCHEMA,
+        journal,
+    })
+    .expect("a journal serialises");
+    write_raw(&journal_key(id), &json)
+}
+
+/// True when a journal is stored for document `id`.
+pub fn has_journal(id: &str) -> bool {
+    raw_prefix(&journal_key(id), 1).is_some()
 }
 
 /// Just the schema number of a stored value; parsing into it still checks the whole JSON.
@@ -521,10 +616,10 @@ struct SchemaOnly {
     schema: u64,
 }
 
-/// Writes one document and its index line. The document is written first and alone, so a
-/// refused write leaves every earlier saved value whole and returns the problem. The index line
-/// is a summary: if it cannot be written the document is still saved, and the next
-/// [`load_library`] repairs the line.
+/// Writes one document whole (its journal, whose edits it now holds, is removed) and its index
+/// line. The document is written first and alone, so a refused write leaves every earlier
+/// saved value whole and returns the problem. The index line is a summary: if it cannot be
+/// written the document is still saved, and the next [`load_library`] repairs the line.
 pub fn save_document(document: &Document) -> Result<(), StorageProblem> {
     // Borrowed, not cloned: a long document is megabytes.
     #[derive(Serialize)]
@@ -564,6 +659,8 @@ pub fn save_document(document: &Document) -> Result<(), StorageProblem> {
         }
     }
     write_raw(&key, &json)?;
+    // The whole document holds every journaled edit now.
+    remove(&journal_key(&document.id));
     let entry = IndexEntry::of(document, json.encode_utf16().count());
     let _ = update_index(|entries| {
         entries.retain(|e| e.id != document.id);
@@ -592,6 +689,7 @@ fn update_index(change: impl FnOnce(&mut Vec<IndexEntry>)) -> Result<(), Storage
 pub fn delete_document(id: &str) -> Result<Option<Document>, StorageProblem> {
     let document = load_document(id)?;
     remove(&doc_key(id));
+    remove(&journal_key(id));
     remove(&history_key(id));
     update_index(|entries| entries.retain(|e| e.id != id))?;
     if current_document_id().as_deref() == Some(id) {
@@ -741,7 +839,10 @@ pub fn classify(key: Option<&str>) -> Change {
         Some(INDEX_KEY) => Change::Index,
         Some(CURRENT_KEY) => Change::Current,
         Some(k) => {
-            if let Some(id) = k.strip_prefix(DOC_PREFIX) {
+            if let Some(id) = k
+                .strip_prefix(DOC_PREFIX)
+                .or_else(|| k.strip_prefix(JOURNAL_PREFIX))
+            {
                 Change::Document(id.to_string())
             } else if let Some(id) = k.strip_prefix(LOCK_PREFIX) {
                 Change::Lock(id.to_string())

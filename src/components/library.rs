@@ -67,6 +67,7 @@ pub(super) fn may_leave(state: &AppState, next: Option<&str>) -> bool {
     if current.is_none() || current.as_deref() == next {
         return true;
     }
+    state.write_whole();
     if matches!(state.saved.get_untracked(), SaveState::NotSaved(_)) {
         state.save();
     }
@@ -91,6 +92,7 @@ pub(super) fn switch_lease(state: &AppState, next: Option<&str>) {
     let read_only = next.is_some_and(|id| !tabs::try_acquire(id));
     state.read_only.set(read_only);
     if current.as_deref() != next {
+        state.forget_journal();
         state.history.set_value(stored_history(next));
     }
     state.saved.set(SaveState::Saved);
@@ -134,8 +136,12 @@ fn open_id(state: &AppState) -> Option<String> {
 
 /// Reloads the open document from storage (another tab saved it).
 fn reload_open(state: &AppState, id: &str) {
-    match storage::load_document(id) {
-        Ok(Some(d)) => {
+    state.forget_journal();
+    match storage::open_document(id) {
+        Ok(Some((d, note))) => {
+            if let Some(p) = note {
+                state.problem.set(Some(p.to_string()));
+            }
             if state.document.with_untracked(|c| c.as_ref() != Some(&d)) {
                 state.history.set_value(stored_history(Some(id)));
                 state.document.set(Some(d));
@@ -159,6 +165,8 @@ fn check_lease(state: &AppState) {
     if !state.read_only.get_untracked() {
         if tabs::holder(&id) == tabs::Holder::OtherTab {
             state.read_only.set(true);
+            // The other tab reads this tab's stored journal; nothing here writes again.
+            state.forget_journal();
             if state.saved.get_untracked() == SaveState::Saved {
                 reload_open(state, &id);
             } else {
@@ -191,6 +199,7 @@ fn flush(state: &AppState) {
     if state.saved.get_untracked() != SaveState::Saved {
         state.save();
     }
+    state.write_whole();
 }
 
 /// Keeps this tab in step with storage: other tabs' edits (the `storage` event), the edit
@@ -745,8 +754,13 @@ fn LibraryRow(entry: IndexEntry) -> impl IntoView {
     let title = entry.title.clone();
     let bump = move || state.library_rev.update(|r| *r += 1);
 
-    let open = move |_| match storage::load_document(&id.get_value()) {
-        Ok(Some(d)) => state.open(Some(d)),
+    let open = move |_| match storage::open_document(&id.get_value()) {
+        Ok(Some((d, note))) => {
+            state.open(Some(d));
+            if let Some(p) = note {
+                say(&state, p.to_string());
+            }
+        }
         Ok(None) => say(&state, "That document is no longer stored."),
         Err(p) => {
             say(&state, p.to_string());

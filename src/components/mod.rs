@@ -12,9 +12,15 @@ mod text_view;
 
 use crate::browser::storage;
 use editor::Editor;
-use glossa_core::Document;
+use glossa_core::{Document, Journal};
 use leptos::prelude::*;
 use paste::PasteForm;
+use std::time::Duration;
+
+/// How long after the last edit the open document is written whole again (its journal
+/// keeps every edit saved meanwhile), and how many journaled edits force it sooner.
+const WRITE_WHOLE_AFTER: Duration = Duration::from_millis(1500);
+const WRITE_WHOLE_AT_EDITS: usize = 200;
 
 /// The open document (`None`: the paste screen) and the last storage problem, shared by
 /// every component.
@@ -30,18 +36,28 @@ pub struct AppState {
     pub library_rev: RwSignal<u64>,
     /// The open document's undo history, loaded and saved with it (library.rs).
     pub history: StoredValue<glossa_core::History>,
+    /// The edits to the open document (by id) stored as a journal since it was last written
+    /// whole, and the timer that writes it whole when the user pauses.
+    journal: StoredValue<Option<(String, Journal)>>,
+    write_whole: StoredValue<Option<TimeoutHandle>>,
 }
 
 impl AppState {
     /// Reopens the document that was open when the page was last closed.
     fn restore() -> Self {
         let mut problem = None;
-        let document = storage::current_document_id().and_then(|id| {
-            storage::load_document(&id).unwrap_or_else(|p| {
-                problem = Some(p.to_string());
-                None
-            })
-        });
+        let document =
+            storage::current_document_id().and_then(|id| match storage::open_document(&id) {
+                Ok(Some((d, note))) => {
+                    problem = note.map(|p| p.to_string());
+                    Some(d)
+                }
+                Ok(None) => None,
+                Err(p) => {
+                    problem = Some(p.to_string());
+                    None
+                }
+            });
         let document_id = document.as_ref().map(|d| d.id.clone());
         let read_only = document
             .as_ref()
@@ -53,6 +69,8 @@ impl AppState {
             read_only: RwSignal::new(read_only),
             library_rev: RwSignal::new(0),
             history: StoredValue::new(library::stored_history(document_id.as_deref())),
+            journal: StoredValue::new(None),
+            write_whole: StoredValue::new(None),
         }
     }
 
@@ -71,9 +89,13 @@ impl AppState {
 
     /// Applies an edit to the open document and saves it at once.
     pub fn edit<R>(&self, change: impl FnOnce(&mut Document) -> R) -> Option<R> {
+        let was_saved = self.saved.get_untracked() == library::SaveState::Saved;
         if library::refuse_edit(self) {
             return None;
         }
+        let before = self
+            .document
+            .with_untracked(|d| d.as_ref().map(Journal::starting_from))?;
         let result = self.document.try_update(|d| {
             d.as_mut().map(|d| {
                 let r = change(d);
@@ -81,18 +103,90 @@ impl AppState {
                 r
             })
         })??;
-        self.save();
+        self.save_edits(before, was_saved);
         Some(result)
     }
 
-    /// Saves the open document; a failure is shown and the edit stays in memory.
+    /// Saves the edits just made. Usually they go in the document's journal, a small write;
+    /// the whole document is written instead when no journal can start (the stored document
+    /// is not the one the edits started from, or an older journal is still stored).
+    fn save_edits(&self, before: Journal, was_saved: bool) {
+        if self.read_only.get_untracked() {
+            return;
+        }
+        let applied = self.history.try_update_value(|h| h.take_applied());
+        let Some((id, modified_ms)) = self
+            .document
+            .with_untracked(|d| d.as_ref().map(|d| (d.id.clone(), d.modified_ms)))
+        else {
+            return;
+        };
+        let pending = self
+            .journal
+            .try_update_value(|j| j.take().filter(|(of, _)| *of == id));
+        let journal = match (pending.flatten(), applied) {
+            (Some((_, journal)), Some(edits)) => Some((journal, edits)),
+            (None, Some(edits)) if was_saved && !storage::has_journal(&id) => Some((before, edits)),
+            _ => None,
+        };
+        let Some((mut journal, edits)) = journal else {
+            return self.save();
+        };
+        journal.record(edits, modified_ms);
+        let result = storage::save_journal(&id, &journal);
+        let long = journal.edits.len() >= WRITE_WHOLE_AT_EDITS;
+        // Kept even when refused: the next edit writes it with its own.
+        self.journal.set_value(Some((id, journal)));
+        library::record_save(self, Some(&result));
+        match result {
+            Err(p) => self.problem.set(Some(p.to_string())),
+            Ok(()) if long => self.write_whole(),
+            Ok(()) => self.write_whole_later(),
+        }
+    }
+
+    /// Writes the open document whole once the user pauses (each edit restarts the wait).
+    fn write_whole_later(&self) {
+        if let Some(timer) = self.write_whole.try_update_value(Option::take).flatten() {
+            timer.clear();
+        }
+        let state = *self;
+        if let Ok(timer) = set_timeout_with_handle(move || state.write_whole(), WRITE_WHOLE_AFTER) {
+            self.write_whole.set_value(Some(timer));
+        }
+    }
+
+    /// Writes the open document whole if edits to it are only in its journal. A refused write
+    /// loses nothing (the journal still holds every edit), so it is not reported.
+    pub fn write_whole(&self) {
+        if self.journal.with_value(Option::is_some) && !self.read_only.get_untracked() {
+            self.write_document();
+        }
+    }
+
+    /// Writes the open document whole; once that worked, its journal is no longer needed.
+    fn write_document(&self) -> Option<Result<(), storage::StorageProblem>> {
+        let result = self
+            .document
+            .with_untracked(|d| d.as_ref().map(storage::save_document));
+        if matches!(result, Some(Ok(()))) {
+            self.journal.set_value(None);
+        }
+        result
+    }
+
+    /// Forgets the journal kept in memory: the stored one is the truth now (this tab reloaded
+    /// the document, or lost the right to edit it).
+    pub fn forget_journal(&self) {
+        self.journal.set_value(None);
+    }
+
+    /// Writes the open document whole; a failure is shown and the edit stays in memory.
     pub fn save(&self) {
         if self.read_only.get_untracked() {
             return;
         }
-        let result = self
-            .document
-            .with_untracked(|d| d.as_ref().map(storage::save_document));
+        let result = self.write_document();
         library::record_save(self, result.as_ref());
         match result {
             Some(Err(p)) => self.problem.set(Some(p.to_string())),

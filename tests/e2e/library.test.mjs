@@ -55,6 +55,11 @@ async function storedDocs(page) {
     .map(([k, v]) => [k.slice('glossa.doc.'.length), JSON.parse(v).document]));
 }
 
+// Edits go to a journal at once and the document is written whole after a pause: wait for that
+// before reading documents from storage.
+const writtenWhole = (page) => page.waitForFunction(
+  () => !Object.keys(localStorage).some((k) => k.startsWith('glossa.journal.')), null, { timeout: 5000 });
+
 const docByTitle = async (page, title) => Object.values(await storedDocs(page)).find((d) => d.title === title);
 
 test('two pages edit at once: one edits, the other follows read-only, and can take over', async () => {
@@ -98,7 +103,7 @@ test('two pages edit at once: one edits, the other follows read-only, and can ta
   await newDoc(a, 'Second');
   await Promise.all([tag(a, 'Hamas', '1'), tag(b, 'Egypt', '1')]);
   await Promise.all([tag(a, 'Doha', '1'), tag(b, 'Doha', '2')]);
-  await a.waitForTimeout(300);
+  await writtenWhole(a);
   const shared = await docByTitle(a, 'Shared');
   const second = await docByTitle(a, 'Second');
   assert.deepEqual(shared.spans.map((s) => s.label).sort(), ['actor', 'actor', 'actor', 'figure', 'figure']);
@@ -156,6 +161,48 @@ test('a page closed right after an edit has the edit when reopened', async () =>
   // It opens editable at once: the closed page gave up its lease.
   assert.equal(await again.locator('.save-state').textContent(), '✓ Saved');
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an edit is one small journal write at once; the document is written whole after a pause; a crash loses nothing', async () => {
+  const context = await newContext();
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  await newDoc(page, 'Journal');
+  const id = (await docByTitle(page, 'Journal')).id;
+  await tag(page, 'Hamas', '1');
+  await tag(page, 'Qatar', '1');
+  // Saved at once, but as two edits in the journal: the whole document is not rewritten.
+  let all = await stored(page);
+  assert.deepEqual(JSON.parse(all[`glossa.journal.${id}`]).journal.edits.map((e) => Object.keys(e)[0]), ['add-span', 'add-span']);
+  assert.equal(JSON.parse(all[`glossa.doc.${id}`]).document.spans.length, 0);
+  assert.equal(await page.locator('.save-state').textContent(), '✓ Saved');
+  // After a pause it is written whole and the journal goes.
+  await page.waitForFunction((key) => localStorage.getItem(key) === null, `glossa.journal.${id}`, { timeout: 5000 });
+  all = await stored(page);
+  assert.equal(JSON.parse(all[`glossa.doc.${id}`]).document.spans.length, 2);
+
+  // The renderer dies right after an edit: no pagehide, no last write. The journal has it.
+  await tag(page, '100 captives', '2');
+  await page.keyboard.press('Control+z');
+  await page.keyboard.press('Control+Shift+z');
+  const cdp = await context.newCDPSession(page);
+  const crashed = page.waitForEvent('crash');
+  // The reply never comes: the page is gone.
+  cdp.send('Page.crash').catch(() => {});
+  await crashed;
+  const again = await context.newPage();
+  const errorsAgain = watchErrors(again);
+  await again.goto(server.url);
+  await waitForSpans(again, 3);
+  await screenshot(again, 'library-after-crash');
+  // The crashed tab still holds the edit lease for a few seconds: read-only, then editable.
+  await again.waitForFunction(() => document.querySelector('.save-state')?.textContent === '✓ Saved', null, { timeout: 15000 });
+  await again.keyboard.press('Control+z');
+  await waitForSpans(again, 2);
+  assert.deepEqual(errors.filter((e) => !/crash/i.test(e)), []);
+  assert.deepEqual(errorsAgain, []);
   await context.close();
 });
 

@@ -449,12 +449,26 @@ fn untag_v1_edit(edit: &mut serde_json::Value) {
 /// The undo and redo stacks of one document: each entry is the [`Edit`] that takes one step
 /// back (or forward). Serialisable, so it can be saved with the document; keeps at most
 /// `limit` steps, dropping the oldest.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct History {
     undo: Vec<Edit>,
     redo: Vec<Edit>,
     limit: usize,
+    /// Every edit made through this history (steps, undos and redos) since
+    /// [`History::take_applied`] last took them: what a [`crate::Journal`] stores.
+    #[serde(skip)]
+    applied: Vec<Edit>,
 }
+
+/// Two histories are equal when they undo and redo the same steps; what was applied but not
+/// yet taken is bookkeeping for saving, not part of the history.
+impl PartialEq for History {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.undo, &self.redo, self.limit) == (&other.undo, &other.redo, other.limit)
+    }
+}
+
+impl Eq for History {}
 
 impl Default for History {
     fn default() -> Self {
@@ -485,16 +499,19 @@ impl History {
             undo: Vec::new(),
             redo: Vec::new(),
             limit,
+            applied: Vec::new(),
         }
     }
 
     /// Makes `edit` on `doc` as one undoable step and forgets what could be redone. Returns
     /// false (and records nothing) when the edit changed nothing.
     pub fn do_edit(&mut self, doc: &mut Document, edit: Edit) -> Result<bool, EditError> {
+        let forward = edit.clone();
         let inverse = doc.apply(edit)?;
         if inverse.is_noop() {
             return Ok(false);
         }
+        self.applied.push(forward);
         self.redo.clear();
         self.undo.push(inverse);
         if self.undo.len() > self.limit {
@@ -557,7 +574,8 @@ impl History {
         let Some(edit) = self.undo.pop() else {
             return Ok(false);
         };
-        let redo = doc.apply(edit)?;
+        let redo = doc.apply(edit.clone())?;
+        self.applied.push(edit);
         self.redo.push(redo);
         Ok(true)
     }
@@ -567,7 +585,8 @@ impl History {
         let Some(edit) = self.redo.pop() else {
             return Ok(false);
         };
-        let undo = doc.apply(edit)?;
+        let undo = doc.apply(edit.clone())?;
+        self.applied.push(edit);
         self.undo.push(undo);
         Ok(true)
     }
@@ -596,6 +615,13 @@ impl History {
     pub fn clear(&mut self) {
         self.undo.clear();
         self.redo.clear();
+        self.applied.clear();
+    }
+
+    /// The edits made since the last call, in order: replayed on the document as it was then,
+    /// they make it as it is now.
+    pub fn take_applied(&mut self) -> Vec<Edit> {
+        std::mem::take(&mut self.applied)
     }
 }
 

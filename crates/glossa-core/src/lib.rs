@@ -4,13 +4,15 @@
 //! all share it. Offsets inside the core are UTF-8 bytes; see [`offsets`] for every other unit.
 //!
 //! Changes go through [`Edit`]s: [`Document::apply`] makes one and returns its inverse, and
-//! [`History`] turns that into undo and redo. [`segments()`] cuts the text for drawing and
+//! [`History`] turns that into undo and redo, and a [`Journal`] stores the edits made since a
+//! document was last saved whole. [`segments()`] cuts the text for drawing and
 //! [`resegment`] redoes only the part one change touched; [`find_all`] searches it.
 
 pub mod blocks;
 pub mod document;
 pub mod edit;
 pub mod formats;
+pub mod journal;
 pub mod label;
 pub mod offsets;
 pub mod search;
@@ -22,6 +24,7 @@ pub use document::{
     DEFAULT_RELATIONS, DEFAULT_RELATION_KINDS,
 };
 pub use edit::{Edit, History, LabelRemoval};
+pub use journal::Journal;
 pub use label::{Label, LabelSet};
 pub use offsets::{snap, OffsetError, OffsetMarks, Snap, TextIndex, Unit};
 pub use search::find_all;
