@@ -99,6 +99,10 @@ function seed(documentJson) {
       const t = performance.now();
       try { return setItem.call(this, k, v); } finally { window.__storageMs += performance.now() - t; }
     };
+    // Long tasks (over 50 ms), to time the whole-document write that follows a pause.
+    window.__long = [];
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__long.push(e.duration); })
+      .observe({ type: 'longtask' });
     // Timed in the page: the first spans in the DOM, then the frame that paints them.
     window.__opened = new Promise((ok) => {
       const seen = () => {
@@ -213,6 +217,13 @@ try {
       if (i < OPENS - 1) await context.close();
     }
     const tags = await tagTimes(page, TAGS);
+    // One more tag, then the user pauses: the document is written whole (its journal goes).
+    await page.waitForFunction(() => !Object.keys(localStorage).some((k) => k.startsWith('glossa.journal.')), null, { timeout: 10_000 });
+    await tagTimes(page, 1);
+    await page.evaluate(() => { window.__long = []; window.__storageMs = 0; });
+    await page.waitForFunction(() => !Object.keys(localStorage).some((k) => k.startsWith('glossa.journal.')), null, { timeout: 10_000 });
+    await page.waitForTimeout(200);
+    const wholeWrite = await page.evaluate(() => ({ longest: Math.max(0, ...window.__long), storage: window.__storageMs }));
     const searches = [];
     for (const word of ['said', 'minister', 'the', 'percent', 'talks']) searches.push(await searchOnce(page, word));
     await page.keyboard.press('Escape');
@@ -232,6 +243,10 @@ try {
       tag_work_ms: stats(tags.map((t) => t.work)),
       tag_painted_ms: stats(tags.map((t) => t.painted)),
       tag_storage_set_item_ms: stats(tags.map((t) => t.storage)),
+      // Writing the document whole after a pause: the longest task then (0: none over 50 ms),
+      // and the time in localStorage.setItem.
+      pause_whole_write_longest_task_ms: Math.round(wholeWrite.longest),
+      pause_whole_write_set_item_ms: Math.round(wholeWrite.storage * 10) / 10,
       search_work_ms: stats(searches.map((t) => t.work)),
       search_painted_ms: stats(searches.map((t) => t.painted)),
       search_hits: searches.map((t) => t.hits),

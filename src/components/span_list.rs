@@ -11,6 +11,8 @@ const PAGE: usize = 200;
 struct Row {
     id: glossa_core::SpanId,
     label: String,
+    /// The label's letter, as the text shows it beside the span.
+    badge: char,
     color: String,
     quote: String,
     note: bool,
@@ -31,7 +33,7 @@ pub fn SpanList() -> impl IntoView {
                         .iter()
                         .map(|l| {
                             let n = d.spans().iter().filter(|s| s.label == l.name).count();
-                            (l.name.clone(), l.color.clone(), n)
+                            (l.name.clone(), l.color.clone(), d.labels.badge(&l.name), n)
                         })
                         .collect::<Vec<_>>()
                 })
@@ -57,6 +59,7 @@ pub fn SpanList() -> impl IntoView {
                 .map(|s| Row {
                     id: s.id,
                     label: s.label.clone(),
+                    badge: d.labels.badge(&s.label),
                     color: d
                         .labels
                         .get(&s.label)
@@ -80,21 +83,24 @@ pub fn SpanList() -> impl IntoView {
         <section class="span-list" aria-label="Span list">
             <h3>"Spans"</h3>
             <p class="counts">
-                {move || counts().into_iter().map(|(name, color, n)| view! {
-                    <span class="count" style=format!("--label-color:{color}")>{format!("{name}: {n}")}</span>
+                {move || counts().into_iter().map(|(name, color, badge, n)| view! {
+                    <span class="count" style=format!("--label-color:{color}")>
+                        <span class="chip" aria-hidden="true">{badge.to_string()}</span>
+                        {format!("{name}: {n}")}
+                    </span>
                 }).collect_view()}
             </p>
             <label class="filter">"Show "
                 <select aria-label="Filter spans by label" on:change=move |ev| { filter.set(event_target_value(&ev)); shown.set(PAGE); }>
                     <option value="">"all labels"</option>
-                    {move || counts().into_iter().map(|(name, _, _)| view! { <option value=name.clone()>{name.clone()}</option> }).collect_view()}
+                    {move || counts().into_iter().map(|(name, _, _, _)| view! { <option value=name.clone()>{name.clone()}</option> }).collect_view()}
                 </select>
             </label>
             <ol class="rows">
                 <For each=move || rows.get().0 key=|r| (r.id, r.label.clone(), r.quote.clone(), r.note, r.said_by.clone()) let:row>
                     {
                         let id = row.id;
-                        let letter = row.label.chars().next().unwrap_or('?').to_ascii_uppercase().to_string();
+                        let letter = row.badge.to_string();
                         view! {
                             <li>
                                 <button class="row" class:current=move || editor.selected.get() == Some(id)

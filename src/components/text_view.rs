@@ -20,7 +20,7 @@ pub struct Piece {
     pub text: String,
     /// The covering spans, outer first, as `s1 s7`: read back by clicks and matched by CSS.
     pub spans: String,
-    /// The first letters of the labels of spans that begin here (never the only signal).
+    /// The letters of the labels of spans that begin here (never the only signal).
     pub badge: String,
     pub style: String,
 }
@@ -84,7 +84,7 @@ fn pieces(doc: &Document, range: Range<usize>, overlapping: &[&Span]) -> Vec<Pie
             let badge = overlapping
                 .iter()
                 .filter(|s| s.start == seg.start)
-                .map(|s| s.label.chars().next().unwrap_or('?').to_ascii_uppercase())
+                .map(|s| doc.labels.badge(&s.label))
                 .collect();
             Piece {
                 start: seg.start,

@@ -83,7 +83,8 @@ test('span list, relations, notes and verdicts on the sample article', async () 
   await page.keyboard.press('3');
   await dragSelect(page, 'over 100 captives');
   await page.keyboard.press('2');
-  assert.equal(await page.locator('.counts').textContent(), 'actor: 1figure: 1claim: 1');
+  // Each count starts with its label's letter, as the text and the rows show it.
+  assert.deepEqual(await page.locator('.counts .count').allTextContents(), ['Aactor: 1', 'Ffigure: 1', 'Cclaim: 1']);
 
   // Link the claim to who said it: select it, press R, click the actor.
   await page.getByRole('button', { name: `claim ${claim}` }).click();
@@ -193,6 +194,9 @@ test('label set: add, rename, re-key, and removing a used label asks first', asy
   await dragSelect(page, 'captives');
   await page.keyboard.press('4');
   assert.match(await status(page), /source “captives”/);
+  // speaker and source start alike, but their letters differ, in the text and in the list.
+  assert.deepEqual(await page.locator('.doc-text [data-badge]').evaluateAll((els) => els.map((e) => e.dataset.badge)), ['S', 'O']);
+  assert.deepEqual(await page.locator('.span-list .row .chip').allTextContents(), ['S', 'O']);
 
   // An unused label goes at once; a used one asks.
   await page.getByRole('button', { name: 'Remove label figure' }).click();

@@ -77,6 +77,32 @@ impl LabelSet {
     pub fn iter(&self) -> impl Iterator<Item = &Label> {
         self.labels.iter()
     }
+
+    /// The letter shown beside a span of label `name`, so colour is never the only signal.
+    /// Each label gets its own: the first letter of its name, or if an earlier label (in
+    /// toolbar order) has that, the next letter of its name no earlier label has, so
+    /// `speaker` and `source` show S and O. A name with no free letter gets a digit.
+    pub fn badge(&self, name: &str) -> char {
+        let mut taken: Vec<char> = Vec::new();
+        for label in &self.labels {
+            let letter = badge_candidates(&label.name)
+                .find(|c| !taken.contains(c))
+                .or_else(|| ('1'..='9').find(|c| !taken.contains(c)))
+                .unwrap_or('?');
+            if label.name == name {
+                return letter;
+            }
+            taken.push(letter);
+        }
+        badge_candidates(name).next().unwrap_or('?')
+    }
+}
+
+/// The letters of `name` that could stand for it, upper-cased, first letter first.
+fn badge_candidates(name: &str) -> impl Iterator<Item = char> + '_ {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .filter_map(|c| c.to_uppercase().next())
 }
 
 /// True for a colour written `#rrggbb`, the form the view and the exports use.
@@ -98,6 +124,31 @@ mod tests {
         assert!(set.contains("claim") && !set.contains("Claim"));
         assert_eq!(set.position("claim"), Some(2));
         assert!(set.labels.iter().all(|l| is_color(&l.color)));
+    }
+
+    #[test]
+    fn every_label_has_its_own_badge_letter() {
+        let mut set = LabelSet::default();
+        assert_eq!(
+            ["actor", "figure", "claim"].map(|n| set.badge(n)),
+            ['A', 'F', 'C']
+        );
+        set.labels.push(Label::new("speaker", "#111111", None));
+        set.labels.push(Label::new("source", "#222222", None));
+        set.labels.push(Label::new("ссылка", "#333333", None));
+        set.labels.push(Label::new("aaa", "#444444", None));
+        assert_eq!(set.badge("speaker"), 'S');
+        assert_eq!(set.badge("source"), 'O');
+        assert_eq!(set.badge("ссылка"), 'С');
+        // Every letter of "aaa" is taken by "actor": a digit instead.
+        assert_eq!(set.badge("aaa"), '1');
+        // A label not in the set still gets its first letter.
+        assert_eq!(set.badge("note"), 'N');
+        let all: Vec<char> = set.iter().map(|l| set.badge(&l.name)).collect();
+        let mut unique = all.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), all.len(), "{all:?}");
     }
 
     #[test]

@@ -387,3 +387,37 @@ fn detection_names_every_interop_file() {
     let w3c = std::fs::read(golden().join("doc.w3c.jsonld")).unwrap();
     assert_eq!(formats::detect("upload", &w3c), Ok(Format::W3c));
 }
+
+#[test]
+fn a_json_file_of_many_megabytes_is_detected_by_its_whole_first_object() {
+    // A book-length Glossa export: its first object ends megabytes in.
+    let text = "Qatar said 40 hostages 🇶🇦 would be freed.\r\n".repeat(40_000);
+    let mut doc = Document::new("big", "Big", &text, 0);
+    for i in 0..2_000 {
+        let at = i * 49;
+        doc.add_span("actor", at, at + 5, glossa_core::Unit::Utf8)
+            .unwrap();
+    }
+    let json = formats::glossa::to_json(&doc).unwrap();
+    assert!(json.len() > 2 << 20, "{}", json.len());
+    assert_eq!(
+        formats::detect("upload", json.as_bytes()),
+        Ok(Format::Glossa)
+    );
+    let bom = format!("\u{feff}{json}");
+    assert_eq!(
+        formats::detect("upload", bom.as_bytes()),
+        Ok(Format::Glossa)
+    );
+    // Label Studio's tasks array, long too: only the first task decides.
+    let tasks = format!(
+        "[{{\"data\": {{\"text\": \"{}\"}}}}, {{\"anything\": 1}}]",
+        "a".repeat(3 << 20)
+    );
+    assert_eq!(
+        formats::detect("upload", tasks.as_bytes()),
+        Ok(Format::LabelStudio)
+    );
+    // Cut short, it is not a JSON value: no guess.
+    assert!(formats::detect("upload", &json.as_bytes()[..json.len() / 2]).is_err());
+}

@@ -421,15 +421,19 @@ pub fn detect(name: &str, contents: &[u8]) -> Result<Format, FormatError> {
         )
     };
     if head.starts_with('{') || head.starts_with('[') {
-        // A whole JSON value (Glossa, W3C, Label Studio, or one JSON line), else JSON lines.
-        let value = match serde_json::from_str::<serde_json::Value>(head) {
-            Ok(v) => v,
+        // A whole JSON value (Glossa, W3C, Label Studio, or one JSON line), read to its end
+        // however long (only its first object's keys are kept), else JSON lines.
+        let body = contents
+            .strip_prefix("\u{feff}".as_bytes())
+            .unwrap_or(contents);
+        let probe = match serde_json::from_slice::<JsonProbe>(body) {
+            Ok(p) => p,
             Err(_) => {
                 let first = head.lines().next().unwrap_or("");
                 serde_json::from_str(first).map_err(|_| unknown())?
             }
         };
-        return detect_json(&value).ok_or_else(unknown);
+        return probe.format().ok_or_else(unknown);
     }
     // Token-per-line text with a tag in the last column.
     let tagged = head
@@ -446,26 +450,70 @@ pub fn detect(name: &str, contents: &[u8]) -> Result<Format, FormatError> {
     Err(unknown())
 }
 
-fn detect_json(value: &serde_json::Value) -> Option<Format> {
-    let first = match value {
-        serde_json::Value::Array(items) => items.first()?,
-        v => v,
-    };
-    let obj = first.as_object()?;
-    let has = |k: &str| obj.contains_key(k);
-    if obj.get("format").and_then(|f| f.as_str()) == Some(glossa::FORMAT) {
-        return Some(Format::Glossa);
+/// What detection needs of a JSON file: the keys of its first object (the value itself, or
+/// an array's first item) and its `format` and `type`. Read by visiting the JSON, not by
+/// building it, so a file of many megabytes costs one pass and no copies.
+#[derive(Default)]
+struct JsonProbe {
+    keys: Vec<String>,
+    format: Option<String>,
+    ty: String,
+}
+
+impl JsonProbe {
+    fn format(&self) -> Option<Format> {
+        let has = |k: &str| self.keys.iter().any(|key| key == k);
+        if self.format.as_deref() == Some(glossa::FORMAT) {
+            return Some(Format::Glossa);
+        }
+        if has("@context") || self.ty.contains("Annotation") {
+            Some(Format::W3c)
+        } else if has("data") {
+            Some(Format::LabelStudio)
+        } else if has("entities") || has("label") {
+            Some(Format::Doccano)
+        } else if has("spans") || has("ents") || has("tokens") {
+            Some(Format::Spacy)
+        } else {
+            None
+        }
     }
-    let ty = obj.get("type").map(|t| t.to_string()).unwrap_or_default();
-    if has("@context") || ty.contains("Annotation") {
-        Some(Format::W3c)
-    } else if has("data") {
-        Some(Format::LabelStudio)
-    } else if has("entities") || has("label") {
-        Some(Format::Doccano)
-    } else if has("spans") || has("ents") || has("tokens") {
-        Some(Format::Spacy)
-    } else {
-        None
+}
+
+impl<'de> serde::Deserialize<'de> for JsonProbe {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+        struct Probe;
+        impl<'de> Visitor<'de> for Probe {
+            type Value = JsonProbe;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object or an array of them")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonProbe, A::Error> {
+                let mut probe = JsonProbe::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "format" => {
+                            probe.format = map
+                                .next_value::<serde_json::Value>()?
+                                .as_str()
+                                .map(str::to_string)
+                        }
+                        "type" => probe.ty = map.next_value::<serde_json::Value>()?.to_string(),
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                    probe.keys.push(key);
+                }
+                Ok(probe)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<JsonProbe, A::Error> {
+                let first = seq.next_element::<JsonProbe>()?.unwrap_or_default();
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(first)
+            }
+        }
+        d.deserialize_any(Probe)
     }
 }
