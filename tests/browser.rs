@@ -1,8 +1,9 @@
-//! In-browser tests of the browser layer: local storage and the DOM selection.
+//! In-browser tests of the browser layer: local storage, the DOM selection, and DOM ranges for
+//! search hits.
 //! Run with `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p glossa --target wasm32-unknown-unknown`.
 #![cfg(target_arch = "wasm32")]
 
-use glossa::browser::{selection, storage};
+use glossa::browser::{highlight, selection, storage};
 use glossa_core::{Document, TextIndex, Unit};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -141,4 +142,64 @@ fn a_selection_outside_the_container_is_ignored() {
     assert_eq!(selection::selected_range(&container), None);
     container.remove();
     outside.remove();
+}
+
+#[wasm_bindgen_test]
+fn utf16_offsets_become_dom_ranges_across_blocks_pieces_and_emoji() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let container = document.create_element("div").unwrap();
+    // Two blocks as the text view draws them: pieces (some nested, as spans are), and a
+    // block still shown as plain text.
+    let blocks: [&[&str]; 2] = [
+        &["Qatar 🇶🇦 said ", "👨‍👩‍👧 families", " and e\u{301}lan.\r\n\r\n"],
+        &["中文 العربية ✅ plain block"],
+    ];
+    let mut text = String::new();
+    for (i, pieces) in blocks.iter().enumerate() {
+        let block = document.create_element("div").unwrap();
+        block
+            .set_attribute("data-u16", &text.encode_utf16().count().to_string())
+            .unwrap();
+        for (k, piece) in pieces.iter().enumerate() {
+            if i == 1 {
+                block
+                    .append_child(&document.create_text_node(piece))
+                    .unwrap();
+            } else {
+                let outer = document.create_element("span").unwrap();
+                let inner = document.create_element("span").unwrap();
+                inner.set_text_content(Some(piece));
+                // A nested element in every other piece, as an inner span would be.
+                let node: &web_sys::Node = if k % 2 == 0 { &outer } else { &inner };
+                if k % 2 == 0 {
+                    outer.append_child(&inner).unwrap();
+                }
+                block.append_child(node).unwrap();
+            }
+            text.push_str(piece);
+        }
+        container.append_child(&block).unwrap();
+    }
+    document.body().unwrap().append_child(&container).unwrap();
+    let ix = TextIndex::new(&text);
+    let mut locator = highlight::TextLocator::new(&container);
+    for quote in [
+        "Qatar",
+        "🇶🇦 said 👨‍👩‍👧",
+        "families and e\u{301}lan",
+        "lan.\r\n\r\n中文",
+        "العربية ✅",
+        "plain block",
+    ] {
+        let start = text.find(quote).unwrap();
+        let (a, b) = ix
+            .convert_range((start, start + quote.len()), Unit::Utf8, Unit::Utf16)
+            .unwrap();
+        let range = locator.range(a as u32, b as u32).expect("a range");
+        assert_eq!(String::from(range.to_string()), quote);
+    }
+    // Past the end there is nothing to paint.
+    let end = text.encode_utf16().count() as u32;
+    assert!(locator.range(end + 1, end + 3).is_none());
+    container.remove();
 }

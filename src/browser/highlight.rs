@@ -37,52 +37,75 @@ pub fn clear(name: &str) {
     }
 }
 
-/// Finds the text node and offset at UTF-16 offset `offset` inside `node`, counting down
-/// `offset` as it walks.
-fn locate(node: &Node, offset: &mut u32) -> Option<(Node, u32)> {
-    if node.node_type() == Node::TEXT_NODE {
-        let len = node
-            .text_content()
-            .map_or(0, |t| t.encode_utf16().count() as u32);
-        if *offset <= len {
-            return Some((node.clone(), *offset));
+/// The text nodes under `node`, in order, each with its UTF-16 start (from `at`) and length.
+/// The length is read without copying the text into the wasm.
+fn text_nodes(node: &Node, at: &mut u32, out: &mut Vec<(u32, u32, Node)>) {
+    if let Some(text) = node.dyn_ref::<web_sys::CharacterData>() {
+        if node.node_type() == Node::TEXT_NODE {
+            let len = text.length();
+            out.push((*at, len, node.clone()));
+            *at += len;
         }
-        *offset -= len;
-        return None;
+        return;
     }
     let children = node.child_nodes();
     for i in 0..children.length() {
-        if let Some(found) = children.item(i).and_then(|c| locate(&c, offset)) {
-            return Some(found);
+        if let Some(child) = children.item(i) {
+            text_nodes(&child, at, out);
         }
     }
-    None
 }
 
-/// The paragraph block of `container` (children with `data-u16`) that holds UTF-16 offset
-/// `at`, and its start.
-fn block_at(blocks: &[(u32, Element)], at: u32) -> Option<&(u32, Element)> {
-    let i = blocks.partition_point(|(start, _)| *start <= at);
-    blocks.get(i.checked_sub(1)?)
+/// Turns UTF-16 offsets of the text view into DOM ranges. Each paragraph block's text nodes
+/// are listed once, when first needed, so thousands of search hits cost a binary search each
+/// rather than a walk through their block.
+pub struct TextLocator {
+    /// Each block's UTF-16 start and element, in order (children of the text view with
+    /// `data-u16`).
+    blocks: Vec<(u32, Element)>,
+    /// Each block's text nodes (start within the block, length, node), listed on first use.
+    nodes: Vec<Option<Vec<(u32, u32, Node)>>>,
 }
 
-/// The paragraph blocks of the text view with their UTF-16 starts, in order.
-pub fn blocks(container: &Element) -> Vec<(u32, Element)> {
-    let children = container.children();
-    (0..children.length())
-        .filter_map(|i| children.item(i))
-        .filter_map(|b| Some((b.get_attribute("data-u16")?.parse().ok()?, b)))
-        .collect()
-}
+impl TextLocator {
+    pub fn new(container: &Element) -> Self {
+        let children = container.children();
+        let blocks: Vec<(u32, Element)> = (0..children.length())
+            .filter_map(|i| children.item(i))
+            .filter_map(|b| Some((b.get_attribute("data-u16")?.parse().ok()?, b)))
+            .collect();
+        let nodes = vec![None; blocks.len()];
+        TextLocator { blocks, nodes }
+    }
 
-/// A DOM range over UTF-16 offsets `[start, end)` of the text view.
-pub fn dom_range(blocks: &[(u32, Element)], start: u32, end: u32) -> Option<web_sys::Range> {
-    let (a_base, a_block) = block_at(blocks, start)?;
-    let (b_base, b_block) = block_at(blocks, end.saturating_sub(1).max(start))?;
-    let (a_node, a_off) = locate(a_block, &mut (start - a_base))?;
-    let (b_node, b_off) = locate(b_block, &mut (end - b_base))?;
-    let range = a_block.owner_document()?.create_range().ok()?;
-    range.set_start(&a_node, a_off).ok()?;
-    range.set_end(&b_node, b_off).ok()?;
-    Some(range)
+    /// The text node and offset in it at UTF-16 offset `at`, looked up in the block that holds
+    /// offset `inside` (for a range's end, its last character's block). At the border of two
+    /// text nodes, the end of the first.
+    fn position(&mut self, at: u32, inside: u32) -> Option<(Node, u32)> {
+        let i = self
+            .blocks
+            .partition_point(|(start, _)| *start <= inside)
+            .checked_sub(1)?;
+        let (base, block) = &self.blocks[i];
+        let base = *base;
+        let nodes = self.nodes[i].get_or_insert_with(|| {
+            let mut out = Vec::new();
+            text_nodes(block, &mut 0, &mut out);
+            out
+        });
+        let offset = at.checked_sub(base)?;
+        let k = nodes.partition_point(|(start, len, _)| start + len < offset);
+        let (start, _, node) = nodes.get(k)?;
+        Some((node.clone(), offset - start))
+    }
+
+    /// A DOM range over UTF-16 offsets `[start, end)` of the text view.
+    pub fn range(&mut self, start: u32, end: u32) -> Option<web_sys::Range> {
+        let (a_node, a_off) = self.position(start, start)?;
+        let (b_node, b_off) = self.position(end, end.saturating_sub(1).max(start))?;
+        let range = a_node.owner_document()?.create_range().ok()?;
+        range.set_start(&a_node, a_off).ok()?;
+        range.set_end(&b_node, b_off).ok()?;
+        Some(range)
+    }
 }

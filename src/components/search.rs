@@ -41,7 +41,7 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
             highlight::clear(HIGHLIGHT);
             return;
         }
-        let blocks = highlight::blocks(&container);
+        let mut locator = highlight::TextLocator::new(&container);
         let ranges: Vec<web_sys::Range> = editor
             .with_index(|_, ix| {
                 found
@@ -51,7 +51,7 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
                         let (a, b) = ix
                             .convert_range((r.start, r.end), Unit::Utf8, Unit::Utf16)
                             .ok()?;
-                        highlight::dom_range(&blocks, a as u32, b as u32)
+                        locator.range(a as u32, b as u32)
                     })
                     .collect()
             })
@@ -79,8 +79,7 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
         else {
             return;
         };
-        let blocks = highlight::blocks(&container);
-        if let Some(range) = highlight::dom_range(&blocks, a as u32, b as u32) {
+        if let Some(range) = highlight::TextLocator::new(&container).range(a as u32, b as u32) {
             if let Ok(Some(parent)) = range.start_container().map(|n| n.parent_element()) {
                 let options = web_sys::ScrollIntoViewOptions::new();
                 options.set_block(web_sys::ScrollLogicalPosition::Center);
