@@ -108,8 +108,9 @@ impl AppState {
     }
 
     /// Saves the edits just made. Usually they go in the document's journal, a small write;
-    /// the whole document is written instead when no journal can start (the stored document
-    /// is not the one the edits started from, or an older journal is still stored).
+    /// the whole document is written instead when no journal can start or go on (the stored
+    /// document is not the one the edits started from, an older journal is still stored, or
+    /// the journal kept in memory is no longer the stored one).
     fn save_edits(&self, before: Journal, was_saved: bool) {
         if self.read_only.get_untracked() {
             return;
@@ -125,7 +126,10 @@ impl AppState {
             .journal
             .try_update_value(|j| j.take().filter(|(of, _)| *of == id));
         let journal = match (pending.flatten(), applied) {
-            (Some((_, journal)), Some(edits)) => Some((journal, edits)),
+            // Unless something wrote the document whole meanwhile (its journal is gone).
+            (Some((_, journal)), Some(edits)) if storage::has_journal(&id) => {
+                Some((journal, edits))
+            }
             (None, Some(edits)) if was_saved && !storage::has_journal(&id) => Some((before, edits)),
             _ => None,
         };
