@@ -141,9 +141,9 @@ impl AppState {
         let long = journal.edits.len() >= WRITE_WHOLE_AT_EDITS;
         // Kept even when refused: the next edit writes it with its own.
         self.journal.set_value(Some((id, journal)));
-        library::record_save(self, Some(&result));
+        self.report_save(Some(&result));
         match result {
-            Err(p) => self.problem.set(Some(p.to_string())),
+            Err(_) => {}
             Ok(()) if long => self.write_whole(),
             Ok(()) => self.write_whole_later(),
         }
@@ -191,10 +191,15 @@ impl AppState {
             return;
         }
         let result = self.write_document();
-        library::record_save(self, result.as_ref());
+        self.report_save(result.as_ref());
+    }
+
+    /// Shows how a save went: the saved indicator, and a failure's message (a save that works
+    /// again clears an earlier "not saved" warning).
+    fn report_save(&self, result: Option<&Result<(), storage::StorageProblem>>) {
+        library::record_save(self, result);
         match result {
             Some(Err(p)) => self.problem.set(Some(p.to_string())),
-            // A save that works again clears an earlier "not saved" warning.
             Some(Ok(()))
                 if self.problem.with_untracked(|p| {
                     p.as_deref().is_some_and(|p| p.starts_with("Not saved"))
