@@ -9,7 +9,7 @@
 // Timings are not tests: this is never part of the test command.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { serveDist, launch, dragSelect, root } from '../tests/e2e/harness.mjs';
+import { serveDist, launch, dragSelect, root, writtenWhole } from '../tests/e2e/harness.mjs';
 
 const WORKLOADS = [
   { name: '3 kB article, 30 spans', bytes: 3000, spans: 30 },
@@ -234,10 +234,10 @@ try {
     }
     const tags = await tagTimes(page, TAGS);
     // One more tag, then the user pauses: the document is written whole (its journal goes).
-    await page.waitForFunction(() => !Object.keys(localStorage).some((k) => k.startsWith('glossa.journal.')), null, { timeout: 10_000 });
+    await writtenWhole(page, 10_000);
     await tagTimes(page, 1);
     await page.evaluate(() => { window.__long = []; window.__storageMs = 0; });
-    await page.waitForFunction(() => !Object.keys(localStorage).some((k) => k.startsWith('glossa.journal.')), null, { timeout: 10_000 });
+    await writtenWhole(page, 10_000);
     await page.waitForTimeout(200);
     const wholeWrite = await page.evaluate(() => ({ longest: Math.max(0, ...window.__long), storage: window.__storageMs }));
     const searches = [];

@@ -197,6 +197,12 @@ pub fn journal_key(id: &str) -> String {
     format!("{JOURNAL_PREFIX}{id}")
 }
 
+/// The id of the document whose content `key` holds: its own value or its journal.
+fn document_of(key: &str) -> Option<&str> {
+    key.strip_prefix(DOC_PREFIX)
+        .or_else(|| key.strip_prefix(JOURNAL_PREFIX))
+}
+
 /// The value under `key`, as stored.
 pub fn raw(key: &str) -> Option<String> {
     store().get_item(key).ok().flatten()
@@ -276,7 +282,7 @@ pub fn guess_title(raw: &str) -> Option<String> {
 fn quarantine(key: &str) -> StorageProblem {
     let value = raw(key);
     let title = value.as_deref().and_then(guess_title).or_else(|| {
-        let id = key.strip_prefix(DOC_PREFIX)?;
+        let id = document_of(key)?;
         index_entries_untouched()?
             .into_iter()
             .find(|e| e.id == id)
@@ -317,17 +323,31 @@ fn schema_of(value: &Value) -> Result<u64, MigrateError> {
         .ok_or_else(|| MigrateError::Corrupt("no schema number".into()))
 }
 
+/// Parses a stored value's text; text that is not JSON is not a value any Glossa wrote.
+fn parse(text: &str) -> Result<Value, MigrateError> {
+    serde_json::from_str(text).map_err(|e| MigrateError::Corrupt(e.to_string()))
+}
+
+/// Reads a value at `current`, the schema this code writes, as its stored shape `T`. A higher
+/// schema is a newer Glossa's; a lower one reaching here has no migration step, so it is not
+/// a value any Glossa wrote. Each reader migrates its older schemas before calling this.
+fn read_current<T: serde::de::DeserializeOwned>(
+    value: Value,
+    current: u32,
+) -> Result<T, MigrateError> {
+    match schema_of(&value)? {
+        n if n == u64::from(current) => {
+            serde_json::from_value(value).map_err(|e| MigrateError::Corrupt(e.to_string()))
+        }
+        n if n > u64::from(current) => Err(MigrateError::Newer(n)),
+        n => Err(MigrateError::Corrupt(format!("unknown schema {n}"))),
+    }
+}
+
 /// Brings a stored document value to [`DOC_SCHEMA`]. There is one version so far; the next
 /// change of shape adds a `1 => v = document_v1_to_v2(v)` step here.
 pub fn migrate_document(value: Value) -> Result<Document, MigrateError> {
-    let schema = schema_of(&value)?;
-    match schema {
-        1 => serde_json::from_value::<StoredDocument>(value)
-            .map(|s| s.document)
-            .map_err(|e| MigrateError::Corrupt(e.to_string())),
-        n if n > u64::from(DOC_SCHEMA) => Err(MigrateError::Newer(n)),
-        n => Err(MigrateError::Corrupt(format!("unknown schema {n}"))),
-    }
+    read_current::<StoredDocument>(value, DOC_SCHEMA).map(|s| s.document)
 }
 
 /// Index version 1 → 2: each entry gains its size and its spans per label, read from its
@@ -378,13 +398,7 @@ pub fn migrate_index(
     loop {
         match schema_of(&value)? {
             1 => value = index_v1_to_v2(value, describe)?,
-            2 => {
-                return serde_json::from_value::<StoredIndex>(value)
-                    .map(|i| i.documents)
-                    .map_err(|e| MigrateError::Corrupt(e.to_string()))
-            }
-            n if n > u64::from(INDEX_SCHEMA) => return Err(MigrateError::Newer(n)),
-            n => return Err(MigrateError::Corrupt(format!("unknown schema {n}"))),
+            _ => return read_current::<StoredIndex>(value, INDEX_SCHEMA).map(|i| i.documents),
         }
     }
 }
@@ -460,12 +474,10 @@ pub fn load_library() -> (Vec<IndexEntry>, Vec<StorageProblem>) {
     let mut migrated = false;
     let (mut entries, mut writable) = (Vec::new(), true);
     if let Some(text) = raw(INDEX_KEY) {
-        let parsed = serde_json::from_str::<Value>(&text)
-            .map_err(|e| MigrateError::Corrupt(e.to_string()))
-            .and_then(|v| {
-                migrated = schema_of(&v)? < u64::from(INDEX_SCHEMA);
-                migrate_index(v, &describe_stored)
-            });
+        let parsed = parse(&text).and_then(|v| {
+            migrated = schema_of(&v)? < u64::from(INDEX_SCHEMA);
+            migrate_index(v, &describe_stored)
+        });
         match parsed {
             Ok(e) => entries = e,
             Err(e) => {
@@ -532,8 +544,7 @@ pub fn open_document(
     let Some(text) = raw(&key) else {
         return Ok(None);
     };
-    let mut document = serde_json::from_str::<Value>(&text)
-        .map_err(|e| MigrateError::Corrupt(e.to_string()))
+    let mut document = parse(&text)
         .and_then(migrate_document)
         .map_err(|e| to_problem(&key, e))?;
     let problem = replay_journal(&mut document).err();
@@ -548,43 +559,20 @@ fn replay_journal(document: &mut Document) -> Result<(), StorageProblem> {
     let Some(text) = raw(&key) else {
         return Ok(());
     };
-    let journal = serde_json::from_str::<Value>(&text)
-        .map_err(|e| MigrateError::Corrupt(e.to_string()))
-        .and_then(|v| match schema_of(&v)? {
-            1 => serde_json::from_value::<StoredJournal>(v)
-                .map(|j| j.journal)
-                .map_err(|e| MigrateError::Corrupt(e.to_string())),
-            n if n > u64::from(JOURNAL_SCHEMA) => Err(MigrateError::Newer(n)),
-            n => Err(MigrateError::Corrupt(format!("unknown schema {n}"))),
-        })
-        .map_err(|e| with_title(to_problem(&key, e), document))?;
+    let journal = parse(&text)
+        .and_then(|v| read_current::<StoredJournal>(v, JOURNAL_SCHEMA))
+        .map_err(|e| to_problem(&key, e))?
+        .journal;
     if journal.fits(document) {
-        journal
-            .replay(document)
-            .map_err(|_| with_title(quarantine(&key), document))?;
+        journal.replay(document).map_err(|_| quarantine(&key))?;
     }
     Ok(())
 }
 
-/// Names the document a problem with one of its other values is about.
-fn with_title(problem: StorageProblem, document: &Document) -> StorageProblem {
-    match problem {
-        StorageProblem::Corrupt {
-            key,
-            quarantined_as,
-            ..
-        } => StorageProblem::Corrupt {
-            key,
-            title: Some(document.title.clone()),
-            quarantined_as,
-        },
-        other => other,
-    }
-}
-
-#[derive(Serialize, Deserialize)]
+/// A journal as stored (written borrowed by [`save_journal`]; its `schema` is checked by
+/// [`read_current`]).
+#[derive(Deserialize)]
 struct StoredJournal {
-    schema: u32,
     journal: Journal,
 }
 
@@ -722,18 +710,12 @@ pub fn load_history(id: &str) -> Result<Option<History>, StorageProblem> {
     let Some(text) = raw(&key) else {
         return Ok(None);
     };
-    let parsed = serde_json::from_str::<Value>(&text)
-        .map_err(|e| MigrateError::Corrupt(e.to_string()))
-        .and_then(|v| match schema_of(&v)? {
-            // 1 → 2: edits were tagged inside (`{"op": …}`), now outside (`{"add-span": {…}}`).
-            1 => History::from_v1_json(v["history"].clone())
-                .map_err(|e| MigrateError::Corrupt(e.to_string())),
-            2 => serde_json::from_value::<StoredHistory>(v)
-                .map(|h| h.history)
-                .map_err(|e| MigrateError::Corrupt(e.to_string())),
-            n if n > u64::from(HISTORY_SCHEMA) => Err(MigrateError::Newer(n)),
-            n => Err(MigrateError::Corrupt(format!("unknown schema {n}"))),
-        });
+    let parsed = parse(&text).and_then(|v| match schema_of(&v)? {
+        // 1 → 2: edits were tagged inside (`{"op": …}`), now outside (`{"add-span": {…}}`).
+        1 => History::from_v1_json(v["history"].clone())
+            .map_err(|e| MigrateError::Corrupt(e.to_string())),
+        _ => read_current::<StoredHistory>(v, HISTORY_SCHEMA).map(|h| h.history),
+    });
     parsed.map(Some).map_err(|e| to_problem(&key, e))
 }
 
@@ -839,10 +821,7 @@ pub fn classify(key: Option<&str>) -> Change {
         Some(INDEX_KEY) => Change::Index,
         Some(CURRENT_KEY) => Change::Current,
         Some(k) => {
-            if let Some(id) = k
-                .strip_prefix(DOC_PREFIX)
-                .or_else(|| k.strip_prefix(JOURNAL_PREFIX))
-            {
+            if let Some(id) = document_of(k) {
                 Change::Document(id.to_string())
             } else if let Some(id) = k.strip_prefix(LOCK_PREFIX) {
                 Change::Lock(id.to_string())

@@ -60,6 +60,13 @@ export function watchErrors(page) {
   return errors;
 }
 
+/** Waits until every edit is in its document's own value: edits go to a journal at once, and
+ *  each document is written whole (its journal removed) after a pause. */
+export function writtenWhole(page, timeout = 5000) {
+  return page.waitForFunction(
+    () => !Object.keys(localStorage).some((k) => k.startsWith('glossa.journal.')), null, { timeout });
+}
+
 export async function screenshot(page, name) {
   await mkdir(artifacts, { recursive: true });
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: false });

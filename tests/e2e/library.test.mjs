@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { serveDist, launch, watchErrors, screenshot, dragSelect } from './harness.mjs';
+import { serveDist, launch, watchErrors, screenshot, dragSelect, writtenWhole } from './harness.mjs';
 
 const TEXT = 'Hamas said 100 captives were freed on Tuesday.\n\nQatar and Egypt mediated the talks in Doha.';
 
@@ -54,11 +54,6 @@ async function storedDocs(page) {
     .filter(([k]) => k.startsWith('glossa.doc.'))
     .map(([k, v]) => [k.slice('glossa.doc.'.length), JSON.parse(v).document]));
 }
-
-// Edits go to a journal at once and the document is written whole after a pause: wait for that
-// before reading documents from storage.
-const writtenWhole = (page) => page.waitForFunction(
-  () => !Object.keys(localStorage).some((k) => k.startsWith('glossa.journal.')), null, { timeout: 5000 });
 
 const docByTitle = async (page, title) => Object.values(await storedDocs(page)).find((d) => d.title === title);
 
@@ -179,7 +174,7 @@ test('an edit is one small journal write at once; the document is written whole 
   assert.equal(JSON.parse(all[`glossa.doc.${id}`]).document.spans.length, 0);
   assert.equal(await page.locator('.save-state').textContent(), '✓ Saved');
   // After a pause it is written whole and the journal goes.
-  await page.waitForFunction((key) => localStorage.getItem(key) === null, `glossa.journal.${id}`, { timeout: 5000 });
+  await writtenWhole(page);
   all = await stored(page);
   assert.equal(JSON.parse(all[`glossa.doc.${id}`]).document.spans.length, 2);
 
