@@ -122,7 +122,10 @@ fn a_stored_v1_history_migrates_and_still_undoes() {
     load_fixture();
     store_fixture(HISTORY_V1);
     let mut doc = storage::load_document("dv1a").unwrap().unwrap();
-    let mut history = storage::load_history("dv1a").unwrap().unwrap();
+    // Written with every edit, before histories knew their document's time: still used.
+    let mut history = storage::load_history("dv1a", doc.modified_ms)
+        .unwrap()
+        .unwrap();
     assert_eq!((history.undo_len(), history.redo_len()), (3, 0));
     while history.undo(&mut doc).unwrap() {}
     assert_eq!(doc.spans().len(), 1);
@@ -130,11 +133,16 @@ fn a_stored_v1_history_migrates_and_still_undoes() {
     assert_eq!(doc.spans()[0].note, None);
     assert_eq!(history.redo_len(), 3);
     // Saved again, it is in the current shape and reads back the same.
-    storage::save_history("dv1a", &history).unwrap();
+    storage::save_history("dv1a", &history, doc.modified_ms).unwrap();
     let v: Value = serde_json::from_str(&get("glossa.history.dv1a").unwrap()).unwrap();
     assert_eq!(v["schema"], json!(storage::HISTORY_SCHEMA));
     assert!(v["history"]["redo"][0].get("op").is_none(), "{v}");
-    assert_eq!(storage::load_history("dv1a").unwrap().unwrap(), history);
+    assert_eq!(
+        storage::load_history("dv1a", doc.modified_ms)
+            .unwrap()
+            .unwrap(),
+        history
+    );
 }
 
 #[wasm_bindgen_test]
@@ -528,8 +536,10 @@ fn the_undo_history_is_stored_per_document_and_bounded() {
         .unwrap();
     history.undo(&mut doc).unwrap();
     storage::save_document(&doc).unwrap();
-    storage::save_history("h", &history).unwrap();
-    let back = storage::load_history("h").unwrap().unwrap();
+    storage::save_history("h", &history, doc.modified_ms).unwrap();
+    let back = storage::load_history("h", doc.modified_ms)
+        .unwrap()
+        .unwrap();
     assert_eq!(back, history);
     assert_eq!((back.undo_len(), back.redo_len()), (1, 1));
     let v: Value = serde_json::from_str(&get("glossa.history.h").unwrap()).unwrap();
@@ -555,30 +565,37 @@ fn the_undo_history_is_stored_per_document_and_bounded() {
         )
         .unwrap();
     }
-    storage::save_history("long", &long).unwrap();
+    storage::save_history("long", &long, d.modified_ms).unwrap();
     assert_eq!(
-        storage::load_history("long").unwrap().unwrap().undo_len(),
+        storage::load_history("long", d.modified_ms)
+            .unwrap()
+            .unwrap()
+            .undo_len(),
         500
     );
 
     // An unreadable history is kept aside; the document still loads; delete removes both.
     local().set_item("glossa.history.h", "{oops").unwrap();
-    assert!(storage::load_history("h").is_err());
+    assert!(storage::load_history("h", doc.modified_ms).is_err());
     assert_eq!(
         get("glossa.quarantine.glossa.history.h").as_deref(),
         Some("{oops")
     );
     assert!(storage::load_document("h").unwrap().is_some());
-    storage::save_history("h", &history).unwrap();
+    storage::save_history("h", &history, doc.modified_ms).unwrap();
     storage::delete_document("h").unwrap();
     assert_eq!(get("glossa.history.h"), None);
-    assert_eq!(storage::load_history("missing").unwrap(), None);
+    assert_eq!(storage::load_history("missing", 0).unwrap(), None);
 }
 
 /// Edits `doc` through a history, as the editor does, and returns the journal of them.
 fn journaled_edits(doc: &mut Document) -> Journal {
+    journaled_edits_with(doc, &mut History::default())
+}
+
+/// Edits `doc` through `history`, as the editor does, and returns the journal of them.
+fn journaled_edits_with(doc: &mut Document, history: &mut History) -> Journal {
     let mut journal = Journal::starting_from(doc);
-    let mut history = History::default();
     let actor = doc.spans()[0].id;
     let claim = history.add_span(doc, "claim", 0, 23, Unit::Utf8).unwrap();
     history.add_relation(doc, "said-by", claim, actor).unwrap();
@@ -633,6 +650,83 @@ fn a_journal_of_edits_replays_on_the_stored_document_until_it_is_written_whole()
     storage::save_journal("j", &Journal::starting_from(&doc)).unwrap();
     storage::delete_document("j").unwrap();
     assert_eq!(get("glossa.journal.j"), None);
+    local().clear().unwrap();
+}
+
+#[wasm_bindgen_test]
+fn the_undo_history_follows_the_journal_and_is_written_only_with_the_whole_document() {
+    local().clear().unwrap();
+    let mut doc = sample("hj", "History journaled");
+    let mut history = History::default();
+    history
+        .do_edit(&mut doc, Edit::add_span("figure", 11, 14))
+        .unwrap();
+    history.take_applied();
+    storage::save_document(&doc).unwrap();
+    storage::save_history("hj", &history, doc.modified_ms).unwrap();
+    let written = get("glossa.history.hj").unwrap();
+
+    let journal = journaled_edits_with(&mut doc, &mut history);
+    storage::save_journal("hj", &journal).unwrap();
+    // The history's own value is not rewritten per edit ...
+    assert_eq!(get("glossa.history.hj").unwrap(), written);
+    // ... yet it reads back as it is in memory, and undoes on the reopened document.
+    let (mut reopened, _) = storage::open_document("hj").unwrap().unwrap();
+    assert_eq!(reopened, doc);
+    let mut back = storage::load_history("hj", reopened.modified_ms)
+        .unwrap()
+        .unwrap();
+    assert_eq!(back, history);
+    let steps = back.undo_len();
+    for _ in 0..steps {
+        assert_eq!(back.undo(&mut reopened), Ok(true));
+    }
+    assert_eq!(reopened.spans(), sample("hj", "").spans());
+
+    // A history that belongs to another state of the document (the page closed between
+    // writing the document whole and its history) is not used: nothing to undo, rather than
+    // the wrong thing.
+    storage::save_document(&doc).unwrap();
+    assert_eq!(storage::load_history("hj", doc.modified_ms).unwrap(), None);
+    // Nor is one the journal does not fit: it undoes a step that history does not have.
+    let mut undoing = Journal::starting_from(&doc);
+    let mut moved = history.clone();
+    moved.undo(&mut doc.clone()).unwrap();
+    undoing.record(moved.take_applied(), doc.modified_ms + 1);
+    storage::save_history("hj", &History::default(), doc.modified_ms).unwrap();
+    storage::save_journal("hj", &undoing).unwrap();
+    assert_eq!(
+        storage::load_history("hj", undoing.modified_ms).unwrap(),
+        None
+    );
+    storage::save_history("hj", &history, doc.modified_ms).unwrap();
+    assert_eq!(
+        storage::load_history("hj", undoing.modified_ms).unwrap(),
+        Some(moved)
+    );
+
+    // A journal of the first schema (edits alone) beside a history written with every edit:
+    // the history is used as it is.
+    let mut first = serde_json::to_value(&journal).unwrap();
+    first.as_object_mut().unwrap().remove("moves");
+    local()
+        .set_item(
+            "glossa.journal.hj",
+            &json!({"schema": 1, "journal": first}).to_string(),
+        )
+        .unwrap();
+    local()
+        .set_item(
+            "glossa.history.hj",
+            &json!({"schema": 2, "history": history}).to_string(),
+        )
+        .unwrap();
+    assert_eq!(
+        storage::load_history("hj", journal.modified_ms)
+            .unwrap()
+            .unwrap(),
+        history
+    );
     local().clear().unwrap();
 }
 

@@ -7,8 +7,8 @@
 //! | `glossa.doc.<id>` | one document | [`DOC_SCHEMA`] (1) |
 //! | `glossa.current` | the id of the document open in the last tab that opened one | [`CURRENT_SCHEMA`] (1) |
 //! | `glossa.lock.<id>` | which tab edits the document (see `browser::tabs`) | 1 |
-//! | `glossa.history.<id>` | the document's undo/redo history (at most 500 steps) | [`HISTORY_SCHEMA`] (2) |
-//! | `glossa.journal.<id>` | the edits made since the document was last written whole | [`JOURNAL_SCHEMA`] (1) |
+//! | `glossa.history.<id>` | the document's undo/redo history (at most 500 steps), written with the whole document | [`HISTORY_SCHEMA`] (2) |
+//! | `glossa.journal.<id>` | the edits made since the document was last written whole, and how its history moved | [`JOURNAL_SCHEMA`] (2) |
 //! | `glossa.quarantine.<key>` | an unreadable value, byte for byte as it was | none: kept raw |
 //!
 //! Every value is JSON with a `schema` number. A reader migrates older values step by step
@@ -32,8 +32,8 @@ pub const INDEX_SCHEMA: u32 = 2;
 pub const CURRENT_SCHEMA: u32 = 1;
 /// The undo history schema.
 pub const HISTORY_SCHEMA: u32 = 2;
-/// The journal schema.
-pub const JOURNAL_SCHEMA: u32 = 1;
+/// The journal schema. Version 1 had edits alone (the history was written with every edit).
+pub const JOURNAL_SCHEMA: u32 = 2;
 /// Kept for callers of the first version of this module: the document schema.
 pub const SCHEMA: u32 = DOC_SCHEMA;
 
@@ -556,17 +556,27 @@ pub fn open_document(
 /// is left for the next whole write to remove.
 fn replay_journal(document: &mut Document) -> Result<(), StorageProblem> {
     let key = journal_key(&document.id);
-    let Some(text) = raw(&key) else {
+    let Some(journal) = stored_journal(&key).map_err(|e| to_problem(&key, e))? else {
         return Ok(());
     };
-    let journal = parse(&text)
-        .and_then(|v| read_current::<StoredJournal>(v, JOURNAL_SCHEMA))
-        .map_err(|e| to_problem(&key, e))?
-        .journal;
     if journal.fits(document) {
         journal.replay(document).map_err(|_| quarantine(&key))?;
     }
     Ok(())
+}
+
+/// The journal stored under `key`, if any, migrated to [`JOURNAL_SCHEMA`].
+fn stored_journal(key: &str) -> Result<Option<Journal>, MigrateError> {
+    let Some(text) = raw(key) else {
+        return Ok(None);
+    };
+    let value = parse(&text)?;
+    let stored = match schema_of(&value)? {
+        // 1 → 2: the same shape without `moves` (read as none).
+        1 => serde_json::from_value(value).map_err(|e| MigrateError::Corrupt(e.to_string())),
+        _ => read_current::<StoredJournal>(value, JOURNAL_SCHEMA),
+    };
+    stored.map(|s| Some(s.journal))
 }
 
 /// A journal as stored (written borrowed by [`save_journal`]; its `schema` is checked by
@@ -690,22 +700,39 @@ pub fn delete_document(id: &str) -> Result<Option<Document>, StorageProblem> {
 struct StoredHistory {
     schema: u32,
     history: History,
+    /// The `modified_ms` of the document this history was written with, so a history that
+    /// belongs to another state of the document is never used to undo this one. Histories
+    /// written before it was kept have none (they were written with every edit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    document_ms: Option<i64>,
 }
 
-/// Stores a document's undo history under its own key, after the document (the core bounds it
-/// to [`History::DEFAULT_LIMIT`] steps). A refused write leaves the earlier history whole.
-pub fn save_history(id: &str, history: &History) -> Result<(), StorageProblem> {
-    let json = serde_json::to_string(&StoredHistory {
+/// Stores a document's undo history under its own key, after the document was written whole
+/// at `document_ms` (the core bounds it to [`History::DEFAULT_LIMIT`] steps). Edits made
+/// after that are in the journal with how the history moved, so it is not written per edit.
+/// A refused write leaves the earlier history whole.
+pub fn save_history(id: &str, history: &History, document_ms: i64) -> Result<(), StorageProblem> {
+    #[derive(Serialize)]
+    struct Borrowed<'a> {
+        schema: u32,
+        history: &'a History,
+        document_ms: i64,
+    }
+    let json = serde_json::to_string(&Borrowed {
         schema: HISTORY_SCHEMA,
-        history: history.clone(),
+        history,
+        document_ms,
     })
     .expect("a history serialises");
     write_raw(&history_key(id), &json)
 }
 
-/// A document's stored undo history: `Ok(None)` when there is none; an unreadable one is
-/// quarantined like any other value (the document itself is unaffected).
-pub fn load_history(id: &str) -> Result<Option<History>, StorageProblem> {
+/// The undo history of document `id` as it was opened (its `modified_ms` is `document_ms`):
+/// the stored history, moved as the stored journal says it moved since. `Ok(None)` when
+/// there is none, or none that fits this state of the document (it then opens with nothing
+/// to undo, rather than undo the wrong thing); an unreadable one is quarantined like any
+/// other value (the document itself is unaffected).
+pub fn load_history(id: &str, document_ms: i64) -> Result<Option<History>, StorageProblem> {
     let key = history_key(id);
     let Some(text) = raw(&key) else {
         return Ok(None);
@@ -713,10 +740,27 @@ pub fn load_history(id: &str) -> Result<Option<History>, StorageProblem> {
     let parsed = parse(&text).and_then(|v| match schema_of(&v)? {
         // 1 → 2: edits were tagged inside (`{"op": …}`), now outside (`{"add-span": {…}}`).
         1 => History::from_v1_json(v["history"].clone())
+            .map(|history| (history, None))
             .map_err(|e| MigrateError::Corrupt(e.to_string())),
-        _ => read_current::<StoredHistory>(v, HISTORY_SCHEMA).map(|h| h.history),
+        _ => read_current::<StoredHistory>(v, HISTORY_SCHEMA).map(|h| (h.history, h.document_ms)),
     });
-    parsed.map(Some).map_err(|e| to_problem(&key, e))
+    let (mut history, written_at) = parsed.map_err(|e| to_problem(&key, e))?;
+    if written_at == Some(document_ms) {
+        return Ok(Some(history));
+    }
+    // The journal that took the document from the history's state to this one.
+    let journal = stored_journal(&journal_key(id))
+        .ok()
+        .flatten()
+        .filter(|j| j.modified_ms == document_ms);
+    let fits = match (journal, written_at) {
+        (Some(j), _) if !j.has_moves() => true,
+        (Some(j), at) if at.is_none_or(|at| at == j.base_ms) => j.retrace(&mut history),
+        // Written with every edit, before the journal said how the history moved.
+        (None, None) => true,
+        _ => false,
+    };
+    Ok(fits.then_some(history))
 }
 
 /// Every stored document, in index order, and the problems met reading them (unreadable

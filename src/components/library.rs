@@ -25,18 +25,15 @@ pub enum SaveState {
     NotSaved(String),
 }
 
-/// The stored undo history of document `id`, or an empty one.
-pub(super) fn stored_history(id: Option<&str>) -> glossa_core::History {
-    id.and_then(|id| storage::load_history(id).ok().flatten())
+/// The stored undo history of `document` as it opens, or an empty one.
+pub(super) fn stored_history(document: Option<&Document>) -> glossa_core::History {
+    document
+        .and_then(|d| storage::load_history(&d.id, d.modified_ms).ok().flatten())
         .unwrap_or_default()
 }
 
-/// After a save: records its outcome for the indicator, and saves the undo history beside the
-/// saved document (a refused history write costs only undo steps, never the document).
+/// After a save: records its outcome for the indicator.
 pub(super) fn record_save(state: &AppState, result: Option<&Result<(), StorageProblem>>) {
-    if let (Some(Ok(())), Some(id)) = (result, open_id(state)) {
-        let _ = state.history.with_value(|h| storage::save_history(&id, h));
-    }
     let next = match result {
         Some(Err(p)) => SaveState::NotSaved(p.to_string()),
         _ => SaveState::Saved,
@@ -82,7 +79,8 @@ pub(super) fn may_leave(state: &AppState, next: Option<&str>) -> bool {
 }
 
 /// Moves the lease from the open document to `next` (when one opens), and sets read-only.
-pub(super) fn switch_lease(state: &AppState, next: Option<&str>) {
+pub(super) fn switch_lease(state: &AppState, next_document: Option<&Document>) {
+    let next = next_document.map(|d| d.id.as_str());
     let current = state
         .document
         .with_untracked(|d| d.as_ref().map(|d| d.id.clone()));
@@ -93,7 +91,7 @@ pub(super) fn switch_lease(state: &AppState, next: Option<&str>) {
     state.read_only.set(read_only);
     if current.as_deref() != next {
         state.forget_journal();
-        state.history.set_value(stored_history(next));
+        state.history.set_value(stored_history(next_document));
     }
     state.saved.set(SaveState::Saved);
 }
@@ -143,7 +141,7 @@ fn reload_open(state: &AppState, id: &str) {
                 state.problem.set(Some(p.to_string()));
             }
             if state.document.with_untracked(|c| c.as_ref() != Some(&d)) {
-                state.history.set_value(stored_history(Some(id)));
+                state.history.set_value(stored_history(Some(&d)));
                 state.document.set(Some(d));
             }
         }

@@ -58,17 +58,17 @@ impl AppState {
                     None
                 }
             });
-        let document_id = document.as_ref().map(|d| d.id.clone());
         let read_only = document
             .as_ref()
             .is_some_and(|d| !crate::browser::tabs::try_acquire(&d.id));
+        let history = library::stored_history(document.as_ref());
         AppState {
             document: RwSignal::new(document),
             problem: RwSignal::new(problem),
             saved: RwSignal::new(library::SaveState::Saved),
             read_only: RwSignal::new(read_only),
             library_rev: RwSignal::new(0),
-            history: StoredValue::new(library::stored_history(document_id.as_deref())),
+            history: StoredValue::new(history),
             journal: StoredValue::new(None),
             write_whole: StoredValue::new(None),
         }
@@ -80,7 +80,7 @@ impl AppState {
         if !library::may_leave(self, id.as_deref()) {
             return;
         }
-        library::switch_lease(self, id.as_deref());
+        library::switch_lease(self, document.as_ref());
         if let Err(p) = storage::set_current_document_id(id.as_deref()) {
             self.problem.set(Some(p.to_string()));
         }
@@ -168,11 +168,18 @@ impl AppState {
         }
     }
 
-    /// Writes the open document whole; once that worked, its journal is no longer needed.
+    /// Writes the open document whole, then its undo history; once that worked, its journal
+    /// is no longer needed. A refused history write costs only undo steps, never the document.
     fn write_document(&self) -> Option<Result<(), storage::StorageProblem>> {
-        let result = self
-            .document
-            .with_untracked(|d| d.as_ref().map(storage::save_document));
+        let result = self.document.with_untracked(|d| {
+            d.as_ref().map(|d| {
+                storage::save_document(d)?;
+                let _ = self
+                    .history
+                    .with_value(|h| storage::save_history(&d.id, h, d.modified_ms));
+                Ok(())
+            })
+        });
         if matches!(result, Some(Ok(()))) {
             self.journal.set_value(None);
         }

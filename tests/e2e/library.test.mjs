@@ -166,12 +166,17 @@ test('an edit is one small journal write at once; the document is written whole 
   await page.goto(server.url);
   await newDoc(page, 'Journal');
   const id = (await docByTitle(page, 'Journal')).id;
+  const historyBefore = (await stored(page))[`glossa.history.${id}`];
   await tag(page, 'Hamas', '1');
   await tag(page, 'Qatar', '1');
-  // Saved at once, but as two edits in the journal: the whole document is not rewritten.
+  // Saved at once, but as two edits in the journal, with how the undo history moved: neither
+  // the whole document nor its history is rewritten.
   let all = await stored(page);
-  assert.deepEqual(JSON.parse(all[`glossa.journal.${id}`]).journal.edits.map((e) => Object.keys(e)[0]), ['add-span', 'add-span']);
+  const journal = JSON.parse(all[`glossa.journal.${id}`]).journal;
+  assert.deepEqual(journal.edits.map((e) => Object.keys(e)[0]), ['add-span', 'add-span']);
+  assert.deepEqual(journal.moves.map((m) => Object.keys(m)[0]), ['step', 'step']);
   assert.equal(JSON.parse(all[`glossa.doc.${id}`]).document.spans.length, 0);
+  assert.equal(all[`glossa.history.${id}`], historyBefore);
   assert.equal(await page.locator('.save-state').textContent(), '✓ Saved');
   // After a pause it is written whole and the journal goes.
   await writtenWhole(page);
@@ -194,8 +199,12 @@ test('an edit is one small journal write at once; the document is written whole 
   await screenshot(again, 'library-after-crash');
   // The crashed tab still holds the edit lease for a few seconds: read-only, then editable.
   await again.waitForFunction(() => document.querySelector('.save-state')?.textContent === '✓ Saved', null, { timeout: 15000 });
+  // Undo goes back through the journaled steps into the ones written with the document.
   await again.keyboard.press('Control+z');
   await waitForSpans(again, 2);
+  await again.keyboard.press('Control+z');
+  await again.keyboard.press('Control+z');
+  await waitForSpans(again, 0);
   assert.deepEqual(errors.filter((e) => !/crash/i.test(e)), []);
   assert.deepEqual(errorsAgain, []);
   await context.close();

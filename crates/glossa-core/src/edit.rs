@@ -446,6 +446,20 @@ fn untag_v1_edit(edit: &mut serde_json::Value) {
     fields.insert(op, serde_json::Value::Object(rest));
 }
 
+/// How a [`History`] moved when it made an edit, with the edit that takes that move back: a
+/// [`crate::Journal`] stores it beside the edit, so the stored history can follow the stored
+/// document without being written whole on every edit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Move {
+    /// A new step: its inverse went on the undo stack and the redo stack was emptied.
+    Step(Edit),
+    /// The last step was undone: the edit went from the undo stack, its inverse to redo.
+    Undo(Edit),
+    /// The last undone step was made again: from the redo stack to undo.
+    Redo(Edit),
+}
+
 /// The undo and redo stacks of one document: each entry is the [`Edit`] that takes one step
 /// back (or forward). Serialisable, so it can be saved with the document; keeps at most
 /// `limit` steps, dropping the oldest.
@@ -455,9 +469,10 @@ pub struct History {
     redo: Vec<Edit>,
     limit: usize,
     /// Every edit made through this history (steps, undos and redos) since
-    /// [`History::take_applied`] last took them: what a [`crate::Journal`] stores.
+    /// [`History::take_applied`] last took them, with how the history moved: what a
+    /// [`crate::Journal`] stores.
     #[serde(skip)]
-    applied: Vec<Edit>,
+    applied: Vec<(Edit, Move)>,
 }
 
 /// Two histories are equal when they undo and redo the same steps; what was applied but not
@@ -511,14 +526,19 @@ impl History {
         if inverse.is_noop() {
             return Ok(false);
         }
-        self.applied.push(forward);
+        self.applied.push((forward, Move::Step(inverse.clone())));
+        self.push_step(inverse);
+        Ok(true)
+    }
+
+    /// Puts a new step's inverse on the undo stack, within the limit, and forgets the redos.
+    fn push_step(&mut self, inverse: Edit) {
         self.redo.clear();
         self.undo.push(inverse);
         if self.undo.len() > self.limit {
             let extra = self.undo.len() - self.limit;
             self.undo.drain(..extra);
         }
-        Ok(true)
     }
 
     /// Makes several edits as one undoable step, all or nothing.
@@ -575,7 +595,7 @@ impl History {
             return Ok(false);
         };
         let redo = doc.apply(edit.clone())?;
-        self.applied.push(edit);
+        self.applied.push((edit, Move::Undo(redo.clone())));
         self.redo.push(redo);
         Ok(true)
     }
@@ -586,7 +606,7 @@ impl History {
             return Ok(false);
         };
         let undo = doc.apply(edit.clone())?;
-        self.applied.push(edit);
+        self.applied.push((edit, Move::Redo(undo.clone())));
         self.undo.push(undo);
         Ok(true)
     }
@@ -618,10 +638,30 @@ impl History {
         self.applied.clear();
     }
 
-    /// The edits made since the last call, in order: replayed on the document as it was then,
-    /// they make it as it is now.
-    pub fn take_applied(&mut self) -> Vec<Edit> {
+    /// The edits made since the last call, in order, each with how the history moved:
+    /// replayed on the document as it was then, they make it as it is now, and
+    /// [`History::retrace`] makes the history as it was then into this one.
+    pub fn take_applied(&mut self) -> Vec<(Edit, Move)> {
         std::mem::take(&mut self.applied)
+    }
+
+    /// Moves this history as it moved when it made `edit`. False when it does not fit: an
+    /// undo or redo whose edit is not the one on top of its stack (this is not the history
+    /// the edit was made with); the history is then unchanged.
+    pub fn retrace(&mut self, edit: &Edit, movement: &Move) -> bool {
+        match movement {
+            Move::Step(inverse) => self.push_step(inverse.clone()),
+            Move::Undo(inverse) if self.undo.last() == Some(edit) => {
+                self.undo.pop();
+                self.redo.push(inverse.clone());
+            }
+            Move::Redo(inverse) if self.redo.last() == Some(edit) => {
+                self.redo.pop();
+                self.undo.push(inverse.clone());
+            }
+            Move::Undo(_) | Move::Redo(_) => return false,
+        }
+        true
     }
 }
 

@@ -23,7 +23,7 @@ pub use document::{
     suggested_relations, Document, EditError, Relation, RelationId, RelationKind, Span, SpanId,
     DEFAULT_RELATIONS, DEFAULT_RELATION_KINDS,
 };
-pub use edit::{Edit, History, LabelRemoval};
+pub use edit::{Edit, History, LabelRemoval, Move};
 pub use journal::Journal;
 pub use label::{Label, LabelSet};
 pub use offsets::{snap, OffsetError, OffsetMarks, Snap, TextIndex, Unit};

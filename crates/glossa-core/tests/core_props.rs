@@ -261,6 +261,7 @@ proptest! {
         let mut history = History::default();
         let start = d.clone();
         let mut journal = Journal::starting_from(&start);
+        let start_history = history.clone();
         let mut states = vec![content(&d)];
         for (i, &(op, a, b, c)) in ops.iter().enumerate() {
             let Some(edit) = edit_for(&d, op, a, b, c) else { continue };
@@ -293,6 +294,12 @@ proptest! {
         let mut rebuilt = start;
         journal.replay(&mut rebuilt).unwrap();
         prop_assert_eq!(&rebuilt, &d);
+        // And the history stored with the start follows the journal to the one in memory,
+        // through JSON as it is stored.
+        let journal: Journal = serde_json::from_str(&serde_json::to_string(&journal).unwrap()).unwrap();
+        let mut retraced = start_history;
+        prop_assert!(journal.retrace(&mut retraced));
+        prop_assert_eq!(&retraced, &history);
     }
 
     #[test]
