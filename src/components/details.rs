@@ -1,7 +1,8 @@
 //! The selected span's details: its label and quote, a note, a claim's verdict, and its
 //! relations with a way to add and delete them.
 
-use super::editor::{shorten, EditorState};
+use super::editor::EditorState;
+use glossa_core::words::shorten;
 use glossa_core::{Edit, RelationId, SpanId};
 use leptos::prelude::*;
 

@@ -9,6 +9,7 @@ use super::span_list::SpanList;
 use super::text_view::{span_ids, TextView};
 use super::AppState;
 use crate::browser::{download::download_glossa_json, selection};
+use glossa_core::words::shorten;
 use glossa_core::{snap, Edit, EditError, History, OffsetMarks, Snap, SpanId, TextIndex, Unit};
 use leptos::ev;
 use leptos::html::Div;
@@ -200,10 +201,27 @@ impl EditorState {
         let (Some(id), Some(text)) = (id, self.text_ref.get_untracked()) else {
             return;
         };
-        if let Ok(Some(first)) = text.query_selector(&format!("[data-spans~=\"{id}\"]")) {
-            let options = web_sys::ScrollIntoViewOptions::new();
-            options.set_block(web_sys::ScrollLogicalPosition::Center);
-            first.scroll_into_view_with_scroll_into_view_options(&options);
+        let Ok(found) = text.query_selector_all(&format!("[data-spans~=\"{id}\"]")) else {
+            return;
+        };
+        let pieces: Vec<web_sys::HtmlElement> = (0..found.length())
+            .filter_map(|i| found.item(i)?.dyn_into().ok())
+            .collect();
+        let Some(first) = pieces.first() else {
+            return;
+        };
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(web_sys::ScrollLogicalPosition::Center);
+        first.scroll_into_view_with_scroll_into_view_options(&options);
+        // Flashed only when the view jumps to it: a span just tagged is where the eye already
+        // is, and the 0.9 s animation repaints every frame. Taken off and put back, with a
+        // layout read between, so it plays again.
+        for piece in &pieces {
+            let _ = piece.class_list().remove_1("flash");
+        }
+        let _ = first.offset_width();
+        for piece in &pieces {
+            let _ = piece.class_list().add_1("flash");
         }
     }
 
@@ -626,17 +644,5 @@ pub fn Editor() -> impl IntoView {
             </Show>
             <CheatSheet/>
         </section>
-    }
-}
-
-/// Shortens a quote for lists and messages, on a character boundary.
-pub fn shorten(text: &str, max: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        let mut s: String = flat.chars().take(max.saturating_sub(1)).collect();
-        s.push('…');
-        s
     }
 }

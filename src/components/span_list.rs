@@ -1,7 +1,9 @@
 //! The span list beside the text: every span in text order with its label, quote and note
 //! marker, counts per label, a label filter, and for each claim who said it.
 
-use super::editor::{shorten, EditorState};
+use super::editor::EditorState;
+use glossa_core::words::shorten;
+use glossa_core::SpanId;
 use leptos::prelude::*;
 
 /// How many rows the list draws before asking; a book can have ten thousand spans.
@@ -9,7 +11,7 @@ const PAGE: usize = 200;
 
 #[derive(Clone, PartialEq)]
 struct Row {
-    id: glossa_core::SpanId,
+    id: SpanId,
     label: String,
     /// The label's letter, as the text shows it beside the span.
     badge: char,
@@ -25,21 +27,25 @@ pub fn SpanList() -> impl IntoView {
     let filter = RwSignal::new(String::new());
     let shown = RwSignal::new(PAGE);
 
-    let counts = move || {
+    // One pass over the spans per edit, shared by the counts and the filter's options.
+    let counts = Memo::new(move |_| {
         editor.app.document.with(|d| {
-            d.as_ref()
-                .map(|d| {
-                    d.labels
-                        .iter()
-                        .map(|l| {
-                            let n = d.spans().iter().filter(|s| s.label == l.name).count();
-                            (l.name.clone(), l.color.clone(), d.labels.badge(&l.name), n)
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
+            let Some(d) = d.as_ref() else {
+                return Vec::new();
+            };
+            let mut per_label = vec![0usize; d.labels.len()];
+            for span in d.spans() {
+                if let Some(i) = d.labels.iter().position(|l| l.name == span.label) {
+                    per_label[i] += 1;
+                }
+            }
+            d.labels
+                .iter()
+                .zip(per_label)
+                .map(|(l, n)| (l.name.clone(), l.color.clone(), d.labels.badge(&l.name), n))
+                .collect::<Vec<_>>()
         })
-    };
+    });
 
     let rows = Memo::new(move |_| {
         let wanted = filter.get();
@@ -53,9 +59,18 @@ pub fn SpanList() -> impl IntoView {
                 .filter(|s| wanted.is_empty() || s.label == wanted)
                 .collect();
             let total = matching.len();
-            let rows = matching
-                .into_iter()
-                .take(shown.get())
+            let page = &matching[..total.min(shown.get())];
+            // Who said each claim on this page, from one pass over the relations.
+            let mut on_page: Vec<SpanId> = page.iter().map(|s| s.id).collect();
+            on_page.sort_unstable();
+            let said_by: Vec<(SpanId, String)> = d
+                .relations()
+                .iter()
+                .filter(|r| r.kind == "said-by" && on_page.binary_search(&r.from).is_ok())
+                .filter_map(|r| d.span(r.to).map(|a| (r.from, shorten(d.quote(a), 40))))
+                .collect();
+            let rows = page
+                .iter()
                 .map(|s| Row {
                     id: s.id,
                     label: s.label.clone(),
@@ -67,11 +82,10 @@ pub fn SpanList() -> impl IntoView {
                         .unwrap_or_default(),
                     quote: shorten(d.quote(s), 70),
                     note: s.note.is_some(),
-                    said_by: d
-                        .relations()
+                    said_by: said_by
                         .iter()
-                        .filter(|r| r.from == s.id && r.kind == "said-by")
-                        .filter_map(|r| d.span(r.to).map(|a| shorten(d.quote(a), 40)))
+                        .filter(|(claim, _)| *claim == s.id)
+                        .map(|(_, who)| who.clone())
                         .collect(),
                 })
                 .collect::<Vec<_>>();
@@ -83,7 +97,7 @@ pub fn SpanList() -> impl IntoView {
         <section class="span-list" aria-label="Span list">
             <h3>"Spans"</h3>
             <p class="counts">
-                {move || counts().into_iter().map(|(name, color, badge, n)| view! {
+                {move || counts.get().into_iter().map(|(name, color, badge, n)| view! {
                     <span class="count" style=format!("--label-color:{color}")>
                         <span class="chip" aria-hidden="true">{badge.to_string()}</span>
                         {format!("{name}: {n}")}
@@ -93,7 +107,7 @@ pub fn SpanList() -> impl IntoView {
             <label class="filter">"Show "
                 <select aria-label="Filter spans by label" on:change=move |ev| { filter.set(event_target_value(&ev)); shown.set(PAGE); }>
                     <option value="">"all labels"</option>
-                    {move || counts().into_iter().map(|(name, _, _, _)| view! { <option value=name.clone()>{name.clone()}</option> }).collect_view()}
+                    {move || counts.get().into_iter().map(|(name, _, _, _)| view! { <option value=name.clone()>{name.clone()}</option> }).collect_view()}
                 </select>
             </label>
             <ol class="rows">

@@ -86,8 +86,14 @@ test('span list, relations, notes and verdicts on the sample article', async () 
   // Each count starts with its label's letter, as the text and the rows show it.
   assert.deepEqual(await page.locator('.counts .count').allTextContents(), ['Aactor: 1', 'Ffigure: 1', 'Cclaim: 1']);
 
+  // The span just tagged is selected but not flashed (the eye is on it already) ...
+  const flashed = () => page.locator('.doc-text .spanned.flash').allTextContents();
+  assert.equal(await page.locator('.doc-text .spanned.selected').count(), 1);
+  assert.deepEqual(await flashed(), []);
   // Link the claim to who said it: select it, press R, click the actor.
   await page.getByRole('button', { name: `claim ${claim}` }).click();
+  // ... while a span reached from the list flashes where the text scrolled to.
+  assert.equal((await flashed()).join(''), claim);
   await page.keyboard.press('r');
   assert.match(await status(page), /Linking/);
   await page.locator('.doc-text [data-spans]', { hasText: 'Abdulrahman' }).first().click();

@@ -1,5 +1,5 @@
-//! Moving a span's ends by whole words, for growing and shrinking a span from the keyboard.
-//! Offsets are UTF-8 bytes.
+//! Moving a span's ends by whole words, for growing and shrinking a span from the keyboard
+//! (offsets are UTF-8 bytes), and shortening a quote to a few words for lists.
 
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -45,6 +45,34 @@ pub fn step_word(
     }
 }
 
+/// A quote flattened to one line (runs of white space become one space) and cut to at most
+/// `max` characters, ending in "…" when cut; for lists and messages.
+pub fn shorten(text: &str, max: usize) -> String {
+    // Flattens only as much as can show: a claim can be a whole paragraph, and the span list
+    // shortens hundreds of quotes on every edit.
+    let mut flat = String::new();
+    let mut count = 0;
+    for word in text.split_whitespace() {
+        if !flat.is_empty() {
+            flat.push(' ');
+            count += 1;
+        }
+        flat.push_str(word);
+        count += word.chars().count();
+        if count > max {
+            break;
+        }
+    }
+    if count <= max {
+        flat
+    } else {
+        let mut s: String = flat.chars().take(max.saturating_sub(1)).collect();
+        s.truncate(s.trim_end().len());
+        s.push('…');
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +111,20 @@ mod tests {
         let first = text.find("قال").unwrap();
         let (s, e) = step_word(text, first, first + "قال".len(), false, true).unwrap();
         assert_eq!(&text[s..e], "قال 😀 الوزير");
+    }
+
+    #[test]
+    fn shorten_flattens_and_cuts_on_characters() {
+        assert_eq!(shorten("  Qatar\n said\t\tit ", 70), "Qatar said it");
+        assert_eq!(shorten("Qatar said it", 13), "Qatar said it");
+        assert_eq!(shorten("Qatar said it", 12), "Qatar said…");
+        // A cut never splits a character, and a word longer than the room is cut too.
+        assert_eq!(shorten("李明 said 🙏🏽 today", 9), "李明 said…");
+        assert_eq!(shorten(&"x".repeat(500), 5), "xxxx…");
+        assert_eq!(shorten(" \n ", 5), "");
+        // Long text: the same as flattening it all first.
+        let long = "word \n ".repeat(10_000);
+        let flat = long.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(shorten(&long, 70), format!("{}…", &flat[..69]));
     }
 }
