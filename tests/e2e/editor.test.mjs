@@ -142,6 +142,24 @@ test('right-to-left Arabic with emoji selects, highlights and exports exactly', 
   await context.close();
 });
 
+test('search ignores case and accents, and tags every hit whole, accents and all', async () => {
+  // Written precomposed, with a combining accent, and in capitals; an emoji before shifts
+  // UTF-16 against code points.
+  const text = '🇶🇦 José Álvarez spoke. Later JOSE\u0301 ALVAREZ and Jose Alvarez spoke again in Łódź.';
+  const { context, page, errors } = await open(text, 'Accents');
+  await page.keyboard.press('Control+f');
+  await page.keyboard.type('jose alvarez');
+  assert.equal(await page.locator('.search .hits').textContent(), '3 hits');
+  await page.getByLabel('Label for all hits').selectOption('actor');
+  await page.getByRole('button', { name: 'Tag all hits' }).click();
+  assert.deepEqual(await listed(page), ['José Álvarez', 'JOSE\u0301 ALVAREZ', 'Jose Alvarez']);
+  const { file } = await exportJson(page);
+  assert.equal(file.document.spans.length, 3);
+  assertExactOffsets(file.document, assert);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('search highlights every hit, tags them all in one step, and undo/redo take it back', async () => {
   const article = await readSample();
   const { context, page, errors } = await open(article, 'Search');

@@ -11,6 +11,7 @@
 pub mod blocks;
 pub mod document;
 pub mod edit;
+mod fold_table;
 pub mod formats;
 pub mod journal;
 pub mod label;

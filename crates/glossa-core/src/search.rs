@@ -1,33 +1,56 @@
-//! Case-insensitive text search whose hits are byte ranges of the original text, so they can be
-//! tagged directly even where lower-casing changes a character's length (İ, ẞ, Ω…).
+//! Text search that ignores case and accents, whose hits are byte ranges of the original text,
+//! so they can be tagged directly even where folding changes a character's length (İ, ẞ, Ω…)
+//! or drops it (a combining accent).
 
+use crate::fold_table::LETTERS;
 use std::ops::Range;
 use unicode_segmentation::GraphemeCursor;
 
-/// Lower-cases one character for matching, always to exactly one character so that the folded
-/// text's characters line up one to one with the original's. Final sigma is folded with sigma,
-/// so ΟΔΟΣ finds "οδος" and "οδοσ" alike; dotted İ (the one letter whose lower case is two
-/// characters) is folded to a plain i, so "istanbul" finds "İstanbul".
-fn fold(c: char) -> char {
+/// Folds one character for matching: lower-cased, and without its accents, so "jose alvarez"
+/// finds "José Álvarez" (precomposed or with combining accents), "lodz" finds "Łódź" and
+/// "αθηνα" finds "Αθήνα". Always to at most one character, so the folded text lines up with
+/// the original. Final sigma is folded with sigma, so ΟΔΟΣ finds "οδος" and "οδοσ" alike;
+/// dotted İ folds to a plain i, so "istanbul" finds "İstanbul". Combining accents (and Arabic
+/// vowel marks) fold to nothing. Letters that are letters of their own in their script
+/// (Cyrillic й, Devanagari vowel signs) and ß (two letters in "ss") are left as they are.
+fn fold(c: char) -> Option<char> {
     if c.is_ascii() {
-        return c.to_ascii_lowercase();
+        return Some(c.to_ascii_lowercase());
     }
-    if c == 'İ' {
-        return 'i';
+    if ignored_mark(c) {
+        return None;
+    }
+    let plain = u16::try_from(u32::from(c))
+        .ok()
+        .and_then(|code| LETTERS.binary_search_by_key(&code, |&(from, _)| from).ok())
+        .and_then(|i| char::from_u32(u32::from(LETTERS[i].1)));
+    if let Some(plain) = plain {
+        return Some(plain);
     }
     let mut lower = c.to_lowercase();
-    match (lower.next(), lower.next()) {
+    Some(match (lower.next(), lower.next()) {
         (Some('ς'), None) => 'σ',
         (Some(one), None) => one,
         // Should Unicode add another multi-character lower case, leave that letter as it is.
         _ => c,
-    }
+    })
 }
 
-/// `s` as search compares it: each character lower-cased (see `fold`). Its length in bytes
-/// may differ from `s`'s; [`find_all`] maps offsets back.
+/// Combining accents (Latin, Greek; the Combining Diacritical Marks blocks) and Arabic
+/// harakat, which search ignores.
+fn ignored_mark(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}'
+        | '\u{1AB0}'..='\u{1AFF}'
+        | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{064B}'..='\u{065F}'
+        | '\u{0670}')
+}
+
+/// `s` as search compares it: each character folded (see `fold`). Its length in bytes may
+/// differ from `s`'s; [`find_all`] maps offsets back.
 pub fn fold_str(s: &str) -> String {
-    s.chars().map(fold).collect()
+    s.chars().filter_map(fold).collect()
 }
 
 /// True when `at` does not split a grapheme cluster of `text` (an emoji, a flag, a letter with
@@ -38,24 +61,27 @@ fn on_grapheme_boundary(text: &str, at: usize) -> bool {
         .unwrap_or(false)
 }
 
-/// Every occurrence of `query` in `text`, ignoring case, left to right and not overlapping, as
-/// **UTF-8 byte** ranges of `text`. A hit starts and ends on whole characters of the original
-/// text and never splits a grapheme cluster, so "e" does not match the "e" of "e\u{301}".
-/// An empty query finds nothing.
+/// Every occurrence of `query` in `text`, ignoring case and accents, left to right and not
+/// overlapping, as **UTF-8 byte** ranges of `text`. A hit starts and ends on whole characters
+/// of the original text and never splits a grapheme cluster: "e" finds "e\u{301}" whole, with
+/// its accent. An empty query finds nothing.
 pub fn find_all(text: &str, query: &str) -> Vec<Range<usize>> {
     let needle = fold_str(query);
     if needle.is_empty() {
         return Vec::new();
     }
-    // The folded text has the original's characters one for one, but some change length. Keep
-    // (folded, original) offset pairs where the lengths start to differ; between two of them
-    // both texts advance alike.
+    // The folded text has the original's characters one for one, except that some change
+    // length and accents go. Keep (folded, original) offset pairs after each such character;
+    // between two of them both texts advance alike. The last pair at a folded offset is past
+    // any accents there, so a hit's end takes in its accents and a start skips them.
     let mut folded = String::with_capacity(text.len());
     let mut shifts: Vec<(usize, usize)> = vec![(0, 0)];
     for (at, c) in text.char_indices() {
         let f = fold(c);
-        folded.push(f);
-        if f.len_utf8() != c.len_utf8() {
+        if let Some(f) = f {
+            folded.push(f);
+        }
+        if f.map(char::len_utf8) != Some(c.len_utf8()) {
             shifts.push((folded.len(), at + c.len_utf8()));
         }
     }
@@ -118,7 +144,8 @@ mod tests {
     fn never_splits_a_grapheme() {
         let text = "cafe\u{301} cafe 👨‍👩‍👧 👩";
         let hits = find_all(text, "cafe");
-        assert_eq!(hits, vec![7..11]);
+        // The first "cafe" is found with its accent, whole.
+        assert_eq!(hits, vec![0..6, 7..11]);
         let women = find_all(text, "👩");
         assert_eq!(women.len(), 1);
         assert_eq!(women[0].end, text.len());
@@ -127,5 +154,49 @@ mod tests {
         let at = text.find("中文").unwrap();
         assert_eq!(find_all(text, "中文"), vec![at..at + 6]);
         assert_eq!(find_all(text, "الوزير").len(), 1);
+    }
+
+    #[test]
+    fn accents_are_ignored_both_ways_precomposed_or_combining() {
+        let text = "José Álvarez met Jose\u{301} Alvarez in Łódź; Søren, Nguyễn, Αθήνα, ΆΘΗΝΑ.";
+        let quotes = |query: &str| -> Vec<&str> {
+            find_all(text, query)
+                .into_iter()
+                .map(|h| &text[h])
+                .collect()
+        };
+        assert_eq!(
+            quotes("jose alvarez"),
+            ["José Álvarez", "Jose\u{301} Alvarez"]
+        );
+        assert_eq!(quotes("JOSÉ"), ["José", "Jose\u{301}"]);
+        assert_eq!(quotes("jose\u{301}"), ["José", "Jose\u{301}"]);
+        assert_eq!(quotes("lodz"), ["Łódź"]);
+        assert_eq!(quotes("soren"), ["Søren"]);
+        assert_eq!(quotes("nguyen"), ["Nguyễn"]);
+        assert_eq!(quotes("αθηνα"), ["Αθήνα", "ΆΘΗΝΑ"]);
+        // A query of accents alone finds nothing.
+        assert!(find_all(text, "\u{301}").is_empty());
+        // Arabic vowel marks are ignored; letters of their own stay apart.
+        assert_eq!(find_all("قَالَ قال", "قال").len(), 2);
+        assert!(find_all("йод", "иод").is_empty());
+        assert!(find_all("straße", "strasse").is_empty());
+    }
+
+    #[test]
+    fn the_fold_table_is_sorted_and_folds_to_plain_lower_case() {
+        assert!(LETTERS.windows(2).all(|w| w[0].0 < w[1].0));
+        for &(from, to) in &LETTERS {
+            let (from, to) = (
+                char::from_u32(from.into()).unwrap(),
+                char::from_u32(to.into()).unwrap(),
+            );
+            assert_eq!(
+                fold(to),
+                Some(to),
+                "{from} folds to {to}, which folds again"
+            );
+            assert!(to.is_lowercase() || !to.is_alphabetic(), "{from} → {to}");
+        }
     }
 }
