@@ -241,6 +241,38 @@ fn a_value_from_a_newer_glossa_is_left_untouched() {
     assert!(matches!(err, StorageProblem::Newer { .. }));
     assert_eq!(get("glossa.doc.n").as_deref(), Some(newer));
     assert!(storage::list_quarantined().is_empty());
+
+    // A journal from a newer Glossa beside a document this one reads: the document opens as
+    // it was written whole (the user is told), and writing it whole is refused, since that
+    // would drop the journal and the edits in it.
+    local().clear().unwrap();
+    let doc = sample("nj", "Newer journal");
+    storage::save_document(&doc).unwrap();
+    let journal = r#"{"schema":99,"journal":{"shape":"unknown"}}"#;
+    local().set_item("glossa.journal.nj", journal).unwrap();
+    let (read, note) = storage::open_document("nj").unwrap().unwrap();
+    assert_eq!(read, doc);
+    assert!(matches!(
+        note,
+        Some(StorageProblem::Newer { schema: 99, .. })
+    ));
+    let err = storage::save_document(&doc).unwrap_err();
+    assert!(
+        matches!(err, StorageProblem::Newer { schema: 99, .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("last edits"), "{err}");
+    assert_eq!(get("glossa.journal.nj").as_deref(), Some(journal));
+    // This Glossa's own journals, of either schema, are replaced by the whole write.
+    local()
+        .set_item(
+            "glossa.journal.nj",
+            r#"{"schema":1,"journal":{"base_ms":0,"modified_ms":0,"edits":[]}}"#,
+        )
+        .unwrap();
+    storage::save_document(&doc).unwrap();
+    assert!(!storage::has_journal("nj"));
+    local().clear().unwrap();
 }
 
 #[wasm_bindgen_test]

@@ -614,6 +614,21 @@ struct SchemaOnly {
     schema: u64,
 }
 
+/// The schema of the value under `key` when it is not one this code writes, told from its first
+/// characters (`ours`) so that a save does not read back megabytes: `None` when it is ours or
+/// there is none, `Some(Err(()))` when it does not parse.
+fn foreign_schema(key: &str, ours: &str) -> Option<Result<u64, ()>> {
+    if raw_prefix(key, ours.len() as u32).is_none_or(|p| p == ours) {
+        return None;
+    }
+    let old = raw(key)?;
+    Some(
+        serde_json::from_str::<SchemaOnly>(&old)
+            .map(|s| s.schema)
+            .map_err(|_| ()),
+    )
+}
+
 /// Writes one document whole (its journal, whose edits it now holds, is removed) and its index
 /// line. The document is written first and alone, so a refused write leaves every earlier
 /// saved value whole and returns the problem. The index line is a summary: if it cannot be
@@ -632,28 +647,31 @@ pub fn save_document(document: &Document) -> Result<(), StorageProblem> {
     .expect("a document serialises");
     let key = doc_key(&document.id);
     // Never overwrite a value this code cannot read: a newer Glossa's stays, a broken one is
-    // moved aside first. A value that opens as this code writes it is one of ours, checked
-    // from its first characters alone, so a save does not read back megabytes.
+    // moved aside first.
     let ours = format!("{{\"schema\":{DOC_SCHEMA},\"document\":{{\"id\":");
-    let known = raw_prefix(&key, ours.len() as u32).is_some_and(|p| p == ours);
-    if let Some(old) = (!known).then(|| raw(&key)).flatten() {
-        match serde_json::from_str::<SchemaOnly>(&old) {
-            Ok(s) if s.schema > u64::from(DOC_SCHEMA) => {
-                return Err(StorageProblem::Newer {
-                    key,
-                    schema: s.schema,
-                })
+    match foreign_schema(&key, &ours) {
+        Some(Ok(schema)) if schema > u64::from(DOC_SCHEMA) => {
+            return Err(StorageProblem::Newer { key, schema })
+        }
+        Some(Err(())) => {
+            if let p @ StorageProblem::Corrupt {
+                quarantined_as: None,
+                ..
+            } = quarantine(&key)
+            {
+                return Err(p);
             }
-            Ok(_) => {}
-            Err(_) => {
-                if let p @ StorageProblem::Corrupt {
-                    quarantined_as: None,
-                    ..
-                } = quarantine(&key)
-                {
-                    return Err(p);
-                }
-            }
+        }
+        _ => {}
+    }
+    // Nor drop a journal from a newer Glossa: writing the document whole would lose its edits.
+    let journal = journal_key(&document.id);
+    if let Some(Ok(schema)) = foreign_schema(&journal, &format!("{{\"schema\":{JOURNAL_SCHEMA},")) {
+        if schema > u64::from(JOURNAL_SCHEMA) {
+            return Err(StorageProblem::Newer {
+                key: journal,
+                schema,
+            });
         }
     }
     write_raw(&key, &json)?;

@@ -3,7 +3,9 @@
 //! blocks far from the viewport, so a book-length text stays smooth.
 
 use super::AppState;
-use glossa_core::blocks::{blocks as cut_blocks, fingerprint, segments_in, spans_per_block};
+use glossa_core::blocks::{
+    blocks as cut_blocks, fingerprint, right_to_left, segments_in, spans_per_block,
+};
 use glossa_core::{Document, Span, SpanId, Unit};
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -37,11 +39,17 @@ struct Block {
     plain: String,
     /// True once the block has come near the viewport: only then are its pieces built.
     shown: ArcRwSignal<bool>,
+    /// For a part of a long paragraph after its first, the paragraph's direction ("rtl" or
+    /// "ltr"); a block that starts a paragraph finds its own.
+    dir: Option<&'static str>,
     pieces: ArcRwSignal<Vec<Piece>>,
 }
 
 /// Blocks join paragraphs up to this many bytes.
 const BLOCK_BYTES: usize = 2048;
+/// A paragraph longer than this is shown in parts, each starting on a new line: a text pasted
+/// without line breaks would otherwise be one block, laid out and repainted whole.
+const LONGEST_BLOCK_BYTES: usize = 16 * 1024;
 /// Blocks drawn with their spans at once, before the observer reports what is visible.
 const FIRST_SHOWN: usize = 8;
 
@@ -140,10 +148,25 @@ pub fn TextView(
             if new_layout {
                 let ix = doc.index();
                 let generation = painted.with_value(|p| p.1) + 1;
-                let layout: Vec<Block> = cut_blocks(&doc.text, BLOCK_BYTES)
+                // Where the paragraph the next block goes on with starts.
+                let mut paragraph_start = 0;
+                let layout: Vec<Block> = cut_blocks(&doc.text, BLOCK_BYTES, LONGEST_BLOCK_BYTES)
                     .into_iter()
                     .enumerate()
-                    .map(|(i, range)| Block {
+                    .map(|(i, range)| {
+                        let continues = range.start > paragraph_start;
+                        let dir = continues.then(|| {
+                            match right_to_left(&doc.text[paragraph_start..range.end]) {
+                                Some(true) => "rtl",
+                                _ => "ltr",
+                            }
+                        });
+                        if let Some(at) = doc.text[range.clone()].rfind('\n') {
+                            paragraph_start = range.start + at + 1;
+                        }
+                        (i, range, dir)
+                    })
+                    .map(|(i, range, dir)| Block {
                         generation,
                         utf16_start: ix
                             .convert(range.start, Unit::Utf8, Unit::Utf16)
@@ -151,6 +174,7 @@ pub fn TextView(
                         plain: doc.text[range.clone()].to_string(),
                         range,
                         shown: ArcRwSignal::new(i < FIRST_SHOWN),
+                        dir,
                         pieces: ArcRwSignal::new(Vec::new()),
                     })
                     .collect();
@@ -293,7 +317,7 @@ pub fn TextView(
                     let shown = block.shown.clone();
                     let plain = block.plain.clone();
                     view! {
-                        <div class="block" data-u16=block.utf16_start data-i=index
+                        <div class="block" class:part=block.dir.is_some() dir=block.dir data-u16=block.utf16_start data-i=index
                             data-plain={let shown = shown.clone(); move || (!shown.get()).then_some("")}>
                             <Show when={let shown = shown.clone(); move || shown.get()} fallback=move || plain.clone()>
                             <For each={let pieces = pieces.clone(); move || pieces.get()} key=|p| p.clone() let:piece>

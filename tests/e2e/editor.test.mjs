@@ -160,6 +160,32 @@ test('search ignores case and accents, and tags every hit whole, accents and all
   await context.close();
 });
 
+test('a long text without line breaks is shown in parts that keep its direction; tagging in them is exact', async () => {
+  // About 60 kB on one line, every sentence but the first opening with an Arabic name.
+  const text = 'The minister said talks went on. ' + 'قال الوزير said 1.2 million people 🇶🇦 would leave. '.repeat(900).trim();
+  const { context, page, errors } = await open(text, 'One line');
+  const blocks = page.locator('.doc-text .block');
+  assert.ok(await blocks.count() >= 3, 'cut into parts');
+  // The first part starts the paragraph and finds its own direction (English first); the
+  // others follow it, though each starts with Arabic.
+  assert.equal(await blocks.first().getAttribute('dir'), null);
+  assert.deepEqual([...new Set(await page.locator('.doc-text .block.part').evaluateAll((b) => b.map((e) => getComputedStyle(e).direction)))], ['ltr']);
+  // Nothing added, nothing lost.
+  assert.equal(await page.locator('.doc-text').textContent(), text);
+  await screenshot(page, '15-one-line');
+  // Tag in a later part, by mouse.
+  await page.locator('.doc-text .block').nth(2).scrollIntoViewIfNeeded();
+  await dragSelect(page, '1.2 million people', 500);
+  await page.keyboard.press('2');
+  const { file } = await exportJson(page);
+  assert.equal(file.document.spans.length, 1);
+  assertExactOffsets(file.document, assert);
+  const at = file.document.spans[0].start;
+  assert.ok(at > 20_000, `${at}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('search highlights every hit, tags them all in one step, and undo/redo take it back', async () => {
   const article = await readSample();
   const { context, page, errors } = await open(article, 'Search');

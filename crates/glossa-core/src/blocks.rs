@@ -40,16 +40,85 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
 
 /// Paragraphs joined into blocks of at least `min_len` bytes (the last may be shorter), so a
 /// book is a few hundred blocks rather than thousands: each block costs the browser some work
-/// per frame, and an edit repaints only the blocks it touches.
-pub fn blocks(text: &str, min_len: usize) -> Vec<Range<usize>> {
+/// per frame, and an edit repaints only the blocks it touches. A paragraph longer than
+/// `max_len` is cut into parts (see [`parts`]), so a text without line breaks is not one
+/// block that the browser lays out, and every edit repaints, whole.
+pub fn blocks(text: &str, min_len: usize, max_len: usize) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = Vec::new();
-    for p in paragraphs(text) {
+    for p in paragraphs(text)
+        .into_iter()
+        .flat_map(|p| parts(text, p, max_len))
+    {
         match out.last_mut() {
-            Some(last) if last.end - last.start < min_len => last.end = p.end,
+            Some(last) if last.end - last.start < min_len && p.end - last.start <= max_len => {
+                last.end = p.end
+            }
             _ => out.push(p),
         }
     }
     out
+}
+
+/// `range` of `text` cut into parts of at most `max_len` bytes where it is longer: each part
+/// ends after a sentence (". ", "! ", "? ", or CJK full stops) in its second half if there is
+/// one, else after a space, else on a grapheme boundary, so no word or emoji is split.
+pub fn parts(text: &str, range: Range<usize>, max_len: usize) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = range.start;
+    while max_len > 0 && range.end - start > max_len {
+        let mut limit = start + max_len;
+        while !text.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let window = &text[start..limit];
+        let half = window.len() / 2;
+        let after_sentence = window
+            .char_indices()
+            .rev()
+            .take_while(|&(i, _)| i >= half)
+            .find(|&(i, c)| {
+                matches!(c, '。' | '！' | '？')
+                    || (c == ' ' && i > 0 && matches!(window.as_bytes()[i - 1], b'.' | b'!' | b'?'))
+            })
+            .map(|(i, c)| i + c.len_utf8());
+        let after_space = || window[half..].rfind(' ').map(|i| half + i + 1);
+        let cut = after_sentence
+            .or_else(after_space)
+            .map(|i| start + i)
+            .filter(|&at| on_grapheme_boundary(text, at))
+            .unwrap_or_else(|| {
+                let mut at = limit;
+                while at > start + 1 && !on_grapheme_boundary(text, at) {
+                    at -= 1;
+                }
+                at
+            });
+        out.push(start..cut);
+        start = cut;
+    }
+    out.push(start..range.end);
+    out
+}
+
+/// Whether a paragraph that begins with `text` runs right to left, as the Unicode bidi
+/// algorithm decides from its first letter (Hebrew, Arabic, Syriac, Thaana, N'Ko… against any
+/// other script); `None` when it has no letter. The parts of a long paragraph after the first
+/// take its direction from this, not from their own first letter.
+pub fn right_to_left(text: &str) -> Option<bool> {
+    text.chars().find(|c| c.is_alphabetic()).map(|c| {
+        matches!(c,
+            '\u{0590}'..='\u{08FF}'
+            | '\u{FB1D}'..='\u{FDFF}'
+            | '\u{FE70}'..='\u{FEFF}'
+            | '\u{10800}'..='\u{10FFF}'
+            | '\u{1E800}'..='\u{1EFFF}')
+    })
+}
+
+fn on_grapheme_boundary(text: &str, at: usize) -> bool {
+    unicode_segmentation::GraphemeCursor::new(at, text.len(), true)
+        .is_boundary(text, 0)
+        .unwrap_or(false)
 }
 
 /// For each block, the indexes (into `spans`) of the spans that overlap it. One sweep over the
@@ -138,12 +207,57 @@ mod tests {
     #[test]
     fn blocks_join_short_paragraphs_and_still_cover_the_text_once() {
         let text = "One.\n\nTwo is longer.\nThree.\n\nFour.";
-        let joined = blocks(text, 10);
+        let joined = blocks(text, 10, 1000);
         let pieces: Vec<&str> = joined.iter().map(|r| &text[r.clone()]).collect();
         assert_eq!(pieces, ["One.\n\nTwo is longer.\n", "Three.\n\nFour."]);
         assert_eq!(pieces.concat(), text);
-        assert_eq!(blocks(text, 0), paragraphs(text));
-        assert!(blocks("", 100).is_empty());
+        assert_eq!(blocks(text, 0, usize::MAX), paragraphs(text));
+        assert!(blocks("", 100, 1000).is_empty());
+    }
+
+    #[test]
+    fn a_long_paragraph_is_cut_after_sentences_never_inside_a_word_or_emoji() {
+        let sentence = "José said 1.2 million people 🇶🇦 would leave. ";
+        let text = sentence.repeat(2_000).trim_end().to_string() + "\n\nNext paragraph.";
+        let cut = blocks(&text, 2048, 16 * 1024);
+        assert_eq!(
+            cut.iter().map(|r| &text[r.clone()]).collect::<String>(),
+            text
+        );
+        assert!(cut.windows(2).all(|w| w[0].end == w[1].start));
+        // The last two: the paragraph's remainder, then the next paragraph.
+        assert_eq!(&text[cut[cut.len() - 1].clone()], "Next paragraph.");
+        for r in &cut[..cut.len() - 2] {
+            assert!(r.len() <= 16 * 1024, "{r:?}");
+            assert!(r.len() >= 8 * 1024, "{r:?}");
+            assert!(
+                text[r.clone()].ends_with("leave. "),
+                "{:?}",
+                &text[r.end - 20..r.end]
+            );
+        }
+        // No sentence ends: cut after a space; no space either: on a grapheme boundary.
+        let words = "word ".repeat(10_000);
+        for r in parts(&words, 0..words.len(), 4096) {
+            assert!(words[r.clone()].ends_with(' ') || r.end == words.len());
+        }
+        let flags = "🇶🇦".repeat(5_000);
+        let cut = parts(&flags, 0..flags.len(), 4097);
+        assert!(cut.len() > 1);
+        for r in cut {
+            assert_eq!(r.len() % 8, 0, "a flag is 8 bytes and is never split");
+        }
+        // Short paragraphs are left as they are.
+        assert_eq!(parts("Short.", 0..6, 4096), vec![0..6]);
+    }
+
+    #[test]
+    fn a_paragraph_runs_the_way_of_its_first_letter() {
+        assert_eq!(right_to_left("قال الوزير CNN"), Some(true));
+        assert_eq!(right_to_left("  12, \"שלום\" said"), Some(true));
+        assert_eq!(right_to_left("CNN قال"), Some(false));
+        assert_eq!(right_to_left("李明 said"), Some(false));
+        assert_eq!(right_to_left("12 — 🇶🇦"), None);
     }
 
     #[test]
