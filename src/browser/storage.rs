@@ -237,15 +237,27 @@ pub fn is_quota_error(e: &wasm_bindgen::JsValue) -> bool {
 
 /// Writes `value` under `key`; on failure nothing under `key` has changed.
 pub fn write_raw(key: &str, value: &str) -> Result<(), StorageProblem> {
-    store()
-        .set_item(key, value)
-        .map_err(|e| StorageProblem::NotSaved {
-            full: is_quota_error(&e),
-            why: js_sys::Reflect::get(&e, &"message".into())
-                .ok()
-                .and_then(|m| m.as_string())
-                .unwrap_or_else(|| format!("{e:?}")),
-        })
+    store().set_item(key, value).map_err(not_saved)
+}
+
+/// Writes a value already in a JavaScript string (see [`DocumentValue`]), as [`write_raw`].
+fn write_js(key: &str, value: &js_sys::JsString) -> Result<(), StorageProblem> {
+    let set: js_sys::Function = js_sys::Reflect::get(&store(), &"setItem".into())
+        .and_then(|f| f.dyn_into())
+        .map_err(not_saved)?;
+    set.call2(&store(), &key.into(), value)
+        .map(|_| ())
+        .map_err(not_saved)
+}
+
+fn not_saved(e: wasm_bindgen::JsValue) -> StorageProblem {
+    StorageProblem::NotSaved {
+        full: is_quota_error(&e),
+        why: js_sys::Reflect::get(&e, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string())
+            .unwrap_or_else(|| format!("{e:?}")),
+    }
 }
 
 fn remove(key: &str) {
@@ -634,20 +646,68 @@ fn foreign_schema(key: &str, ours: &str) -> Option<Result<u64, ()>> {
 /// saved value whole and returns the problem. The index line is a summary: if it cannot be
 /// written the document is still saved, and the next [`load_library`] repairs the line.
 pub fn save_document(document: &Document) -> Result<(), StorageProblem> {
-    // Borrowed, not cloned: a long document is megabytes.
-    #[derive(Serialize)]
-    struct Borrowed<'a> {
-        schema: u32,
-        document: &'a Document,
+    let mut value = DocumentValue::of(document);
+    write_document_value(&mut value)?;
+    write_index_line(&value);
+    Ok(())
+}
+
+/// A document as it is stored, with its index line: serialised in one task, moved into a
+/// JavaScript string in another ([`DocumentValue::prepare`]) and written in a third
+/// ([`write_document_value`], then [`write_index_line`]), so saving a long document never
+/// blocks input for long at once.
+pub struct DocumentValue {
+    id: String,
+    modified_ms: i64,
+    json: String,
+    js: Option<js_sys::JsString>,
+    line: IndexEntry,
+}
+
+impl DocumentValue {
+    pub fn of(document: &Document) -> Self {
+        // Borrowed, not cloned: a long document is megabytes.
+        #[derive(Serialize)]
+        struct Borrowed<'a> {
+            schema: u32,
+            document: &'a Document,
+        }
+        let json = serde_json::to_string(&Borrowed {
+            schema: DOC_SCHEMA,
+            document,
+        })
+        .expect("a document serialises");
+        DocumentValue {
+            id: document.id.clone(),
+            modified_ms: document.modified_ms,
+            line: IndexEntry::of(document, 0),
+            json,
+            js: None,
+        }
     }
-    let json = serde_json::to_string(&Borrowed {
-        schema: DOC_SCHEMA,
-        document,
-    })
-    .expect("a document serialises");
-    let key = doc_key(&document.id);
-    // Never overwrite a value this code cannot read: a newer Glossa's stays, a broken one is
-    // moved aside first.
+
+    /// Copies the value into a JavaScript string, so that writing it is `setItem` alone.
+    pub fn prepare(&mut self) -> &js_sys::JsString {
+        let json = std::mem::take(&mut self.json);
+        let line = &mut self.line;
+        self.js.get_or_insert_with(|| {
+            let js = js_sys::JsString::from(json.as_str());
+            line.stored_units = js.length() as usize;
+            js
+        })
+    }
+
+    /// Which document, at which edit.
+    pub fn of_document(&self) -> (&str, i64) {
+        (&self.id, self.modified_ms)
+    }
+}
+
+/// Writes a document value under its key; its journal, whose edits it holds, is removed.
+/// Never over a value this code cannot read: a newer Glossa's stays, a broken one is moved
+/// aside first; nor while its journal is a newer Glossa's, whose edits writing it would drop.
+pub fn write_document_value(value: &mut DocumentValue) -> Result<(), StorageProblem> {
+    let key = doc_key(&value.id);
     let ours = format!("{{\"schema\":{DOC_SCHEMA},\"document\":{{\"id\":");
     match foreign_schema(&key, &ours) {
         Some(Ok(schema)) if schema > u64::from(DOC_SCHEMA) => {
@@ -664,8 +724,7 @@ pub fn save_document(document: &Document) -> Result<(), StorageProblem> {
         }
         _ => {}
     }
-    // Nor drop a journal from a newer Glossa: writing the document whole would lose its edits.
-    let journal = journal_key(&document.id);
+    let journal = journal_key(&value.id);
     if let Some(Ok(schema)) = foreign_schema(&journal, &format!("{{\"schema\":{JOURNAL_SCHEMA},")) {
         if schema > u64::from(JOURNAL_SCHEMA) {
             return Err(StorageProblem::Newer {
@@ -674,15 +733,18 @@ pub fn save_document(document: &Document) -> Result<(), StorageProblem> {
             });
         }
     }
-    write_raw(&key, &json)?;
-    // The whole document holds every journaled edit now.
-    remove(&journal_key(&document.id));
-    let entry = IndexEntry::of(document, json.encode_utf16().count());
-    let _ = update_index(|entries| {
-        entries.retain(|e| e.id != document.id);
-        entries.insert(0, entry);
-    });
+    write_js(&key, value.prepare())?;
+    remove(&journal);
     Ok(())
+}
+
+/// Writes a written document value's line in the library index (a summary: a refused write
+/// is repaired by the next [`load_library`]).
+pub fn write_index_line(value: &DocumentValue) {
+    let _ = update_index(|entries| {
+        entries.retain(|e| e.id != value.id);
+        entries.insert(0, value.line.clone());
+    });
 }
 
 /// Changes the stored index, if it can be read (an unreadable or newer one is not replaced

@@ -144,7 +144,7 @@ impl AppState {
         self.report_save(Some(&result));
         match result {
             Err(_) => {}
-            Ok(()) if long => self.write_whole(),
+            Ok(()) if long => self.write_whole_in_steps(),
             Ok(()) => self.write_whole_later(),
         }
     }
@@ -155,7 +155,9 @@ impl AppState {
             timer.clear();
         }
         let state = *self;
-        if let Ok(timer) = set_timeout_with_handle(move || state.write_whole(), WRITE_WHOLE_AFTER) {
+        if let Ok(timer) =
+            set_timeout_with_handle(move || state.write_whole_in_steps(), WRITE_WHOLE_AFTER)
+        {
             self.write_whole.set_value(Some(timer));
         }
     }
@@ -168,22 +170,72 @@ impl AppState {
         }
     }
 
+    /// As [`AppState::write_whole`], in four short tasks rather than one long one (a megabyte
+    /// takes tens of milliseconds, more than a frame): serialise the document, copy that into
+    /// a JavaScript string, write it and the history, then the index line. Input is handled
+    /// between them; an edit meanwhile makes the value stale, so it is dropped (that edit's
+    /// own wait has begun).
+    fn write_whole_in_steps(&self) {
+        if self.journal.with_value(Option::is_none) || self.read_only.get_untracked() {
+            return;
+        }
+        let Some(mut value) = self
+            .document
+            .with_untracked(|d| d.as_ref().map(storage::DocumentValue::of))
+        else {
+            return;
+        };
+        let state = *self;
+        let still_due = move |value: &storage::DocumentValue| {
+            let (id, modified_ms) = value.of_document();
+            state.document.with_untracked(|d| {
+                d.as_ref()
+                    .is_some_and(|d| d.id == id && d.modified_ms == modified_ms)
+            }) && state.journal.with_value(Option::is_some)
+                && !state.read_only.get_untracked()
+        };
+        let next = |step: Box<dyn FnOnce()>| set_timeout(step, Duration::ZERO);
+        next(Box::new(move || {
+            if !still_due(&value) {
+                return;
+            }
+            value.prepare();
+            next(Box::new(move || {
+                // A refused write loses nothing: the journal still holds every edit.
+                if !still_due(&value) || storage::write_document_value(&mut value).is_err() {
+                    return;
+                }
+                let (id, modified_ms) = value.of_document();
+                state.written_whole(id, modified_ms);
+                next(Box::new(move || {
+                    storage::write_index_line(&value);
+                    // The library, if it opened meanwhile, shows the new line.
+                    state.library_rev.update(|r| *r += 1);
+                }));
+            }));
+        }));
+    }
+
     /// Writes the open document whole, then its undo history; once that worked, its journal
-    /// is no longer needed. A refused history write costs only undo steps, never the document.
+    /// is no longer needed.
     fn write_document(&self) -> Option<Result<(), storage::StorageProblem>> {
-        let result = self.document.with_untracked(|d| {
+        self.document.with_untracked(|d| {
             d.as_ref().map(|d| {
                 storage::save_document(d)?;
-                let _ = self
-                    .history
-                    .with_value(|h| storage::save_history(&d.id, h, d.modified_ms));
+                self.written_whole(&d.id, d.modified_ms);
                 Ok(())
             })
-        });
-        if matches!(result, Some(Ok(()))) {
-            self.journal.set_value(None);
-        }
-        result
+        })
+    }
+
+    /// After document `id` was written whole at `modified_ms`: its undo history is written
+    /// beside it (a refused write costs only undo steps, never the document), and the journal
+    /// kept in memory, whose edits it now holds, goes.
+    fn written_whole(&self, id: &str, modified_ms: i64) {
+        let _ = self
+            .history
+            .with_value(|h| storage::save_history(id, h, modified_ms));
+        self.journal.set_value(None);
     }
 
     /// Forgets the journal kept in memory: the stored one is the truth now (this tab reloaded
