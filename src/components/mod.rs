@@ -141,11 +141,18 @@ impl AppState {
         let long = journal.edits.len() >= WRITE_WHOLE_AT_EDITS;
         // Kept even when refused: the next edit writes it with its own.
         self.journal.set_value(Some((id, journal)));
-        self.report_save(Some(&result));
         match result {
-            Err(_) => {}
-            Ok(()) if long => self.write_whole_in_steps(),
-            Ok(()) => self.write_whole_later(),
+            // No room for the journal (after a step over thousands of spans, which it holds
+            // twice, with their inverse)? The document written whole may still fit.
+            Err(_) => self.save(),
+            Ok(()) => {
+                self.report_save(Some(&result));
+                if long {
+                    self.write_whole_in_steps()
+                } else {
+                    self.write_whole_later()
+                }
+            }
         }
     }
 

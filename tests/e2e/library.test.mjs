@@ -382,6 +382,40 @@ test('a full storage: the edit stays on screen, the user is told, nothing saved 
   await context.close();
 });
 
+test('a step too big for its journal in the room left is saved by writing the document whole', async () => {
+  const context = await newContext();
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  await newDoc(page, 'Room', 'Qatar said. '.repeat(1000));
+  const id = (await docByTitle(page, 'Room')).id;
+  // Fill the storage, then leave about 65,000 characters free: tagging all 1,000 hits needs
+  // about 50,000 more in the document, but about 80,000 as a journal (each edit and its inverse).
+  await page.evaluate(() => {
+    let n = 0;
+    for (let size = 1 << 21; size > 0;) {
+      try { localStorage.setItem(`junk${n}`, 'x'.repeat(size)); n++; } catch { size = Math.floor(size / 2); }
+    }
+    const big = Object.keys(localStorage).find((k) => k.startsWith('junk') && localStorage.getItem(k).length >= 1 << 17);
+    const size = localStorage.getItem(big).length;
+    localStorage.removeItem(big);
+    localStorage.setItem(big, 'x'.repeat(size - 65_000));
+  });
+  await page.keyboard.press('Control+f');
+  await page.keyboard.type('qatar');
+  assert.equal(await page.locator('.search .hits').textContent(), '1000 hits');
+  await page.getByLabel('Label for all hits').selectOption('actor');
+  await page.getByRole('button', { name: 'Tag all hits' }).click();
+  assert.equal(await page.locator('.save-state').textContent(), '✓ Saved');
+  const all = await stored(page);
+  assert.equal(all[`glossa.journal.${id}`], undefined);
+  assert.equal(JSON.parse(all[`glossa.doc.${id}`]).document.spans.length, 1000);
+  await page.reload();
+  await waitForSpans(page, 1000);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('an unreadable document is named, kept aside, and downloadable as it was', async () => {
   const context = await newContext();
   const page = await context.newPage();
