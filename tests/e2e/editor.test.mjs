@@ -173,14 +173,32 @@ test('a long text without line breaks is shown in parts that keep its direction;
   // Nothing added, nothing lost.
   assert.equal(await page.locator('.doc-text').textContent(), text);
   await screenshot(page, '15-one-line');
-  // Tag in a later part, by mouse.
+  // Tag in a later part, by mouse, and across the line between two parts.
   await page.locator('.doc-text .block').nth(2).scrollIntoViewIfNeeded();
   await dragSelect(page, '1.2 million people', 500);
   await page.keyboard.press('2');
+  const { across, occurrence, second } = await page.evaluate(() => {
+    const [a, b] = document.querySelectorAll('.doc-text .block');
+    const across = a.textContent.slice(-13) + b.textContent.slice(0, 10);
+    const full = document.querySelector('.doc-text').textContent;
+    const at = a.textContent.length - 13;
+    let occurrence = 0;
+    for (let k = full.indexOf(across); k >= 0 && k < at; k = full.indexOf(across, k + 1)) occurrence++;
+    return { across, occurrence, second: Number(b.dataset.u16) };
+  });
+  await page.keyboard.press('Escape');
+  await dragSelect(page, across, occurrence);
+  await page.keyboard.press('3');
+  await screenshot(page, '16-one-line-across-parts');
   const { file } = await exportJson(page);
-  assert.equal(file.document.spans.length, 1);
+  assert.equal(file.document.spans.length, 2);
   assertExactOffsets(file.document, assert);
-  const at = file.document.spans[0].start;
+  const quotes = file.document.spans.map((s) => s.quote);
+  assert.ok(quotes.includes('1.2 million people'), quotes.join(' | '));
+  const claim = file.document.spans.find((s) => s.label === 'claim');
+  assert.equal(claim.quote, across);
+  assert.ok(claim.utf16.start < second && claim.utf16.end > second, JSON.stringify(claim));
+  const at = file.document.spans.find((s) => s.quote === '1.2 million people').start;
   assert.ok(at > 20_000, `${at}`);
   assert.deepEqual(errors, []);
   await context.close();

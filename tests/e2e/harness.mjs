@@ -87,7 +87,7 @@ export async function axeViolations(page) {
  * inside its first character to just inside its last.
  */
 export async function dragSelect(page, quote, occurrence = 0, { rtl = false } = {}) {
-  const box = await page.evaluate(([quote, occurrence, rtl]) => {
+  const box = await page.evaluate(async ([quote, occurrence, rtl]) => {
     const container = document.querySelector('.doc-text');
     const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
     const nodes = [];
@@ -106,8 +106,11 @@ export async function dragSelect(page, quote, occurrence = 0, { rtl = false } = 
       r.setEnd(n, o + 1);
       return r.getClientRects()[0];
     };
-    // Bring the quote's first line to the upper third of the window (the text may be long).
+    // Bring the quote's first line to the upper third of the window (the text may be long),
+    // and let a frame render there: a block that was off screen (content-visibility: auto)
+    // takes no clicks until it has been drawn, as for a person scrolling to it.
     window.scrollBy(0, rectOf(at).top - window.innerHeight / 3);
+    await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
     const first = rectOf(at);
     const last = rectOf(at + quote.length - 1);
     // Right to left, a character starts at its right edge.
