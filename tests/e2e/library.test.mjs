@@ -210,6 +210,52 @@ test('an edit is one small journal write at once; the document is written whole 
   await context.close();
 });
 
+test('an edit made while the pause\'s whole write is under way is neither lost nor overwritten', async () => {
+  const context = await newContext();
+  // The whole write after a pause goes in steps, one zero-delay timeout apart. Stretch those
+  // gaps to 400 ms, so an edit can land between the steps as a fast typist's might.
+  await context.addInitScript(() => {
+    const setTimeout = window.setTimeout;
+    window.__steps = 0;
+    window.setTimeout = (f, ms, ...rest) => {
+      if (!ms) { window.__steps++; return setTimeout(f, 400, ...rest); }
+      return setTimeout(f, ms, ...rest);
+    };
+  });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  await newDoc(page, 'Between steps');
+  const id = (await docByTitle(page, 'Between steps')).id;
+  await tag(page, 'Hamas', '1');
+  await writtenWhole(page, 8000);
+  await tag(page, 'Qatar', '1');
+  // Wait for the first step (the document serialised), then edit before the write.
+  const steps = await page.evaluate(() => window.__steps);
+  await page.waitForFunction((n) => window.__steps > n, steps, { timeout: 5000 });
+  await tag(page, '100 captives', '2');
+  // The staged value was stale, so it was dropped: the journal still holds both edits.
+  await page.waitForTimeout(1000);
+  let all = await stored(page);
+  assert.equal(JSON.parse(all[`glossa.doc.${id}`]).document.spans.length, 1);
+  assert.equal(JSON.parse(all[`glossa.journal.${id}`]).journal.edits.length, 2);
+  // A crash now loses nothing; and reopened, the document is written whole with all three.
+  const cdp = await context.newCDPSession(page);
+  const crashed = page.waitForEvent('crash');
+  cdp.send('Page.crash').catch(() => {});
+  await crashed;
+  const again = await context.newPage();
+  await again.goto(server.url);
+  await waitForSpans(again, 3);
+  await again.waitForFunction(() => document.querySelector('.save-state')?.textContent === '✓ Saved', null, { timeout: 15000 });
+  await tag(again, 'freed', '3');
+  await writtenWhole(again, 8000);
+  all = await stored(again);
+  assert.equal(JSON.parse(all[`glossa.doc.${id}`]).document.spans.length, 4);
+  assert.deepEqual(errors.filter((e) => !/crash/i.test(e)), []);
+  await context.close();
+});
+
 test('library: rename, duplicate, delete with undo, storage use', async () => {
   const context = await newContext();
   const page = await context.newPage();
