@@ -71,7 +71,10 @@ pub fn parts(text: &str, range: Range<usize>, max_len: usize) -> Vec<Range<usize
             limit -= 1;
         }
         let window = &text[start..limit];
-        let half = window.len() / 2;
+        let mut half = window.len() / 2;
+        while !window.is_char_boundary(half) {
+            half += 1;
+        }
         let after_sentence = window
             .char_indices()
             .rev()
@@ -87,12 +90,17 @@ pub fn parts(text: &str, range: Range<usize>, max_len: usize) -> Vec<Range<usize
             .map(|i| start + i)
             .filter(|&at| on_grapheme_boundary(text, at))
             .unwrap_or_else(|| {
-                let mut at = limit;
-                while at > start + 1 && !on_grapheme_boundary(text, at) {
-                    at -= 1;
-                }
-                at
+                // The window's last grapheme boundary; for one grapheme longer than the window
+                // (marks piled on one letter), the first boundary after it.
+                (start + 1..=limit)
+                    .rev()
+                    .chain(limit + 1..range.end)
+                    .find(|&at| on_grapheme_boundary(text, at))
+                    .unwrap_or(range.end)
             });
+        if cut >= range.end {
+            break;
+        }
         out.push(start..cut);
         start = cut;
     }
@@ -116,9 +124,10 @@ pub fn right_to_left(text: &str) -> Option<bool> {
 }
 
 fn on_grapheme_boundary(text: &str, at: usize) -> bool {
-    unicode_segmentation::GraphemeCursor::new(at, text.len(), true)
-        .is_boundary(text, 0)
-        .unwrap_or(false)
+    text.is_char_boundary(at)
+        && unicode_segmentation::GraphemeCursor::new(at, text.len(), true)
+            .is_boundary(text, 0)
+            .unwrap_or(false)
 }
 
 /// For each block, the indexes (into `spans`) of the spans that overlap it. One sweep over the
@@ -247,6 +256,28 @@ mod tests {
         for r in cut {
             assert_eq!(r.len() % 8, 0, "a flag is 8 bytes and is never split");
         }
+        // Two-byte letters and no sentence ends: the search for a space starts on a whole
+        // character, wherever half the window falls.
+        let accents = "éé ".repeat(5_000);
+        for max in [4096, 4097, 4098, 4099] {
+            let cut = parts(&accents, 0..accents.len(), max);
+            assert_eq!(
+                cut.iter().map(|r| &accents[r.clone()]).collect::<String>(),
+                accents
+            );
+            for r in &cut[..cut.len() - 1] {
+                assert!(accents[r.clone()].ends_with(' '), "{r:?}");
+            }
+        }
+        // One grapheme longer than a part (a letter under thousands of marks) stays whole.
+        let piled = format!("a{}b{} c", "\u{301}".repeat(5_000), "\u{301}".repeat(3));
+        let cut = parts(&piled, 0..piled.len(), 4096);
+        assert_eq!(
+            cut.iter().map(|r| &piled[r.clone()]).collect::<String>(),
+            piled
+        );
+        assert!(cut.iter().all(|r| !r.is_empty()));
+        assert_eq!(cut[0], 0..10_001);
         // Short paragraphs are left as they are.
         assert_eq!(parts("Short.", 0..6, 4096), vec![0..6]);
     }

@@ -172,6 +172,27 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
     #[test]
+    fn blocks_cover_the_text_once_and_cut_only_between_graphemes(
+        pieces in prop::collection::vec(prop::sample::select(PIECES), 0..80),
+        breaks in prop::collection::vec(any::<bool>(), 0..80),
+        max in 1usize..48,
+    ) {
+        // Paragraphs too, sometimes, and parts much shorter than the pieces.
+        let text: String = pieces
+            .iter()
+            .zip(breaks.iter().chain(std::iter::repeat(&false)))
+            .map(|(p, &b)| if b { format!("{p}. \n\n") } else { format!("{p}. ") })
+            .collect();
+        let cut = glossa_core::blocks::blocks(&text, max / 2, max);
+        prop_assert_eq!(cut.iter().map(|r| &text[r.clone()]).collect::<String>(), text.clone());
+        let graphemes: Vec<usize> = text.grapheme_indices(true).map(|(i, _)| i).collect();
+        for r in &cut {
+            prop_assert!(!r.is_empty());
+            prop_assert!(graphemes.binary_search(&r.start).is_ok(), "{:?} in {:?}", r, text);
+        }
+    }
+
+    #[test]
     fn every_span_quotes_the_same_text_in_every_unit(text in text(), raw in spans_strategy()) {
         let mut d = document(&text, &raw);
         let utf16: Vec<u16> = text.encode_utf16().collect();
