@@ -328,6 +328,13 @@ pub enum MigrateError {
     Newer(u64),
 }
 
+/// JSON that does not parse, or not into the shape it claims: not a value any Glossa wrote.
+impl From<serde_json::Error> for MigrateError {
+    fn from(e: serde_json::Error) -> Self {
+        MigrateError::Corrupt(e.to_string())
+    }
+}
+
 fn schema_of(value: &Value) -> Result<u64, MigrateError> {
     value
         .get("schema")
@@ -337,7 +344,7 @@ fn schema_of(value: &Value) -> Result<u64, MigrateError> {
 
 /// Parses a stored value's text; text that is not JSON is not a value any Glossa wrote.
 fn parse(text: &str) -> Result<Value, MigrateError> {
-    serde_json::from_str(text).map_err(|e| MigrateError::Corrupt(e.to_string()))
+    serde_json::from_str(text).map_err(MigrateError::from)
 }
 
 /// Reads a value at `current`, the schema this code writes, as its stored shape `T`. A higher
@@ -348,9 +355,7 @@ fn read_current<T: serde::de::DeserializeOwned>(
     current: u32,
 ) -> Result<T, MigrateError> {
     match schema_of(&value)? {
-        n if n == u64::from(current) => {
-            serde_json::from_value(value).map_err(|e| MigrateError::Corrupt(e.to_string()))
-        }
+        n if n == u64::from(current) => serde_json::from_value(value).map_err(MigrateError::from),
         n if n > u64::from(current) => Err(MigrateError::Newer(n)),
         n => Err(MigrateError::Corrupt(format!("unknown schema {n}"))),
     }
@@ -585,7 +590,7 @@ fn stored_journal(key: &str) -> Result<Option<Journal>, MigrateError> {
     let value = parse(&text)?;
     let stored = match schema_of(&value)? {
         // 1 → 2: the same shape without `moves` (read as none).
-        1 => serde_json::from_value(value).map_err(|e| MigrateError::Corrupt(e.to_string())),
+        1 => serde_json::from_value(value).map_err(MigrateError::from),
         _ => read_current::<StoredJournal>(value, JOURNAL_SCHEMA),
     };
     stored.map(|s| Some(s.journal))
@@ -821,7 +826,7 @@ pub fn load_history(id: &str, document_ms: i64) -> Result<Option<History>, Stora
         // 1 → 2: edits were tagged inside (`{"op": …}`), now outside (`{"add-span": {…}}`).
         1 => History::from_v1_json(v["history"].clone())
             .map(|history| (history, None))
-            .map_err(|e| MigrateError::Corrupt(e.to_string())),
+            .map_err(MigrateError::from),
         _ => read_current::<StoredHistory>(v, HISTORY_SCHEMA).map(|h| (h.history, h.document_ms)),
     });
     let (mut history, written_at) = parsed.map_err(|e| to_problem(&key, e))?;

@@ -172,9 +172,14 @@ impl AppState {
     /// Writes the open document whole if edits to it are only in its journal. A refused write
     /// loses nothing (the journal still holds every edit), so it is not reported.
     pub fn write_whole(&self) {
-        if self.journal.with_value(Option::is_some) && !self.read_only.get_untracked() {
+        if self.edits_only_journaled() {
             self.write_document();
         }
+    }
+
+    /// True when edits to the open document are in its journal alone and this tab writes it.
+    fn edits_only_journaled(&self) -> bool {
+        self.journal.with_value(Option::is_some) && !self.read_only.get_untracked()
     }
 
     /// As [`AppState::write_whole`], in four short tasks rather than one long one (a megabyte
@@ -183,7 +188,7 @@ impl AppState {
     /// between them; an edit meanwhile makes the value stale, so it is dropped (that edit's
     /// own wait has begun).
     fn write_whole_in_steps(&self) {
-        if self.journal.with_value(Option::is_none) || self.read_only.get_untracked() {
+        if !self.edits_only_journaled() {
             return;
         }
         let Some(mut value) = self
@@ -198,8 +203,7 @@ impl AppState {
             state.document.with_untracked(|d| {
                 d.as_ref()
                     .is_some_and(|d| d.id == id && d.modified_ms == modified_ms)
-            }) && state.journal.with_value(Option::is_some)
-                && !state.read_only.get_untracked()
+            }) && state.edits_only_journaled()
         };
         let next = |step: Box<dyn FnOnce()>| set_timeout(step, Duration::ZERO);
         next(Box::new(move || {

@@ -57,6 +57,24 @@ async function storedDocs(page) {
 
 const docByTitle = async (page, title) => Object.values(await storedDocs(page)).find((d) => d.title === title);
 
+/** Fills local storage to the last character with `junk<n>` values; returns how many. */
+const fillStorage = (page) => page.evaluate(() => {
+  let n = 0;
+  for (let size = 1 << 21; size > 0;) {
+    try { localStorage.setItem(`junk${n}`, 'x'.repeat(size)); n++; } catch { size = Math.floor(size / 2); }
+  }
+  return n;
+});
+
+/** Kills the page's renderer at once: no pagehide, no last write. */
+async function crashRenderer(context, page) {
+  const cdp = await context.newCDPSession(page);
+  const crashed = page.waitForEvent('crash');
+  // The reply never comes: the page is gone.
+  cdp.send('Page.crash').catch(() => {});
+  await crashed;
+}
+
 test('two pages edit at once: one edits, the other follows read-only, and can take over', async () => {
   const context = await newContext();
   const a = await context.newPage();
@@ -187,11 +205,7 @@ test('an edit is one small journal write at once; the document is written whole 
   await tag(page, '100 captives', '2');
   await page.keyboard.press('Control+z');
   await page.keyboard.press('Control+Shift+z');
-  const cdp = await context.newCDPSession(page);
-  const crashed = page.waitForEvent('crash');
-  // The reply never comes: the page is gone.
-  cdp.send('Page.crash').catch(() => {});
-  await crashed;
+  await crashRenderer(context, page);
   const again = await context.newPage();
   const errorsAgain = watchErrors(again);
   await again.goto(server.url);
@@ -240,10 +254,7 @@ test('an edit made while the pause\'s whole write is under way is neither lost n
   assert.equal(JSON.parse(all[`glossa.doc.${id}`]).document.spans.length, 1);
   assert.equal(JSON.parse(all[`glossa.journal.${id}`]).journal.edits.length, 2);
   // A crash now loses nothing; and reopened, the document is written whole with all three.
-  const cdp = await context.newCDPSession(page);
-  const crashed = page.waitForEvent('crash');
-  cdp.send('Page.crash').catch(() => {});
-  await crashed;
+  await crashRenderer(context, page);
   const again = await context.newPage();
   await again.goto(server.url);
   await waitForSpans(again, 3);
@@ -392,13 +403,7 @@ test('a full storage: the edit stays on screen, the user is told, nothing saved 
   await newDoc(page, 'Full');
   await tag(page, 'Hamas', '1');
   const before = await stored(page);
-  const junk = await page.evaluate(() => {
-    let n = 0;
-    for (let size = 1 << 21; size > 0;) {
-      try { localStorage.setItem(`junk${n}`, 'x'.repeat(size)); n++; } catch { size = Math.floor(size / 2); }
-    }
-    return n;
-  });
+  const junk = await fillStorage(page);
   assert.ok(junk > 0);
   await tag(page, '100 captives', '2');
   assert.equal(await spanCount(page), 2);
@@ -437,11 +442,8 @@ test('a step too big for its journal in the room left is saved by writing the do
   const id = (await docByTitle(page, 'Room')).id;
   // Fill the storage, then leave about 65,000 characters free: tagging all 1,000 hits needs
   // about 50,000 more in the document, but about 80,000 as a journal (each edit and its inverse).
+  await fillStorage(page);
   await page.evaluate(() => {
-    let n = 0;
-    for (let size = 1 << 21; size > 0;) {
-      try { localStorage.setItem(`junk${n}`, 'x'.repeat(size)); n++; } catch { size = Math.floor(size / 2); }
-    }
     const big = Object.keys(localStorage).find((k) => k.startsWith('junk') && localStorage.getItem(k).length >= 1 << 17);
     const size = localStorage.getItem(big).length;
     localStorage.removeItem(big);

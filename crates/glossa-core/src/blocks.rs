@@ -3,6 +3,7 @@
 //! ones far from the viewport. Offsets are UTF-8 bytes.
 
 use crate::document::Span;
+use crate::offsets::on_grapheme_boundary;
 use crate::segments::Segment;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
@@ -121,13 +122,6 @@ pub fn right_to_left(text: &str) -> Option<bool> {
             | '\u{10800}'..='\u{10FFF}'
             | '\u{1E800}'..='\u{1EFFF}')
     })
-}
-
-fn on_grapheme_boundary(text: &str, at: usize) -> bool {
-    text.is_char_boundary(at)
-        && unicode_segmentation::GraphemeCursor::new(at, text.len(), true)
-            .is_boundary(text, 0)
-            .unwrap_or(false)
 }
 
 /// For each block, the indexes (into `spans`) of the spans that overlap it. One sweep over the

@@ -232,6 +232,15 @@ pub enum Snap {
     Word,
 }
 
+/// True when byte `at` of `text` splits neither a character nor a grapheme cluster (an emoji,
+/// a flag, a letter with its combining marks).
+pub(crate) fn on_grapheme_boundary(text: &str, at: usize) -> bool {
+    text.is_char_boundary(at)
+        && unicode_segmentation::GraphemeCursor::new(at, text.len(), true)
+            .is_boundary(text, 0)
+            .unwrap_or(false)
+}
+
 /// Moves a byte range `[start, end)` of `text` outwards to grapheme or word boundaries.
 /// Offsets must already lie on code point boundaries. Returns `None` when nothing but white
 /// space or punctuation would remain under `Snap::Word`.

@@ -3,8 +3,8 @@
 //! or drops it (a combining accent).
 
 use crate::fold_table::LETTERS;
+use crate::offsets::on_grapheme_boundary;
 use std::ops::Range;
-use unicode_segmentation::GraphemeCursor;
 
 /// Folds one character for matching: lower-cased, and without its accents, so "jose alvarez"
 /// finds "José Álvarez" (precomposed or with combining accents), "lodz" finds "Łódź" and
@@ -51,14 +51,6 @@ fn ignored_mark(c: char) -> bool {
 /// differ from `s`'s; [`find_all`] maps offsets back.
 pub fn fold_str(s: &str) -> String {
     s.chars().filter_map(fold).collect()
-}
-
-/// True when `at` does not split a grapheme cluster of `text` (an emoji, a flag, a letter with
-/// its combining marks).
-fn on_grapheme_boundary(text: &str, at: usize) -> bool {
-    GraphemeCursor::new(at, text.len(), true)
-        .is_boundary(text, 0)
-        .unwrap_or(false)
 }
 
 /// Every occurrence of `query` in `text`, ignoring case and accents, left to right and not
