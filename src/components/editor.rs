@@ -6,7 +6,7 @@ use super::export_menu::ExportMenu;
 use super::labels::LabelEditor;
 use super::search::SearchBar;
 use super::span_list::SpanList;
-use super::text_view::{span_ids, TextView};
+use super::text_view::{span_ids, span_pieces, TextView};
 use super::AppState;
 use crate::browser::{download::download_glossa_json, selection};
 use glossa_core::words::shorten;
@@ -201,12 +201,7 @@ impl EditorState {
         let (Some(id), Some(text)) = (id, self.text_ref.get_untracked()) else {
             return;
         };
-        let Ok(found) = text.query_selector_all(&format!("[data-spans~=\"{id}\"]")) else {
-            return;
-        };
-        let pieces: Vec<web_sys::HtmlElement> = (0..found.length())
-            .filter_map(|i| found.item(i)?.dyn_into().ok())
-            .collect();
+        let pieces = span_pieces(&text, id);
         let Some(first) = pieces.first() else {
             return;
         };

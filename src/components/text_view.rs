@@ -53,6 +53,18 @@ const LONGEST_BLOCK_BYTES: usize = 16 * 1024;
 /// Blocks drawn with their spans at once, before the observer reports what is visible.
 const FIRST_SHOWN: usize = 8;
 
+/// The drawn pieces of span `id` in the text, in text order (none for a span in a block still
+/// shown plain).
+pub fn span_pieces(text: &web_sys::Element, id: SpanId) -> Vec<web_sys::HtmlElement> {
+    text.query_selector_all(&format!("[data-spans~=\"{id}\"]"))
+        .map(|found| {
+            (0..found.length())
+                .filter_map(|i| found.item(i)?.dyn_into().ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// A light tint of a `#rrggbb` colour, for backgrounds under black text.
 fn tint(color: &str) -> String {
     format!("{color}33")
@@ -164,18 +176,17 @@ pub fn TextView(
                         if let Some(at) = doc.text[range.clone()].rfind('\n') {
                             paragraph_start = range.start + at + 1;
                         }
-                        (i, range, dir)
-                    })
-                    .map(|(i, range, dir)| Block {
-                        generation,
-                        utf16_start: ix
-                            .convert(range.start, Unit::Utf8, Unit::Utf16)
-                            .unwrap_or(0),
-                        plain: doc.text[range.clone()].to_string(),
-                        range,
-                        shown: ArcRwSignal::new(i < FIRST_SHOWN),
-                        dir,
-                        pieces: ArcRwSignal::new(Vec::new()),
+                        Block {
+                            generation,
+                            utf16_start: ix
+                                .convert(range.start, Unit::Utf8, Unit::Utf16)
+                                .unwrap_or(0),
+                            plain: doc.text[range.clone()].to_string(),
+                            range,
+                            shown: ArcRwSignal::new(i < FIRST_SHOWN),
+                            dir,
+                            pieces: ArcRwSignal::new(Vec::new()),
+                        }
                     })
                     .collect();
                 painted.set_value((doc.id.clone(), generation, vec![u64::MAX; layout.len()]));
@@ -283,17 +294,8 @@ pub fn TextView(
         let current = selected.get();
         if let Some(text) = text_ref.get() {
             for (id, on) in [(previous.flatten(), false), (current, true)] {
-                let Some(id) = id else { continue };
-                let Ok(pieces) = text.query_selector_all(&format!("[data-spans~=\"{id}\"]")) else {
-                    continue;
-                };
-                for i in 0..pieces.length() {
-                    if let Some(el) = pieces
-                        .item(i)
-                        .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-                    {
-                        let _ = el.class_list().toggle_with_force("selected", on);
-                    }
+                for piece in id.map(|id| span_pieces(&text, id)).unwrap_or_default() {
+                    let _ = piece.class_list().toggle_with_force("selected", on);
                 }
             }
         }
