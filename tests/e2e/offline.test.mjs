@@ -104,6 +104,33 @@ test('installable: the manifest is linked, valid, and Chromium finds nothing mis
   await context.close();
 });
 
+test('the worker registers only after the app has started, so its precache does not slow the first visit', async (t) => {
+  const server = await serveCopy();
+  t.after(() => server.close());
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(() => {
+    const register = ServiceWorkerContainer.prototype.register;
+    ServiceWorkerContainer.prototype.register = function (...args) {
+      window.__registeredAt = performance.now();
+      return register.apply(this, args);
+    };
+  });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  await controlled(page);
+  const t0 = await page.evaluate(() => ({
+    registered: window.__registeredAt,
+    load: performance.getEntriesByType('navigation')[0].loadEventEnd,
+    mounted: performance.getEntriesByName('glossa-mounted')[0]?.startTime,
+  }));
+  assert.ok(Number.isFinite(t0.mounted), 'the app did not mark its first render');
+  assert.ok(t0.registered > t0.mounted, `registered at ${t0.registered} ms, before the app's first render at ${t0.mounted} ms`);
+  assert.ok(t0.load < t0.mounted, 'load came after the first render, so this test proves nothing');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('with the network off: reload, paste, tag, reload again', async (t) => {
   const server = await serveCopy();
   t.after(() => server.close());
