@@ -12,6 +12,8 @@ use std::ops::Range;
 const HIGHLIGHT: &str = "glossa-search";
 /// More hits than this are counted but not painted, so a one-letter query stays quick.
 const MAX_PAINTED: usize = 5_000;
+/// From this many hits, Tag all hits says it is working before the page is busy laying them out.
+const SLOW_HITS: usize = 1_000;
 
 #[component]
 pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
@@ -20,6 +22,7 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let current = RwSignal::new(0usize);
     let tag_label = RwSignal::new(String::new());
+    let tagging = RwSignal::new(false);
 
     // Byte ranges of every hit, case-insensitive.
     let hits = Memo::new(move |_| {
@@ -114,11 +117,35 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
             return;
         }
         let n = edits.len();
-        if editor.change(Edit::group(edits)) {
-            editor.say(format!(
-                "Tagged {n} hits as {label}. Ctrl+Z takes them all back."
-            ));
+        let document = app
+            .document
+            .with_untracked(|d| d.as_ref().map(|d| d.id.clone()));
+        let apply = move || {
+            tagging.set(false);
+            // The hits were found in this document; another may be open by now.
+            if app
+                .document
+                .with_untracked(|d| d.as_ref().map(|d| d.id.clone()))
+                != document
+            {
+                editor.say("Not tagged: another document was opened.");
+                return;
+            }
+            if editor.change(Edit::group(edits)) {
+                editor.say(format!(
+                    "Tagged {n} hits as {label}. Ctrl+Z takes them all back."
+                ));
+            }
+        };
+        if n < SLOW_HITS {
+            apply();
+            return;
         }
+        // Thousands of new spans take a moment to lay out: say so and let that paint first
+        // (a timeout set in an animation frame runs after the frame is drawn).
+        tagging.set(true);
+        editor.say(format!("Tagging {n} hits…"));
+        request_animation_frame(move || set_timeout(apply, std::time::Duration::ZERO));
     };
 
     let labels = move || {
@@ -156,7 +183,7 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
                 <select aria-label="Label for all hits" on:change=move |ev| tag_label.set(event_target_value(&ev))>
                     {move || labels().into_iter().map(|l| view! { <option value=l.clone()>{l.clone()}</option> }).collect_view()}
                 </select>
-                <button on:click=tag_all>"Tag all hits"</button>
+                <button on:click=tag_all disabled=move || tagging.get() aria-busy=move || tagging.get().to_string()>"Tag all hits"</button>
             </Show>
         </div>
     }

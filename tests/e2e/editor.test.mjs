@@ -160,6 +160,40 @@ test('search ignores case and accents, and tags every hit whole, accents and all
   await context.close();
 });
 
+test('tagging thousands of hits says it is working before the page is busy, then tags them all in one step', async () => {
+  const text = 'The minister said 40 trucks crossed. '.repeat(1500).trim();
+  const { context, page, errors } = await open(text, 'Many hits');
+  await page.keyboard.press('Control+f');
+  await page.keyboard.type('trucks');
+  assert.equal(await page.locator('.search .hits').textContent(), '1500 hits');
+  // Every message shown, and whether the button could be pressed again meanwhile.
+  await page.evaluate(() => {
+    window.__said = [];
+    new MutationObserver(() => {
+      const alert = document.querySelector('.problem');
+      const button = [...document.querySelectorAll('.search button')].find((b) => b.textContent === 'Tag all hits');
+      if (alert) window.__said.push({ text: alert.firstChild.textContent, disabled: button?.disabled, busy: button?.getAttribute('aria-busy') });
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });
+  });
+  await page.getByLabel('Label for all hits').selectOption('figure');
+  await page.getByRole('button', { name: 'Tag all hits' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Tagged 1500 hits as figure' }).waitFor();
+  const said = await page.evaluate(() => window.__said);
+  const working = said.findIndex((s) => s.text === 'Tagging 1500 hits…');
+  assert.ok(working >= 0, JSON.stringify(said.slice(0, 3)));
+  assert.deepEqual([said[working].disabled, said[working].busy], [true, 'true']);
+  assert.ok(said.findIndex((s) => s.text.startsWith('Tagged 1500')) > working);
+  assert.equal(await page.getByRole('button', { name: 'Tag all hits' }).isDisabled(), false);
+  assert.match(await page.locator('.counts').textContent(), /figure: 1500/);
+  await screenshot(page, '17-tag-all-many');
+  // One step: one undo takes all 1,500 back.
+  await page.locator('.doc-text').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+z');
+  assert.equal(await page.locator('.doc-text .spanned').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a long text without line breaks is shown in parts that keep its direction; tagging in them is exact', async () => {
   // About 60 kB on one line, every sentence but the first opening with an Arabic name.
   const text = 'The minister said talks went on. ' + 'قال الوزير said 1.2 million people 🇶🇦 would leave. '.repeat(900).trim();
