@@ -218,6 +218,20 @@ fn migrations_step_through_versions_and_refuse_unknown_ones() {
         storage::migrate_document(json!({"schema": 1, "document": {"id": 4}})),
         Err(MigrateError::Corrupt(_))
     ));
+    // Read from text: at this schema straight into a document; a newer one is refused even
+    // when its shape would read (it may mean something else), and damage says so.
+    let doc = sample("d1", "Read");
+    let at = |schema: u32| json!({"schema": schema, "document": doc}).to_string();
+    assert_eq!(storage::read_document(&at(1)).unwrap(), doc);
+    assert_eq!(storage::read_document(&at(2)), Err(MigrateError::Newer(2)));
+    assert!(matches!(
+        storage::read_document(&at(1)[..40]),
+        Err(MigrateError::Corrupt(_))
+    ));
+    assert!(matches!(
+        storage::read_document(&at(0)),
+        Err(MigrateError::Corrupt(_))
+    ));
     assert_eq!(storage::migrate_current("d17a").unwrap(), "d17a");
     assert_eq!(
         storage::migrate_current(r#"{"schema":1,"id":"d17a"}"#).unwrap(),
