@@ -145,6 +145,20 @@ impl EditorState {
         })
     }
 
+    /// The selected text exactly as the document has it, for the clipboard: the page's own
+    /// copy puts a line break between the parts a long paragraph is shown in.
+    pub fn selected_text(&self) -> Option<String> {
+        let container = self.text_ref.get_untracked()?;
+        let (a, b) = selection::selected_range(&container)?;
+        self.with_index(|d, ix| {
+            let (s, e) = ix
+                .convert_range((a as usize, b as usize), Unit::Utf16, Unit::Utf8)
+                .ok()?;
+            d.text.get(s..e).map(str::to_string)
+        })
+        .flatten()
+    }
+
     /// Tags the text selection with `label`; with no text selection, relabels the selected
     /// span. Returns false when there was nothing to tag.
     pub fn tag(&self, label: &str) -> bool {
@@ -535,6 +549,16 @@ pub fn Editor() -> impl IntoView {
         selected.set(next);
     };
 
+    // Copy the document's own text, not the page's rendering of it.
+    let on_copy = move |ev: ev::ClipboardEvent| {
+        let (Some(text), Some(data)) = (editor.selected_text(), ev.clipboard_data()) else {
+            return;
+        };
+        if data.set_data("text/plain", &text).is_ok() {
+            ev.prevent_default();
+        }
+    };
+
     // After a drag, offer the labels beside the selection.
     let on_mouseup = move |ev: ev::MouseEvent| {
         let Some(container) = editor.text_ref.get_untracked() else {
@@ -622,7 +646,7 @@ pub fn Editor() -> impl IntoView {
                 }}
             </p>
             <div class="workspace" class:linking=move || editor.linking.with(Option::is_some)>
-                <div class="text-column" on:mouseup=on_mouseup>
+                <div class="text-column" on:mouseup=on_mouseup on:copy=on_copy>
                     <TextView text_ref=editor.text_ref selected=selected on_click=on_text_click/>
                 </div>
                 <aside class="side" aria-label="Spans">

@@ -204,8 +204,19 @@ test('a long text without line breaks is shown in parts that keep its direction;
   // others follow it, though each starts with Arabic.
   assert.equal(await blocks.first().getAttribute('dir'), null);
   assert.deepEqual([...new Set(await page.locator('.doc-text .block.part').evaluateAll((b) => b.map((e) => getComputedStyle(e).direction)))], ['ltr']);
-  // Nothing added, nothing lost.
+  // Nothing added, nothing lost; and copying gives the line as it is, with no break where
+  // one part ends and the next begins.
   assert.equal(await page.locator('.doc-text').textContent(), text);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  await page.evaluate(() => {
+    const range = document.createRange();
+    range.selectNodeContents(document.querySelector('.doc-text'));
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+  });
+  await page.keyboard.press('Control+c');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), text);
+  await page.evaluate(() => getSelection().removeAllRanges());
   await screenshot(page, '15-one-line');
   // Tag in a later part, by mouse, and across the line between two parts.
   await page.locator('.doc-text .block').nth(2).scrollIntoViewIfNeeded();
