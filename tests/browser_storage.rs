@@ -211,11 +211,11 @@ fn migrations_step_through_versions_and_refuse_unknown_ones() {
         Err(MigrateError::Corrupt(_))
     ));
     assert!(matches!(
-        storage::migrate_document(json!({"schema": 2, "document": {}})),
+        storage::read_document(r#"{"schema": 2, "document": {}}"#),
         Err(MigrateError::Newer(2))
     ));
     assert!(matches!(
-        storage::migrate_document(json!({"schema": 1, "document": {"id": 4}})),
+        storage::read_document(r#"{"schema": 1, "document": {"id": 4}}"#),
         Err(MigrateError::Corrupt(_))
     ));
     // Read from text: at this schema straight into a document; a newer one is refused even

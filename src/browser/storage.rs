@@ -12,7 +12,7 @@
 //! | `glossa.quarantine.<key>` | an unreadable value, byte for byte as it was | none: kept raw |
 //!
 //! Every value is JSON with a `schema` number. A reader migrates older values step by step
-//! ([`migrate_index`], [`migrate_document`], [`migrate_current`]); a value from a newer Glossa is
+//! ([`migrate_index`], [`read_document`], [`migrate_current`]); a value from a newer Glossa is
 //! left untouched. A value that does not parse is never overwritten or deleted: it is moved to
 //! `glossa.quarantine.<key>` (or, if even that write fails, left where it is), and the user is
 //! told which document it was and can download it. See `docs/storage.md`.
@@ -361,31 +361,40 @@ fn read_current<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// Brings a stored document value to [`DOC_SCHEMA`]. There is one version so far; the next
-/// change of shape adds a `1 => v = document_v1_to_v2(v)` step here.
-pub fn migrate_document(value: Value) -> Result<Document, MigrateError> {
-    read_current::<StoredDocument>(value, DOC_SCHEMA).map(|s| s.document)
-}
-
-/// Reads a stored value's text straight into its stored shape `T` when it is at `current`,
-/// the schema this code writes (nearly every value): building a JSON tree first, as migrating
-/// needs, took half the time of opening a long document. `None` for any other value (older,
-/// newer, damaged), which the caller reads through a `Value` to migrate it or say why not.
-fn read_at_current<T: serde::de::DeserializeOwned>(
+/// Reads a stored value's text as its stored shape `T`, when its schema (`schema(&t)`) is one
+/// of `schemas`, the shapes `T` reads (the last is the one this code writes). Straight from the
+/// text: building a JSON tree first took half the time of opening a long document. `Ok(Err(n))`
+/// for an older schema `n`, which the caller migrates or, with no step for it, refuses; a
+/// higher one is a newer Glossa's.
+fn read_text<T: serde::de::DeserializeOwned>(
     text: &str,
-    current: u32,
+    schemas: std::ops::RangeInclusive<u32>,
     schema: impl Fn(&T) -> u32,
-) -> Option<T> {
-    serde_json::from_str::<T>(text)
-        .ok()
-        .filter(|t| schema(t) == current)
+) -> Result<Result<T, u64>, MigrateError> {
+    let parsed = serde_json::from_str::<T>(text);
+    if let Ok(t) = &parsed {
+        if schemas.contains(&schema(t)) {
+            return parsed.map(Ok).map_err(MigrateError::from);
+        }
+    }
+    let n = serde_json::from_str::<SchemaOnly>(text)?.schema;
+    match u32::try_from(n) {
+        Ok(k) if k > *schemas.end() => Err(MigrateError::Newer(n)),
+        Ok(k) if schemas.contains(&k) => Err(parsed.err().map_or_else(
+            || MigrateError::Corrupt(format!("unknown schema {n}")),
+            MigrateError::from,
+        )),
+        Ok(_) => Ok(Err(n)),
+        Err(_) => Err(MigrateError::Newer(n)),
+    }
 }
 
-/// A stored document's text, read as [`migrate_document`] reads its value.
+/// A stored document's text, brought to [`DOC_SCHEMA`]. There is one version so far; the next
+/// change of shape adds a `Ok(Err(1)) => document_v1_to_v2(…)` arm here.
 pub fn read_document(text: &str) -> Result<Document, MigrateError> {
-    match read_at_current::<StoredDocument>(text, DOC_SCHEMA, |s| s.schema) {
-        Some(stored) => Ok(stored.document),
-        None => parse(text).and_then(migrate_document),
+    match read_text::<StoredDocument>(text, DOC_SCHEMA..=DOC_SCHEMA, |s| s.schema)? {
+        Ok(stored) => Ok(stored.document),
+        Err(n) => Err(MigrateError::Corrupt(format!("unknown schema {n}"))),
     }
 }
 
@@ -605,16 +614,11 @@ fn stored_journal(key: &str) -> Result<Option<Journal>, MigrateError> {
     let Some(text) = raw(key) else {
         return Ok(None);
     };
-    if let Some(stored) = read_at_current::<StoredJournal>(&text, JOURNAL_SCHEMA, |s| s.schema) {
-        return Ok(Some(stored.journal));
+    // 1 → 2: the same shape without `moves` (read as none).
+    match read_text::<StoredJournal>(&text, 1..=JOURNAL_SCHEMA, |s| s.schema)? {
+        Ok(stored) => Ok(Some(stored.journal)),
+        Err(n) => Err(MigrateError::Corrupt(format!("unknown schema {n}"))),
     }
-    let value = parse(&text)?;
-    let stored = match schema_of(&value)? {
-        // 1 → 2: the same shape without `moves` (read as none).
-        1 => serde_json::from_value(value).map_err(MigrateError::from),
-        _ => read_current::<StoredJournal>(value, JOURNAL_SCHEMA),
-    };
-    stored.map(|s| Some(s.journal))
 }
 
 /// A journal as stored (written borrowed by [`save_journal`]).
@@ -843,19 +847,17 @@ pub fn load_history(id: &str, document_ms: i64) -> Result<Option<History>, Stora
     let Some(text) = raw(&key) else {
         return Ok(None);
     };
-    let current = read_at_current::<StoredHistory>(&text, HISTORY_SCHEMA, |s| s.schema)
-        .map(|h| Ok((h.history, h.document_ms)));
-    let parsed = current.unwrap_or_else(|| {
-        parse(&text).and_then(|v| match schema_of(&v)? {
+    let parsed = read_text::<StoredHistory>(&text, HISTORY_SCHEMA..=HISTORY_SCHEMA, |s| s.schema)
+        .and_then(|read| match read {
+            Ok(h) => Ok((h.history, h.document_ms)),
             // 1 → 2: edits were tagged inside (`{"op": …}`), now outside (`{"add-span": {…}}`).
-            1 => History::from_v1_json(v["history"].clone())
-                .map(|history| (history, None))
-                .map_err(MigrateError::from),
-            _ => {
-                read_current::<StoredHistory>(v, HISTORY_SCHEMA).map(|h| (h.history, h.document_ms))
-            }
-        })
-    });
+            Err(1) => parse(&text).and_then(|v| {
+                History::from_v1_json(v["history"].clone())
+                    .map(|history| (history, None))
+                    .map_err(MigrateError::from)
+            }),
+            Err(n) => Err(MigrateError::Corrupt(format!("unknown schema {n}"))),
+        });
     let (mut history, written_at) = parsed.map_err(|e| to_problem(&key, e))?;
     if written_at == Some(document_ms) {
         return Ok(Some(history));

@@ -505,7 +505,9 @@ impl History {
                 }
             }
         }
-        serde_json::from_value(value)
+        // Read back from text, as current histories are read: a second deserialiser of the
+        // same shape (from a Value) would cost the app's wasm kilobytes, for a rare migration.
+        serde_json::from_str(&value.to_string())
     }
 
     /// An empty history keeping at most `limit` steps.
