@@ -33,6 +33,9 @@ pub struct EditorState {
     pub history: StoredValue<History>,
     /// Whether undo and redo have anything to do, for their buttons.
     pub can_undo_redo: RwSignal<(bool, bool)>,
+    /// What the last action did, in the status line (nothing went wrong, so not an alert),
+    /// until the next change or selection.
+    pub notice: RwSignal<Option<String>>,
     /// The open document's offset checkpoints, by document id: its text never changes, so
     /// they are built once, not on every selection (a megabyte takes milliseconds).
     marks: StoredValue<Option<(String, OffsetMarks)>>,
@@ -51,6 +54,7 @@ impl EditorState {
             // Kept with the document, so undo survives a reload.
             history: app.history,
             can_undo_redo: RwSignal::new(app.history.with_value(|h| (h.can_undo(), h.can_redo()))),
+            notice: RwSignal::new(None),
             marks: StoredValue::new(None),
         }
     }
@@ -84,6 +88,7 @@ impl EditorState {
     ) -> Option<R> {
         let history = self.history;
         let mut out = None;
+        self.notice.set(None);
         self.app
             .edit(|doc| history.update_value(|h| out = Some(step(h, doc))))?;
         self.can_undo_redo
@@ -122,8 +127,14 @@ impl EditorState {
         }
     }
 
+    /// Shows what went wrong, as an alert.
     pub fn say(&self, message: impl Into<String>) {
         self.app.problem.set(Some(message.into()));
+    }
+
+    /// Shows what an action did, in the status line.
+    pub fn tell(&self, message: impl Into<String>) {
+        self.notice.set(Some(message.into()));
     }
 
     /// The text selection as a byte range, snapped as the toggle says.
@@ -212,6 +223,7 @@ impl EditorState {
     /// Selects a span, scrolls it into view and flashes it.
     pub fn select(&self, id: Option<SpanId>) {
         self.selected.set(id);
+        self.notice.set(None);
         let (Some(id), Some(text)) = (id, self.text_ref.get_untracked()) else {
             return;
         };
@@ -595,6 +607,9 @@ pub fn Editor() -> impl IntoView {
                 Some(quote),
                 "”: click the span it relates to (Escape cancels).".into(),
             );
+        }
+        if let Some(notice) = editor.notice.get() {
+            return (notice, None, String::new());
         }
         let selected_span = selected.get().and_then(|id| {
             state.document.with(|d| {

@@ -132,7 +132,7 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
                 return;
             }
             if editor.change(Edit::group(edits)) {
-                editor.say(format!(
+                editor.tell(format!(
                     "Tagged {n} hits as {label}. Ctrl+Z takes them all back."
                 ));
             }
@@ -144,7 +144,7 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
         // Thousands of new spans take a moment to lay out: say so and let that paint first
         // (a timeout set in an animation frame runs after the frame is drawn).
         tagging.set(true);
-        editor.say(format!("Tagging {n} hits…"));
+        editor.tell(format!("Tagging {n} hits…"));
         request_animation_frame(move || set_timeout(apply, std::time::Duration::ZERO));
     };
 
