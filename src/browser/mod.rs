@@ -4,6 +4,7 @@
 pub mod download;
 pub mod formats_worker;
 pub mod highlight;
+pub mod near_view;
 pub mod selection;
 pub mod storage;
 pub mod tabs;

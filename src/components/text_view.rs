@@ -3,6 +3,7 @@
 //! blocks far from the viewport, so a book-length text stays smooth.
 
 use super::AppState;
+use crate::browser::near_view::NearView;
 use glossa_core::blocks::{
     blocks as cut_blocks, fingerprint, right_to_left, segments_in, spans_per_block,
 };
@@ -11,7 +12,6 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use std::hash::{Hash, Hasher};
 use std::ops::Range;
-use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::JsCast;
 
 /// One drawn piece of text and the spans over it.
@@ -228,43 +228,14 @@ pub fn TextView(
 
     // Blocks far from the viewport stay plain text; an observer draws their spans as they
     // come within a couple of screens.
-    let observer = StoredValue::new_local(None::<web_sys::IntersectionObserver>);
-    let on_visible = Closure::<dyn Fn(js_sys::Array, web_sys::IntersectionObserver)>::new(
-        move |entries: js_sys::Array, obs: web_sys::IntersectionObserver| {
-            for entry in entries.iter() {
-                let entry: web_sys::IntersectionObserverEntry = entry.unchecked_into();
-                if !entry.is_intersecting() {
-                    continue;
-                }
-                let target = entry.target();
-                obs.unobserve(&target);
-                let index: Option<usize> =
-                    target.get_attribute("data-i").and_then(|i| i.parse().ok());
-                if let Some(block) =
-                    index.and_then(|i| blocks.with_untracked(|b| b.get(i).cloned()))
-                {
-                    block.shown.set(true);
-                }
-            }
-        },
-    );
-    let options = web_sys::IntersectionObserverInit::new();
-    options.set_root_margin("1500px 0px");
-    if let Ok(obs) = web_sys::IntersectionObserver::new_with_options(
-        on_visible.as_ref().unchecked_ref(),
-        &options,
-    ) {
-        observer.set_value(Some(obs));
-    }
-    let on_visible = StoredValue::new_local(Some(on_visible));
-    on_cleanup(move || {
-        observer.with_value(|o| {
-            if let Some(o) = o {
-                o.disconnect()
-            }
-        });
-        on_visible.set_value(None);
-    });
+    let observer = StoredValue::new_local(NearView::new(None, "1500px 0px", move |target| {
+        let index: Option<usize> = target.get_attribute("data-i").and_then(|i| i.parse().ok());
+        if let Some(block) = index.and_then(|i| blocks.with_untracked(|b| b.get(i).cloned())) {
+            block.shown.set(true);
+        }
+        true
+    }));
+    on_cleanup(move || observer.set_value(None));
     // Watch the blocks still plain once they are in the DOM (after this render).
     Effect::new(move |_| {
         blocks.track();
@@ -280,7 +251,7 @@ pub fn TextView(
                             .item(i)
                             .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
                         {
-                            o.observe(&el);
+                            o.watch(&el);
                         }
                     }
                 }

@@ -188,6 +188,18 @@ test('tagging thousands of hits says it is working before the page is busy, then
   assert.equal(await page.getByRole('button', { name: 'Tag all hits' }).isDisabled(), false);
   assert.match(await page.locator('.counts').textContent(), /figure: 1500/);
   await screenshot(page, '17-tag-all-many');
+  // The list draws 50 rows, and 50 more when its end is scrolled near, or on "Show more".
+  const rows = page.locator('.span-list .row');
+  assert.equal(await rows.count(), 50);
+  await page.locator('.side').evaluate((side) => { side.scrollTop = side.scrollHeight; });
+  await page.waitForFunction(() => document.querySelectorAll('.span-list .row').length === 100);
+  await page.waitForTimeout(300);
+  assert.equal(await rows.count(), 100, 'one page per approach, not all at once');
+  const more = page.getByRole('button', { name: /^Show more/ });
+  assert.equal(await more.textContent(), 'Show more (100 of 1500 shown)');
+  await more.focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('.span-list .row').length >= 150);
   // One step: one undo takes all 1,500 back.
   await page.locator('.doc-text').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('Control+z');
