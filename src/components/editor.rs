@@ -10,7 +10,9 @@ use super::text_view::{span_ids, span_pieces, TextView};
 use super::AppState;
 use crate::browser::{download::download_glossa_json, selection};
 use glossa_core::words::shorten;
-use glossa_core::{snap, Edit, EditError, History, OffsetMarks, Snap, SpanId, TextIndex, Unit};
+use glossa_core::{
+    snap, Edit, EditError, History, Label, OffsetMarks, Snap, SpanId, TextIndex, Unit,
+};
 use leptos::ev;
 use leptos::html::Div;
 use leptos::prelude::*;
@@ -36,6 +38,9 @@ pub struct EditorState {
     /// What the last action did, in the status line (nothing went wrong, so not an alert),
     /// until the next change or selection.
     pub notice: RwSignal<Option<String>>,
+    /// The open document's labels on their own: what shows them (buttons, menus, the label
+    /// editor) is not redrawn by every tag, only when the labels change.
+    pub labels: Memo<Vec<Label>>,
     /// The open document's offset checkpoints, by document id: its text never changes, so
     /// they are built once, not on every selection (a megabyte takes milliseconds).
     marks: StoredValue<Option<(String, OffsetMarks)>>,
@@ -55,6 +60,11 @@ impl EditorState {
             history: app.history,
             can_undo_redo: RwSignal::new(app.history.with_value(|h| (h.can_undo(), h.can_redo()))),
             notice: RwSignal::new(None),
+            labels: Memo::new(move |_| {
+                app.document
+                    .with(|d| d.as_ref().map(|d| d.labels.labels.clone()))
+                    .unwrap_or_default()
+            }),
             marks: StoredValue::new(None),
         }
     }
@@ -319,13 +329,8 @@ fn LabelButtons(#[prop(optional)] compact: bool) -> impl IntoView {
     let editor = expect_context::<EditorState>();
     move || {
         editor
-            .app
-            .document
-            .with(|d| {
-                d.as_ref()
-                    .map(|d| d.labels.labels.clone())
-                    .unwrap_or_default()
-            })
+            .labels
+            .get()
             .into_iter()
             .map(|label| {
                 let name = label.name.clone();

@@ -15,19 +15,12 @@ struct PendingRemoval {
 #[component]
 pub fn LabelEditor() -> impl IntoView {
     let editor = expect_context::<EditorState>();
-    let app = editor.app;
     let open = RwSignal::new(false);
     let pending = RwSignal::new(None::<PendingRemoval>);
     let new_name = RwSignal::new(String::new());
     let new_color = RwSignal::new("#9467bd".to_string());
 
-    let labels = Memo::new(move |_| {
-        app.document.with(|d| {
-            d.as_ref()
-                .map(|d| d.labels.labels.clone())
-                .unwrap_or_default()
-        })
-    });
+    let labels = editor.labels;
 
     let remove = move |name: String, spans: Option<LabelRemoval>| {
         let edit = Edit::RemoveLabel {

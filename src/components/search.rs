@@ -149,11 +149,9 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
     };
 
     let labels = move || {
-        app.document.with(|d| {
-            d.as_ref()
-                .map(|d| d.labels.iter().map(|l| l.name.clone()).collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
+        editor
+            .labels
+            .with(|l| l.iter().map(|l| l.name.clone()).collect::<Vec<_>>())
     };
 
     view! {

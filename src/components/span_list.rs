@@ -30,7 +30,7 @@ pub fn SpanList() -> impl IntoView {
     let filter = RwSignal::new(String::new());
     let shown = RwSignal::new(PAGE);
 
-    // One pass over the spans per edit, shared by the counts and the filter's options.
+    // The spans per label, in one pass over the spans per edit.
     let counts = Memo::new(move |_| {
         editor.app.document.with(|d| {
             let Some(d) = d.as_ref() else {
@@ -140,7 +140,7 @@ pub fn SpanList() -> impl IntoView {
             <label class="filter">"Show "
                 <select aria-label="Filter spans by label" on:change=move |ev| { filter.set(event_target_value(&ev)); shown.set(PAGE); }>
                     <option value="">"all labels"</option>
-                    {move || counts.get().into_iter().map(|(name, _, _, _)| view! { <option value=name.clone()>{name.clone()}</option> }).collect_view()}
+                    {move || editor.labels.get().into_iter().map(|l| view! { <option value=l.name.clone()>{l.name.clone()}</option> }).collect_view()}
                 </select>
             </label>
             <ol class="rows">
