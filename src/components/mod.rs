@@ -287,19 +287,22 @@ impl AppState {
 pub fn App() -> impl IntoView {
     let state = AppState::restore();
     provide_context(state);
+    // Classes rather than `:has()` in the style sheet: Chromium checks a `:has()` rule against
+    // every node an edit adds or removes (hundreds per tag).
+    let editing = Memo::new(move |_| state.document.with(Option::is_some));
     view! {
         <header class="app-header">
             <h1>"Glossa"</h1>
             <p class="tagline">"Tag actors, figures and claims in news text. Everything stays in this browser."</p>
         </header>
         <Show when=move || state.problem.with(Option::is_some)>
-            <div class="problem" role="alert">
+            <div class="problem" class:floating=move || !editing.get() role="alert">
                 {move || state.problem.get().unwrap_or_default()}
                 <button on:click=move |_| state.problem.set(None)>"Dismiss"</button>
             </div>
         </Show>
         <library::StorageSync/>
-        <main>
+        <main class:wide=move || editing.get()>
             <Show when=move || state.document.with(Option::is_some) fallback=PasteForm>
                 <Editor/>
             </Show>
