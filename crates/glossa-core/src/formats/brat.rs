@@ -228,7 +228,7 @@ pub fn import(text: &str, ann: &str, name: &str, now_ms: i64) -> Result<Imported
             frags.push((num(s)?, num(e)?));
         }
         // The quote check, on brat's own terms: fragment texts joined by a space.
-        let ix = b.doc.index();
+        let ix = b.index();
         let mut pieces = Vec::new();
         for &(s, e) in &frags {
             let (bs, be) = ix

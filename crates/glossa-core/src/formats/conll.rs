@@ -31,17 +31,37 @@ pub fn is_tag(s: &str) -> bool {
 /// The spans that survive flattening, in text order, none overlapping another.
 fn flatten<'d>(doc: &'d Document, nesting: Nesting, warnings: &mut Vec<Warning>) -> Vec<&'d Span> {
     let contains = |a: &Span, b: &Span| a.start <= b.start && b.end <= a.end && a.id != b.id;
+    // Spans come by start, outer before inner: a span's containers come before it and what it
+    // contains after it, so neither needs a scan of every span (which took seconds on a book).
     let spans = doc.spans();
     let mut kept: Vec<&Span> = Vec::new();
-    for s in spans {
-        let dropped_by = match nesting {
-            Nesting::Outermost => spans
+    // The furthest end of the spans that start before the current one.
+    let mut end_before = 0;
+    let mut group = (usize::MAX, 0); // (start, furthest end) of the spans sharing a start
+    for (i, s) in spans.iter().enumerate() {
+        if s.start != group.0 {
+            if i > 0 {
+                end_before = end_before.max(group.1);
+            }
+            group = (s.start, s.end);
+        }
+        let nested = match nesting {
+            Nesting::Outermost => i > 0 && (end_before >= s.end || group.1 > s.end),
+            Nesting::Innermost => spans[i + 1..]
                 .iter()
-                .find(|o| contains(o, s) && (o.start, o.end) != (s.start, s.end)),
-            Nesting::Innermost => spans
-                .iter()
-                .find(|o| contains(s, o) && (o.start, o.end) != (s.start, s.end)),
+                .take_while(|o| o.start < s.end.max(s.start + 1))
+                .any(|o| contains(s, o) && (o.start, o.end) != (s.start, s.end)),
         };
+        let dropped_by = nested
+            .then(|| match nesting {
+                Nesting::Outermost => spans
+                    .iter()
+                    .find(|o| contains(o, s) && (o.start, o.end) != (s.start, s.end)),
+                Nesting::Innermost => spans
+                    .iter()
+                    .find(|o| contains(s, o) && (o.start, o.end) != (s.start, s.end)),
+            })
+            .flatten();
         if let Some(o) = dropped_by {
             let how = match nesting {
                 Nesting::Outermost => "inside",
@@ -57,7 +77,13 @@ fn flatten<'d>(doc: &'d Document, nesting: Nesting, warnings: &mut Vec<Warning>)
             ));
             continue;
         }
-        if let Some(o) = kept.iter().find(|k| k.start < s.end && s.start < k.end) {
+        // Kept spans never overlap and come by start, so their ends rise: only those after
+        // the first that ends past this start can overlap it.
+        let first_past = kept.partition_point(|k| k.end <= s.start);
+        if let Some(o) = kept[first_past..]
+            .iter()
+            .find(|k| k.start < s.end && s.start < k.end)
+        {
             warnings.push(Warning::new(
                 span_at(doc, s),
                 format!(
@@ -103,8 +129,9 @@ pub fn export(docs: &[Document], nesting: Nesting) -> Result<(String, Vec<Warnin
                     format!("label written as {label:?}: a tag cannot hold spaces"),
                 ));
             }
-            let covered: Vec<usize> = (0..toks.len())
-                .filter(|&i| toks[i].0 < s.end && s.start < toks[i].1)
+            // The tokens it touches, a run found by halving (tokens rise and never overlap).
+            let covered: Vec<usize> = (toks.partition_point(|t| t.1 <= s.start)
+                ..toks.partition_point(|t| t.0 < s.end))
                 .collect();
             let (Some(&first), Some(&last)) = (covered.first(), covered.last()) else {
                 warnings.push(Warning::new(span_at(doc, s), "dropped: covers no token"));

@@ -22,7 +22,7 @@ use super::common::{
 use super::glossa::CONTEXT as CONTEXT_LEN;
 use super::{FormatError, Imported, Warning};
 use crate::document::{Document, SpanId};
-use crate::offsets::Unit;
+use crate::offsets::{TextIndex, Unit};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
 
@@ -269,7 +269,7 @@ pub fn import(
                 );
             }
             let builder = &mut sources.get_mut(iri).expect("added above").builder;
-            let (start, end) = locate(builder.doc.text.as_str(), &selectors, &t_at)?;
+            let (start, end) = locate(&builder.index(), &selectors, &t_at)?;
             let mut first = None;
             for label in &bodies.labels {
                 let id = builder.span(
@@ -495,8 +495,10 @@ impl Bodies {
     }
 }
 
-/// Finds the code point range a target's selectors name.
-fn locate(text: &str, selectors: &[&Value], at: &str) -> Result<(usize, usize), FormatError> {
+/// Finds the code point range a target's selectors name, in the text `ix` indexes (built once
+/// per document: collecting the text's characters per annotation took half a minute on a book).
+fn locate(ix: &TextIndex, selectors: &[&Value], at: &str) -> Result<(usize, usize), FormatError> {
+    let text = ix.text();
     let mut position = None;
     let mut quote = None;
     for (i, s) in selectors.iter().enumerate() {
@@ -521,18 +523,18 @@ fn locate(text: &str, selectors: &[&Value], at: &str) -> Result<(usize, usize), 
     }
     match (position, quote) {
         (Some((start, end, s_at)), quote) => {
-            let chars: Vec<(usize, char)> = text.char_indices().collect();
-            if start > end || end > chars.len() {
+            let code_points = ix.len(Unit::CodePoint);
+            if start > end || end > code_points {
                 return Err(FormatError::invalid(
                     format!("{s_at}.end"),
-                    format!(
-                        "{start}..{end} is outside the text ({} code points)",
-                        chars.len()
-                    ),
+                    format!("{start}..{end} is outside the text ({code_points} code points)"),
                 ));
             }
             if let Some((exact, _, _, q_at)) = quote {
-                let byte = |cp: usize| chars.get(cp).map_or(text.len(), |c| c.0);
+                let byte = |cp: usize| {
+                    ix.convert(cp, Unit::CodePoint, Unit::Utf8)
+                        .expect("a code point offset within the text")
+                };
                 let found = &text[byte(start)..byte(end)];
                 if found != exact {
                     return Err(FormatError::invalid(
@@ -545,7 +547,7 @@ fn locate(text: &str, selectors: &[&Value], at: &str) -> Result<(usize, usize), 
             }
             Ok((start, end))
         }
-        (None, Some((exact, prefix, suffix, q_at))) => find_quote(text, exact, prefix, suffix)
+        (None, Some((exact, prefix, suffix, q_at))) => find_quote(ix, exact, prefix, suffix)
             .ok_or_else(|| {
                 FormatError::invalid(
                     format!("{q_at}.exact"),
@@ -561,7 +563,8 @@ fn locate(text: &str, selectors: &[&Value], at: &str) -> Result<(usize, usize), 
 
 /// The code point range of `exact` in `text`, preferring the occurrence whose surroundings
 /// match `prefix` and `suffix` best.
-fn find_quote(text: &str, exact: &str, prefix: &str, suffix: &str) -> Option<(usize, usize)> {
+fn find_quote(ix: &TextIndex, exact: &str, prefix: &str, suffix: &str) -> Option<(usize, usize)> {
+    let text = ix.text();
     if exact.is_empty() {
         return None;
     }
@@ -585,6 +588,6 @@ fn find_quote(text: &str, exact: &str, prefix: &str, suffix: &str) -> Option<(us
         .match_indices(exact)
         .map(|(at, _)| at)
         .max_by_key(|&at| (score(at), std::cmp::Reverse(at)))?;
-    let start = text[..best].chars().count();
+    let start = ix.convert(best, Unit::Utf8, Unit::CodePoint).ok()?;
     Some((start, start + exact.chars().count()))
 }
