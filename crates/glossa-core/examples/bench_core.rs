@@ -3,8 +3,10 @@
 //! `cargo run --release -p glossa-core --example bench_core [-- BYTES SPANS SEED]`
 //!
 //! Budgets (native release): adding or removing one span and recomputing its segments under
-//! 1 ms; building every segment from scratch under 50 ms.
+//! 1 ms; building every segment from scratch under 50 ms; writing and reading back the document
+//! in each tool's format well under a second (each once took seconds to a minute).
 
+use glossa_core::formats::{export, import, ExportOptions, Format, InputFile};
 use glossa_core::{segments, update_segments, Document, Edit, History, TextIndex, Unit};
 use std::time::{Duration, Instant};
 
@@ -182,4 +184,26 @@ fn main() {
         "search the whole text ({hits} hits for \"qatar\"): {}",
         summary(searches)
     );
+
+    // Each tool's format, written and read back, as the converter and the app's worker do.
+    for format in Format::ALL {
+        let (exported, write) = time(|| {
+            export(
+                format,
+                std::slice::from_ref(&doc),
+                &ExportOptions::default(),
+            )
+        });
+        let exported = exported.expect("the document exports");
+        let files: Vec<InputFile> = exported.files.iter().map(|f| f.as_input()).collect();
+        let (imported, read) = time(|| import(format, &files, 0));
+        let spans = imported.expect("what was written reads back").documents[0]
+            .spans()
+            .len();
+        println!(
+            "{:<13} write {write:>9.1?}, read back {read:>9.1?} ({spans} of {} spans)",
+            format.name(),
+            doc.spans().len()
+        );
+    }
 }
