@@ -19,3 +19,23 @@ pub fn new_document_id() -> String {
     let random = (js_sys::Math::random() * 1e9) as u64;
     format!("d{:x}{:x}", now_ms(), random)
 }
+
+/// Resolves once the next frame is drawn (a timeout set in an animation frame runs after it):
+/// long work on this thread awaits it, so that what was just said ("Reading the files…")
+/// shows before the page is busy.
+pub async fn after_paint() {
+    use wasm_bindgen::JsCast;
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let Some(window) = web_sys::window() else {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+            return;
+        };
+        let frame = wasm_bindgen::closure::Closure::once_into_js(move || {
+            if let Some(window) = web_sys::window() {
+                let _ = window.set_timeout_with_callback(resolve.unchecked_ref());
+            }
+        });
+        let _ = window.request_animation_frame(frame.unchecked_ref());
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

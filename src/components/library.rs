@@ -7,7 +7,7 @@ use super::AppState;
 use crate::browser::download::{self, download};
 use crate::browser::formats_worker;
 use crate::browser::storage::{self, Change, IndexEntry, StorageProblem};
-use crate::browser::{new_document_id, now_ms, tabs};
+use crate::browser::{after_paint, new_document_id, now_ms, tabs};
 use glossa_core::formats::{self, glossa, Format};
 use glossa_core::Document;
 use leptos::ev;
@@ -448,7 +448,8 @@ fn open_article(state: &AppState, file: &Picked) {
 /// files beside them: brat's texts, the source text of W3C annotations) by the formats worker.
 /// Nothing is stored here; a file that cannot be read leaves everything as it was and says
 /// where it is wrong.
-async fn preview_import(state: AppState, ctx: LibraryCtx, files: Vec<Picked>, open_after: bool) {
+/// The documents in picked files: Glossa files read here, any other format by the worker.
+async fn read_documents(files: &[Picked]) -> Result<(Format, Vec<Document>, Vec<String>), String> {
     let glossa_only = files
         .iter()
         .all(|f| formats::detect(&f.name, &f.bytes) == Ok(Format::Glossa));
@@ -459,34 +460,38 @@ async fn preview_import(state: AppState, ctx: LibraryCtx, files: Vec<Picked>, op
             .collect();
         (Format::Glossa, texts, Vec::new())
     } else {
-        ctx.message.set(Some("Reading the files…".into()));
         let picked: Vec<(String, Vec<u8>)> = files
             .iter()
             .map(|f| (f.name.clone(), f.bytes.clone()))
             .collect();
-        let result = formats_worker::import(&picked, now_ms()).await;
-        ctx.message.set(None);
-        match result {
-            Ok(read) => (
-                Format::from_name(&read.format).unwrap_or(Format::Glossa),
-                vec![read.library],
-                read.warnings,
-            ),
-            Err(e) => return say(&state, format!("Nothing was imported. {e}")),
-        }
+        let read = formats_worker::import(&picked, now_ms())
+            .await
+            .map_err(|e| format!("Nothing was imported. {e}"))?;
+        (
+            Format::from_name(&read.format).unwrap_or(Format::Glossa),
+            vec![read.library],
+            read.warnings,
+        )
     };
     let mut documents = Vec::new();
-    for (json, file) in libraries.iter().zip(&files) {
-        match glossa::import(json) {
-            Ok(imported) => documents.extend(imported.documents),
-            Err(e) => {
-                return say(
-                    &state,
-                    format!("Nothing was imported. “{}”: {e}", file.name),
-                )
-            }
-        }
+    for (json, file) in libraries.iter().zip(files) {
+        let imported = glossa::import(json)
+            .map_err(|e| format!("Nothing was imported. “{}”: {e}", file.name))?;
+        documents.extend(imported.documents);
     }
+    Ok((format, documents, warnings))
+}
+
+async fn preview_import(state: AppState, ctx: LibraryCtx, files: Vec<Picked>, open_after: bool) {
+    // Reading a long file takes a moment, here or in the worker: say so first.
+    ctx.message.set(Some("Reading the files…".into()));
+    after_paint().await;
+    let read = read_documents(&files).await;
+    ctx.message.set(None);
+    let (format, mut documents, warnings) = match read {
+        Ok(read) => read,
+        Err(e) => return say(&state, e),
+    };
     if documents.is_empty() {
         return say(
             &state,

@@ -2,7 +2,7 @@
 //! with one label in one undoable step (for a name that recurs through an article).
 
 use super::editor::EditorState;
-use crate::browser::highlight;
+use crate::browser::{after_paint, highlight};
 use glossa_core::{Edit, Unit};
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -141,11 +141,13 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
             apply();
             return;
         }
-        // Thousands of new spans take a moment to lay out: say so and let that paint first
-        // (a timeout set in an animation frame runs after the frame is drawn).
+        // Thousands of new spans take a moment to lay out: say so and let that paint first.
         tagging.set(true);
         editor.tell(format!("Tagging {n} hits…"));
-        request_animation_frame(move || set_timeout(apply, std::time::Duration::ZERO));
+        leptos::task::spawn_local(async move {
+            after_paint().await;
+            apply();
+        });
     };
 
     let labels = move || {
