@@ -7,10 +7,10 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
 
 /// Calls `on_near` with each watched element that comes within `margin` (CSS, as
-/// `"1500px 0px"`) of the viewport (or of `root`, a scrolling ancestor), and with each one newly watched that already is; an
-/// element stops being watched when `on_near` returns true. Clipping by a scrolling ancestor
-/// counts: a row hidden below the side panel's fold is not near. All watching stops when this
-/// is dropped.
+/// `"1500px 0px"`) of the viewport, or of `root` (a scrolling ancestor), and with each one
+/// newly watched that already is; an element stops being watched when `on_near` returns true.
+/// Clipping by a scrolling ancestor counts: a row hidden below the side panel's fold is not
+/// near the viewport. All watching stops when this is dropped.
 pub struct NearView {
     observer: IntersectionObserver,
     _on_near: Closure<dyn Fn(js_sys::Array, IntersectionObserver)>,

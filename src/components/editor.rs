@@ -98,7 +98,7 @@ impl EditorState {
     ) -> Option<R> {
         let history = self.history;
         let mut out = None;
-        self.notice.set(None);
+        self.clear_notice();
         self.app
             .edit(|doc| history.update_value(|h| out = Some(step(h, doc))))?;
         self.can_undo_redo
@@ -145,6 +145,13 @@ impl EditorState {
     /// Shows what an action did, in the status line.
     pub fn tell(&self, message: impl Into<String>) {
         self.notice.set(Some(message.into()));
+    }
+
+    /// Setting the signal tells its readers even when nothing changes: only when there is one.
+    fn clear_notice(&self) {
+        if self.notice.with_untracked(Option::is_some) {
+            self.notice.set(None);
+        }
     }
 
     /// The text selection as a byte range, snapped as the toggle says.
@@ -233,7 +240,7 @@ impl EditorState {
     /// Selects a span, scrolls it into view and flashes it.
     pub fn select(&self, id: Option<SpanId>) {
         self.selected.set(id);
-        self.notice.set(None);
+        self.clear_notice();
         let (Some(id), Some(text)) = (id, self.text_ref.get_untracked()) else {
             return;
         };

@@ -303,7 +303,7 @@ pub fn App() -> impl IntoView {
         </Show>
         <library::StorageSync/>
         <main class:wide=move || editing.get()>
-            <Show when=move || state.document.with(Option::is_some) fallback=PasteForm>
+            <Show when=move || editing.get() fallback=PasteForm>
                 <Editor/>
             </Show>
         </main>

@@ -96,8 +96,8 @@ pub fn SpanList() -> impl IntoView {
         })
     });
 
-    // The next page is drawn when the "Show more" button at the list's end comes within a
-    // screenful of the side panel's view (the button stays, for keyboard users).
+    // The next page is drawn when the "Show more" button at the list's end comes within 300 px
+    // below the side panel's view (the button stays, for keyboard users).
     let more = NodeRef::<leptos::html::Button>::new();
     let near_end = StoredValue::new_local(None::<NearView>);
     on_cleanup(move || near_end.set_value(None));

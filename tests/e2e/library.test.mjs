@@ -464,6 +464,8 @@ test('a step too big for its journal in the room left is saved by writing the do
   assert.equal(await page.locator('.search .hits').textContent(), '1000 hits');
   await page.getByLabel('Label for all hits').selectOption('actor');
   await page.getByRole('button', { name: 'Tag all hits' }).click();
+  // A thousand hits are tagged after a frame that says so.
+  await page.locator('.status', { hasText: 'Tagged 1000 hits' }).waitFor();
   assert.equal(await page.locator('.save-state').textContent(), '✓ Saved');
   const all = await stored(page);
   assert.equal(all[`glossa.journal.${id}`], undefined);
