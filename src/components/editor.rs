@@ -8,7 +8,7 @@ use super::search::SearchBar;
 use super::span_list::SpanList;
 use super::text_view::{span_ids, span_pieces, TextView};
 use super::AppState;
-use crate::browser::{download::download_glossa_json, selection};
+use crate::browser::{after_paint, download::download_glossa_json, selection};
 use glossa_core::words::shorten;
 use glossa_core::{
     snap, Edit, EditError, History, Label, OffsetMarks, Snap, SpanId, TextIndex, Unit,
@@ -19,6 +19,10 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// What the editor's parts share: the selected span, the relation being drawn, and the text.
+/// From this many changes in one step, the editor says it is working before the page is
+/// busy laying them out (thousands of spans take a moment).
+pub const SLOW_STEP: usize = 1_000;
+
 #[derive(Clone, Copy)]
 pub struct EditorState {
     pub app: AppState,
@@ -118,8 +122,23 @@ impl EditorState {
         }
     }
 
-    /// Takes back the last change (`redo` false) or makes it again.
+    /// Takes back the last change (`redo` false) or makes it again. A step of thousands of
+    /// changes (Tag all hits) says so first, in a frame of its own.
     pub fn undo(&self, redo: bool) {
+        let size = self.history.with_value(|h| h.next_size(redo));
+        if size < SLOW_STEP {
+            return self.undo_now(redo);
+        }
+        let doing = if redo { "Redoing" } else { "Undoing" };
+        self.tell(format!("{doing} {size} changes…"));
+        let editor = *self;
+        leptos::task::spawn_local(async move {
+            after_paint().await;
+            editor.undo_now(redo);
+        });
+    }
+
+    fn undo_now(&self, redo: bool) {
         let result = self.with_history(|h, doc| if redo { h.redo(doc) } else { h.undo(doc) });
         if let Some(Err(e)) = result {
             self.say(format!(

@@ -1,7 +1,7 @@
 //! Search in the text: every hit highlighted, Enter to walk through them, and **Tag all hits**
 //! with one label in one undoable step (for a name that recurs through an article).
 
-use super::editor::EditorState;
+use super::editor::{EditorState, SLOW_STEP};
 use crate::browser::{after_paint, highlight};
 use glossa_core::{Edit, Unit};
 use leptos::html::Input;
@@ -12,8 +12,6 @@ use std::ops::Range;
 const HIGHLIGHT: &str = "glossa-search";
 /// More hits than this are counted but not painted, so a one-letter query stays quick.
 const MAX_PAINTED: usize = 5_000;
-/// From this many hits, Tag all hits says it is working before the page is busy laying them out.
-const SLOW_HITS: usize = 1_000;
 
 #[component]
 pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
@@ -137,7 +135,7 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
                 ));
             }
         };
-        if n < SLOW_HITS {
+        if n < SLOW_STEP {
             apply();
             return;
         }

@@ -200,11 +200,16 @@ test('tagging thousands of hits says it is working before the page is busy, then
   await more.focus();
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelectorAll('.span-list .row').length >= 150);
-  // One step: one undo takes all 1,500 back.
+  // One step: one undo takes all 1,500 back, saying so first; so does redo.
   await page.locator('.doc-text').click({ position: { x: 5, y: 5 } });
+  await page.evaluate(() => { window.__said = []; });
   await page.keyboard.press('Control+z');
-  assert.equal(await page.locator('.doc-text .spanned').count(), 0);
-  assert.doesNotMatch(await status(page), /Tagged/);
+  await page.waitForFunction(() => !document.querySelector('.doc-text .spanned'));
+  assert.ok((await page.evaluate(() => window.__said)).some((s) => s.text === 'Undoing 1500 changes…'));
+  assert.doesNotMatch(await status(page), /Tagged|Undoing/);
+  await page.keyboard.press('Control+Shift+Z');
+  await page.locator('.counts', { hasText: 'figure: 1500' }).waitFor();
+  assert.ok((await page.evaluate(() => window.__said)).some((s) => s.text === 'Redoing 1500 changes…'));
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -96,6 +96,14 @@ impl Edit {
         Edit::Group { edits: Vec::new() }
     }
 
+    /// How many single changes this edit makes (a group counts its members).
+    pub fn size(&self) -> usize {
+        match self {
+            Edit::Group { edits } => edits.iter().map(Edit::size).sum(),
+            _ => 1,
+        }
+    }
+
     /// True when applying this edit changes nothing.
     pub fn is_noop(&self) -> bool {
         matches!(self, Edit::Group { edits } if edits.iter().all(Edit::is_noop))
@@ -623,6 +631,13 @@ impl History {
         !self.redo.is_empty()
     }
 
+    /// How many single changes the next undo (`redo` false) or redo makes; 0 when there is
+    /// none.
+    pub fn next_size(&self, redo: bool) -> usize {
+        let stack = if redo { &self.redo } else { &self.undo };
+        stack.last().map_or(0, Edit::size)
+    }
+
     /// How many steps can be undone.
     pub fn undo_len(&self) -> usize {
         self.undo.len()
@@ -756,6 +771,27 @@ mod tests {
                 id: d.relations()[0].id,
             },
         );
+    }
+
+    #[test]
+    fn the_next_steps_size_counts_its_changes() {
+        let (mut d, _, _, _) = tagged();
+        let mut h = History::default();
+        assert_eq!((h.next_size(false), h.next_size(true)), (0, 0));
+        let nested = Edit::group(vec![
+            Edit::add_span("actor", 36, 41),
+            Edit::group(vec![
+                Edit::add_span("claim", 36, 41),
+                Edit::add_span("figure", 36, 41),
+            ]),
+        ]);
+        assert_eq!(nested.size(), 3);
+        h.do_edit(&mut d, nested).unwrap();
+        assert_eq!((h.next_size(false), h.next_size(true)), (3, 0));
+        h.undo(&mut d).unwrap();
+        assert_eq!((h.next_size(false), h.next_size(true)), (0, 3));
+        h.redo(&mut d).unwrap();
+        assert_eq!((h.next_size(false), h.next_size(true)), (3, 0));
     }
 
     #[test]
