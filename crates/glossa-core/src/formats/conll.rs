@@ -40,28 +40,21 @@ fn flatten<'d>(doc: &'d Document, nesting: Nesting, warnings: &mut Vec<Warning>)
     let mut group = (usize::MAX, 0); // (start, furthest end) of the spans sharing a start
     for (i, s) in spans.iter().enumerate() {
         if s.start != group.0 {
-            if i > 0 {
-                end_before = end_before.max(group.1);
-            }
+            end_before = end_before.max(group.1);
             group = (s.start, s.end);
         }
-        let nested = match nesting {
-            Nesting::Outermost => i > 0 && (end_before >= s.end || group.1 > s.end),
+        let other_range = |o: &&Span| (o.start, o.end) != (s.start, s.end);
+        let dropped_by = match nesting {
+            // Only when one of them reaches as far is the first container looked for.
+            Nesting::Outermost if end_before >= s.end || group.1 > s.end => {
+                spans[..i].iter().find(|o| contains(o, s) && other_range(o))
+            }
+            Nesting::Outermost => None,
             Nesting::Innermost => spans[i + 1..]
                 .iter()
-                .take_while(|o| o.start < s.end.max(s.start + 1))
-                .any(|o| contains(s, o) && (o.start, o.end) != (s.start, s.end)),
+                .take_while(|o| o.start < s.end)
+                .find(|o| contains(s, o) && other_range(o)),
         };
-        let dropped_by = nested
-            .then(|| match nesting {
-                Nesting::Outermost => spans
-                    .iter()
-                    .find(|o| contains(o, s) && (o.start, o.end) != (s.start, s.end)),
-                Nesting::Innermost => spans
-                    .iter()
-                    .find(|o| contains(s, o) && (o.start, o.end) != (s.start, s.end)),
-            })
-            .flatten();
         if let Some(o) = dropped_by {
             let how = match nesting {
                 Nesting::Outermost => "inside",
