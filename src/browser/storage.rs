@@ -335,6 +335,11 @@ impl From<serde_json::Error> for MigrateError {
     }
 }
 
+/// A schema below the one this code writes with no migration step: no Glossa wrote it.
+fn unknown_schema(n: u64) -> MigrateError {
+    MigrateError::Corrupt(format!("unknown schema {n}"))
+}
+
 fn schema_of(value: &Value) -> Result<u64, MigrateError> {
     value
         .get("schema")
@@ -357,7 +362,7 @@ fn read_current<T: serde::de::DeserializeOwned>(
     match schema_of(&value)? {
         n if n == u64::from(current) => serde_json::from_value(value).map_err(MigrateError::from),
         n if n > u64::from(current) => Err(MigrateError::Newer(n)),
-        n => Err(MigrateError::Corrupt(format!("unknown schema {n}"))),
+        n => Err(unknown_schema(n)),
     }
 }
 
@@ -371,19 +376,16 @@ fn read_text<T: serde::de::DeserializeOwned>(
     schemas: std::ops::RangeInclusive<u32>,
     schema: impl Fn(&T) -> u32,
 ) -> Result<Result<T, u64>, MigrateError> {
-    let parsed = serde_json::from_str::<T>(text);
-    if let Ok(t) = &parsed {
-        if schemas.contains(&schema(t)) {
-            return parsed.map(Ok).map_err(MigrateError::from);
-        }
-    }
+    let parsed = match serde_json::from_str::<T>(text) {
+        Ok(t) if schemas.contains(&schema(&t)) => return Ok(Ok(t)),
+        parsed => parsed,
+    };
     let n = serde_json::from_str::<SchemaOnly>(text)?.schema;
     match u32::try_from(n) {
         Ok(k) if k > *schemas.end() => Err(MigrateError::Newer(n)),
-        Ok(k) if schemas.contains(&k) => Err(parsed.err().map_or_else(
-            || MigrateError::Corrupt(format!("unknown schema {n}")),
-            MigrateError::from,
-        )),
+        Ok(k) if schemas.contains(&k) => Err(parsed
+            .err()
+            .map_or_else(|| unknown_schema(n), MigrateError::from)),
         Ok(_) => Ok(Err(n)),
         Err(_) => Err(MigrateError::Newer(n)),
     }
@@ -394,7 +396,7 @@ fn read_text<T: serde::de::DeserializeOwned>(
 pub fn read_document(text: &str) -> Result<Document, MigrateError> {
     match read_text::<StoredDocument>(text, DOC_SCHEMA..=DOC_SCHEMA, |s| s.schema)? {
         Ok(stored) => Ok(stored.document),
-        Err(n) => Err(MigrateError::Corrupt(format!("unknown schema {n}"))),
+        Err(n) => Err(unknown_schema(n)),
     }
 }
 
@@ -461,7 +463,7 @@ pub fn migrate_current(raw: &str) -> Result<String, MigrateError> {
                 .map(str::to_string)
                 .ok_or_else(|| MigrateError::Corrupt("no id".into())),
             n if n > u64::from(CURRENT_SCHEMA) => Err(MigrateError::Newer(n)),
-            n => Err(MigrateError::Corrupt(format!("unknown schema {n}"))),
+            n => Err(unknown_schema(n)),
         },
         // Version 0: the id itself (ids are letters and digits, never JSON objects).
         _ if !raw.trim().is_empty() && !raw.starts_with('{') => Ok(raw.to_string()),
@@ -617,7 +619,7 @@ fn stored_journal(key: &str) -> Result<Option<Journal>, MigrateError> {
     // 1 → 2: the same shape without `moves` (read as none).
     match read_text::<StoredJournal>(&text, 1..=JOURNAL_SCHEMA, |s| s.schema)? {
         Ok(stored) => Ok(Some(stored.journal)),
-        Err(n) => Err(MigrateError::Corrupt(format!("unknown schema {n}"))),
+        Err(n) => Err(unknown_schema(n)),
     }
 }
 
@@ -856,7 +858,7 @@ pub fn load_history(id: &str, document_ms: i64) -> Result<Option<History>, Stora
                     .map(|history| (history, None))
                     .map_err(MigrateError::from)
             }),
-            Err(n) => Err(MigrateError::Corrupt(format!("unknown schema {n}"))),
+            Err(n) => Err(unknown_schema(n)),
         });
     let (mut history, written_at) = parsed.map_err(|e| to_problem(&key, e))?;
     if written_at == Some(document_ms) {

@@ -11,7 +11,7 @@ use super::AppState;
 use crate::browser::{after_paint, download::download_glossa_json, selection};
 use glossa_core::words::shorten;
 use glossa_core::{
-    snap, Edit, EditError, History, Label, OffsetMarks, Snap, SpanId, TextIndex, Unit,
+    snap, Edit, EditError, History, Label, OffsetError, OffsetMarks, Snap, SpanId, TextIndex, Unit,
 };
 use leptos::ev;
 use leptos::html::Div;
@@ -21,7 +21,7 @@ use wasm_bindgen::JsCast;
 /// What the editor's parts share: the selected span, the relation being drawn, and the text.
 /// From this many changes in one step, the editor says it is working before the page is
 /// busy laying them out (thousands of spans take a moment).
-pub const SLOW_STEP: usize = 1_000;
+const SLOW_STEP: usize = 1_000;
 
 #[derive(Clone, Copy)]
 pub struct EditorState {
@@ -126,15 +126,30 @@ impl EditorState {
     /// changes (Tag all hits) says so first, in a frame of its own.
     pub fn undo(&self, redo: bool) {
         let size = self.history.with_value(|h| h.next_size(redo));
-        if size < SLOW_STEP {
-            return self.undo_now(redo);
-        }
         let doing = if redo { "Redoing" } else { "Undoing" };
-        self.tell(format!("{doing} {size} changes…"));
         let editor = *self;
+        self.tell_first(
+            size,
+            || format!("{doing} {size} changes…"),
+            move || editor.undo_now(redo),
+        );
+    }
+
+    /// Runs `work`, a step of `changes` changes, at once; or, from [`SLOW_STEP`] changes,
+    /// after `saying` is shown in the status line and painted (the page is then busy a while).
+    pub fn tell_first(
+        &self,
+        changes: usize,
+        saying: impl FnOnce() -> String,
+        work: impl FnOnce() + 'static,
+    ) {
+        if changes < SLOW_STEP {
+            return work();
+        }
+        self.tell(saying());
         leptos::task::spawn_local(async move {
             after_paint().await;
-            editor.undo_now(redo);
+            work();
         });
     }
 
@@ -173,34 +188,42 @@ impl EditorState {
         }
     }
 
-    /// The text selection as a byte range, snapped as the toggle says.
-    fn selection_bytes(&self) -> Option<Result<(usize, usize), String>> {
+    /// Runs `f` with the open document and the text selection as a byte range of it; `None`
+    /// when nothing is selected in the text.
+    fn with_selection<R>(
+        &self,
+        f: impl FnOnce(&glossa_core::Document, Result<(usize, usize), OffsetError>) -> R,
+    ) -> Option<R> {
         let container = self.text_ref.get_untracked()?;
         let (a, b) = selection::selected_range(&container)?;
+        self.with_index(|d, ix| {
+            f(
+                d,
+                ix.convert_range((a as usize, b as usize), Unit::Utf16, Unit::Utf8),
+            )
+        })
+    }
+
+    /// The text selection as a byte range, snapped as the toggle says.
+    fn selection_bytes(&self) -> Option<Result<(usize, usize), String>> {
         let mode = if self.snap_to_words.get_untracked() {
             Snap::Word
         } else {
             Snap::Grapheme
         };
-        self.with_index(|d, ix| {
-            ix.convert_range((a as usize, b as usize), Unit::Utf16, Unit::Utf8)
-                .map_err(|e| e.to_string())
-                .and_then(|(s, e)| {
-                    snap(&d.text, s, e, mode)
-                        .ok_or_else(|| "Nothing to tag there: select a word.".to_string())
-                })
+        self.with_selection(|d, bytes| {
+            bytes.map_err(|e| e.to_string()).and_then(|(s, e)| {
+                snap(&d.text, s, e, mode)
+                    .ok_or_else(|| "Nothing to tag there: select a word.".to_string())
+            })
         })
     }
 
     /// The selected text exactly as the document has it, for the clipboard: the page's own
     /// copy puts a line break between the parts a long paragraph is shown in.
     pub fn selected_text(&self) -> Option<String> {
-        let container = self.text_ref.get_untracked()?;
-        let (a, b) = selection::selected_range(&container)?;
-        self.with_index(|d, ix| {
-            let (s, e) = ix
-                .convert_range((a as usize, b as usize), Unit::Utf16, Unit::Utf8)
-                .ok()?;
+        self.with_selection(|d, bytes| {
+            let (s, e) = bytes.ok()?;
             d.text.get(s..e).map(str::to_string)
         })
         .flatten()

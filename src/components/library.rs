@@ -81,9 +81,7 @@ pub(super) fn may_leave(state: &AppState, next: Option<&str>) -> bool {
 /// Moves the lease from the open document to `next` (when one opens), and sets read-only.
 pub(super) fn switch_lease(state: &AppState, next_document: Option<&Document>) {
     let next = next_document.map(|d| d.id.as_str());
-    let current = state
-        .document
-        .with_untracked(|d| d.as_ref().map(|d| d.id.clone()));
+    let current = open_id(state);
     if let Some(current) = current.as_ref().filter(|c| Some(c.as_str()) != next) {
         tabs::release(current);
     }
@@ -126,7 +124,7 @@ pub fn SaveIndicator() -> impl IntoView {
     }
 }
 
-fn open_id(state: &AppState) -> Option<String> {
+pub(super) fn open_id(state: &AppState) -> Option<String> {
     state
         .document
         .with_untracked(|d| d.as_ref().map(|d| d.id.clone()))
@@ -443,12 +441,9 @@ fn open_article(state: &AppState, file: &Picked) {
     state.save();
 }
 
-/// Reads annotation files in any format Glossa knows and shows what they hold for the user to
-/// confirm. Glossa JSON is read here; the other formats (detected from each file, with `.txt`
-/// files beside them: brat's texts, the source text of W3C annotations) by the formats worker.
-/// Nothing is stored here; a file that cannot be read leaves everything as it was and says
-/// where it is wrong.
-/// The documents in picked files: Glossa files read here, any other format by the worker.
+/// The documents in picked files. Glossa JSON is read here; the other formats (detected from
+/// each file, with `.txt` files beside them: brat's texts, the source text of W3C
+/// annotations) by the formats worker.
 async fn read_documents(files: &[Picked]) -> Result<(Format, Vec<Document>, Vec<String>), String> {
     let glossa_only = files
         .iter()
@@ -482,6 +477,9 @@ async fn read_documents(files: &[Picked]) -> Result<(Format, Vec<Document>, Vec<
     Ok((format, documents, warnings))
 }
 
+/// Reads annotation files in any format Glossa knows and shows what they hold for the user to
+/// confirm. Nothing is stored here; a file that cannot be read leaves everything as it was and
+/// says where it is wrong.
 async fn preview_import(state: AppState, ctx: LibraryCtx, files: Vec<Picked>, open_after: bool) {
     // Reading a long file takes a moment, here or in the worker: say so first.
     ctx.message.set(Some("Reading the files…".into()));

@@ -1,8 +1,9 @@
 //! Search in the text: every hit highlighted, Enter to walk through them, and **Tag all hits**
 //! with one label in one undoable step (for a name that recurs through an article).
 
-use super::editor::{EditorState, SLOW_STEP};
-use crate::browser::{after_paint, highlight};
+use super::editor::EditorState;
+use super::library::open_id;
+use crate::browser::highlight;
 use glossa_core::{Edit, Unit};
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -115,17 +116,11 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
             return;
         }
         let n = edits.len();
-        let document = app
-            .document
-            .with_untracked(|d| d.as_ref().map(|d| d.id.clone()));
+        let document = open_id(&app);
         let apply = move || {
             tagging.set(false);
             // The hits were found in this document; another may be open by now.
-            if app
-                .document
-                .with_untracked(|d| d.as_ref().map(|d| d.id.clone()))
-                != document
-            {
+            if open_id(&app) != document {
                 editor.say("Not tagged: another document was opened.");
                 return;
             }
@@ -135,17 +130,9 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
                 ));
             }
         };
-        if n < SLOW_STEP {
-            apply();
-            return;
-        }
-        // Thousands of new spans take a moment to lay out: say so and let that paint first.
+        // Thousands of new spans take a moment to lay out: the button waits meanwhile.
         tagging.set(true);
-        editor.tell(format!("Tagging {n} hits…"));
-        leptos::task::spawn_local(async move {
-            after_paint().await;
-            apply();
-        });
+        editor.tell_first(n, || format!("Tagging {n} hits…"), apply);
     };
 
     let labels = move || {
