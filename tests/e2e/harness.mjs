@@ -67,6 +67,20 @@ export function writtenWhole(page, timeout = 5000) {
     () => !Object.keys(localStorage).some((k) => k.startsWith('glossa.journal.')), null, { timeout });
 }
 
+/** Starts keeping each text the element `selector` shows, in order, however briefly: read
+ *  them back with `said(page)`. */
+export async function watchSaid(page, selector) {
+  await page.evaluate((selector) => {
+    window.__said = [];
+    new MutationObserver(() => {
+      const text = document.querySelector(selector)?.textContent;
+      if (text && text !== window.__said.at(-1)) window.__said.push(text);
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });
+  }, selector);
+}
+
+export const said = (page) => page.evaluate(() => window.__said);
+
 export async function screenshot(page, name) {
   await mkdir(artifacts, { recursive: true });
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: false });

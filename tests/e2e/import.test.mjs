@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launch, watchErrors, screenshot, root, assertExactOffsets } from './harness.mjs';
+import { serveDist, launch, watchErrors, screenshot, root, assertExactOffsets, watchSaid, said } from './harness.mjs';
 
 const interop = join(root, '..', 'shared', 'interop');
 let server, browser;
@@ -21,17 +21,11 @@ const preview = (page) => page.getByRole('alertdialog', { name: 'Import document
 /// Picks files in the library's Import…, checks the preview, confirms, waits for the message.
 async function importFiles(page, files, { format, documents }) {
   // What the library says meanwhile: reading is announced before the page is busy with it.
-  await page.evaluate(() => {
-    window.__said = [];
-    new MutationObserver(() => {
-      const said = document.querySelector('.library-message')?.textContent;
-      if (said && said !== window.__said.at(-1)) window.__said.push(said);
-    }).observe(document.body, { childList: true, subtree: true, characterData: true });
-  });
+  await watchSaid(page, '.library-message');
   await page.locator('#import-library').setInputFiles(files);
   const dialog = preview(page);
   await dialog.waitFor();
-  assert.ok((await page.evaluate(() => window.__said)).includes('Reading the files…'));
+  assert.ok((await said(page)).includes('Reading the files…'));
   const text = await dialog.textContent();
   assert.ok(text.includes(`(${format}): ${documents} document${documents === 1 ? '' : 's'}`), text);
   await dialog.getByRole('button', { name: /^Import/ }).click();

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { serveDist, launch, watchErrors, screenshot, dragSelect, writtenWhole } from './harness.mjs';
+import { serveDist, launch, watchErrors, screenshot, dragSelect, writtenWhole, watchSaid, said } from './harness.mjs';
 
 const TEXT = 'Hamas said 100 captives were freed on Tuesday.\n\nQatar and Egypt mediated the talks in Doha.';
 
@@ -384,17 +384,11 @@ test('new documents from files, exact bytes; export and import the library', asy
   // A one-document Glossa export opens as a new document.
   const single = JSON.stringify({ ...file, documents: undefined, document: { ...file.documents[0], id: 'imported-one', title: 'From JSON' } });
   // Read on this page, not in the worker: still announced before the page is busy with it.
-  await page.evaluate(() => {
-    window.__said = [];
-    new MutationObserver(() => {
-      const said = document.querySelector('.library-message')?.textContent;
-      if (said) window.__said.push(said);
-    }).observe(document.body, { childList: true, subtree: true, characterData: true });
-  });
+  await watchSaid(page, '.library-message');
   await page.locator('#open-file').setInputFiles({ name: 'one.glossa.json', mimeType: 'application/json', buffer: Buffer.from(single) });
   const preview = page.getByRole('alertdialog', { name: 'Import documents?' });
   await preview.waitFor();
-  assert.ok((await page.evaluate(() => window.__said)).includes('Reading the files…'));
+  assert.ok((await said(page)).includes('Reading the files…'));
   const n = file.documents[0].spans.length;
   assert.ok((await preview.textContent()).includes(`“one.glossa.json” (Glossa JSON): 1 document, ${n} span${n === 1 ? '' : 's'}.`));
   // The preview has the focus: Enter imports.
