@@ -669,7 +669,8 @@ pub fn Editor() -> impl IntoView {
             state.document.with(|d| {
                 let d = d.as_ref()?;
                 let span = d.span(id)?;
-                Some((span.label.clone(), d.quote(span).to_string()))
+                // Shortened as the link prompt's is: the details panel has it whole.
+                Some((span.label.clone(), shorten(d.quote(span), 60)))
             })
         });
         match selected_span {

@@ -50,8 +50,10 @@ const BLOCK_BYTES: usize = 2048;
 /// A paragraph longer than this is shown in parts, each starting on a new line: a text pasted
 /// without line breaks would otherwise be one block, laid out and repainted whole.
 const LONGEST_BLOCK_BYTES: usize = 16 * 1024;
-/// Blocks drawn with their spans at once, before the observer reports what is visible.
-const FIRST_SHOWN: usize = 8;
+/// Blocks drawn with their spans at once, before the observer reports what is visible: three
+/// blocks of up to 2 KB fill a tall screen, and the observer draws the rest after the first
+/// paint (with eight, a 100 kB first open built and laid out five screens nobody sees yet).
+const FIRST_SHOWN: usize = 3;
 
 /// The drawn pieces of span `id` in the text, in text order (none for a span in a block still
 /// shown plain).

@@ -74,6 +74,29 @@ test('keyboard only: caret, Shift+arrows, tag, move between spans, relabel, resi
   await context.close();
 });
 
+test('tagging a long claim leaves the text where it was: the status stays one line', async () => {
+  const claim = 'The ministry of health said on Tuesday that more than 4,000 people had been treated in field hospitals since the start of the month';
+  const { context, page, errors } = await open(`${claim}, and that supplies would last another week.`);
+  // Where the text sits on the page (not on the screen: selecting may scroll).
+  const textTop = () => page.evaluate(() => document.querySelector('.doc-text').getBoundingClientRect().top + scrollY);
+  const before = await textTop();
+  await dragSelect(page, claim);
+  await page.keyboard.press('3');
+  await page.locator('.span-list .row').waitFor();
+  const text = await status(page);
+  assert.match(text, /^Selected: claim “The ministry of health said on Tuesday that more than 4,000…” — Delete removes it/);
+  assert.equal(await textTop(), before);
+  // The status is one line however narrow the window: the text below it does not move.
+  await page.setViewportSize({ width: 700, height: 900 });
+  const narrow = await textTop();
+  await page.keyboard.press('Escape');
+  assert.match(await status(page), /^Select text, then press/);
+  assert.equal(await textTop(), narrow);
+  await screenshot(page, '18-long-claim-status');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('span list, relations, notes and verdicts on the sample article', async () => {
   const { context, page, errors } = await open(await readSample(), 'Qatar');
   const claim = 'good progress was made in releasing hostages';
