@@ -5,7 +5,8 @@
 //     'sha256-TRUNK-INLINE-SCRIPTS'; this replaces it with the sha256 of every inline script in
 //     the built page, so no other inline script can ever run. (Under `trunk serve`, Trunk's
 //     auto-reload script is moved to a file, trunk-autoreload.js.)
-//  2. Service worker: writes sw.js, which precaches every built file under a cache named by a
+//  2. Worker loaders: start the worker's wasm the way wasm-bindgen asks (no console warning).
+//  3. Service worker: writes sw.js, which precaches every built file under a cache named by a
 //     hash of all their names and contents, so each build gets a fresh cache.
 // Usage: node scripts/pwa-post-build.mjs [staging-dir]   (default: $TRUNK_STAGING_DIR)
 import { createHash } from 'node:crypto';
@@ -38,6 +39,9 @@ if (autoreload !== undefined) {
   if (autoreload.includes('{{__TRUNK_')) throw new Error('Trunk auto-reload script has a placeholder this script does not know');
   await writeFile(join(staging, 'trunk-autoreload.js'), autoreload);
 }
+// Chromium ignores `integrity` on a `preload ... as="fetch"` (the wasm) and warns so in the
+// console on every start; the wasm-bindgen glue's own fetch of it never had one.
+html = html.replace(/<link\b[^>]*\brel="preload"[^>]*>/g, (link) => link.replace(/\s+integrity="[^"]*"/, ''));
 const hashes = [];
 for (const [, attrs, body] of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
   if (/\bsrc\s*=/i.test(attrs)) continue;
@@ -50,7 +54,18 @@ if (cspAt < 0 || cspAt > firstScript) throw new Error('the CSP meta tag must com
 html = html.replace(PLACEHOLDER, [...new Set(hashes)].join(' '));
 await writeFile(indexPath, html);
 
-// 2. The service worker.
+// 2. Worker loaders: Trunk's shim starts a worker's wasm with a bare path, which the
+//    wasm-bindgen glue warns about in the console each time; it takes an object now.
+for (const name of await readdir(staging)) {
+  if (!name.endsWith('_loader.js')) continue;
+  const path = join(staging, name);
+  const shim = await readFile(path, 'utf8');
+  const fixed = shim.replace(/wasm_bindgen\(("[^"]+\.wasm")\)/, 'wasm_bindgen({ module_or_path: $1 })');
+  if (fixed === shim) throw new Error(`${name}: not the loader shim this script knows`);
+  await writeFile(path, fixed);
+}
+
+// 3. The service worker.
 async function files(dir) {
   const out = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {

@@ -52,11 +52,12 @@ export async function launch(extraArgs = []) {
   });
 }
 
-/** Collects console errors and uncaught exceptions, so a test can insist there were none. */
+/** Collects console errors and warnings and uncaught exceptions, so a test can insist there
+ *  were none. */
 export function watchErrors(page) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') errors.push(`console ${m.type()}: ${m.text()}`); });
   return errors;
 }
 
