@@ -32,7 +32,8 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   as_root apt-get install -y -qq nodejs npm
 fi
 
-# npm packages: binaryen's wasm-opt (Debian's v108 breaks the wasm), playwright-core, axe-core.
+# npm packages: binaryen's wasm-opt (Debian's v108 breaks the wasm), playwright-core, puppeteer-core
+# (drives Firefox), axe-core.
 # Reinstalled only when package-lock.json changed.
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ "$(cat node_modules/.glossa-lock 2>/dev/null)" != "$lock_hash" ]; then

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Sets up and runs every test layer: formatting and lints, native core tests, in-browser
-# wasm-bindgen tests, and end-to-end tests that drive the release build in headless Chromium.
+# wasm-bindgen tests, and end-to-end tests that drive the release build in headless Chromium
+# (and, for the core flows, Firefox).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
 
-if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
-  step "Installing Chromium and ChromeDriver"
+if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ] || ! [ -x /usr/bin/firefox-esr ]; then
+  step "Installing Chromium, ChromeDriver and Firefox ESR"
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver firefox-esr
 fi
 
 step "Formatting and lints"

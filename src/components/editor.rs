@@ -412,6 +412,18 @@ fn LabelButtons(#[prop(optional)] compact: bool) -> impl IntoView {
     }
 }
 
+/// The status line's hint when nothing is selected, naming the keys this document's labels
+/// have (an imported label set may have two, or none).
+fn key_hint(keys: &[char]) -> String {
+    let keys: Vec<String> = keys.iter().map(char::to_string).collect();
+    let press = match keys.as_slice() {
+        [] => return "Select text, then press a label button. ? lists all keys.".into(),
+        [one] => one.clone(),
+        [first @ .., last] => format!("{} or {last}", first.join(", ")),
+    };
+    format!("Select text, then press {press} (or a label button). ? lists all keys.")
+}
+
 /// The shortcuts, shown by `?`.
 const SHORTCUTS: &[(&str, &str)] = &[
     (
@@ -680,7 +692,10 @@ pub fn Editor() -> impl IntoView {
                 "” — Delete removes it, R links it, ? lists all keys".into(),
             ),
             None => (
-                "Select text, then press 1, 2 or 3 (or a label button). ? lists all keys.".into(),
+                editor.labels.with(|labels| {
+                    let keys: Vec<char> = labels.iter().filter_map(|l| l.hotkey).collect();
+                    key_hint(&keys)
+                }),
                 None,
                 String::new(),
             ),

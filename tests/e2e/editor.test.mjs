@@ -90,7 +90,7 @@ test('tagging a long claim leaves the text where it was: the status stays one li
   await page.setViewportSize({ width: 700, height: 900 });
   const narrow = await textTop();
   await page.keyboard.press('Escape');
-  assert.match(await status(page), /^Select text, then press/);
+  assert.match(await status(page), /^Select text, then press 1, 2 or 3 \(or a label button\)/);
   assert.equal(await textTop(), narrow);
   await screenshot(page, '18-long-claim-status');
   assert.deepEqual(errors, []);

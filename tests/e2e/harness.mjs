@@ -1,5 +1,6 @@
 // Shared pieces of the end-to-end tests: serve dist/ on 127.0.0.1, start headless Chromium,
-// select text with the real mouse, and keep screenshots.
+// select text with the real mouse, and keep screenshots. dragSelect and screenshot take a
+// Playwright page or a puppeteer one (firefox.test.mjs): the calls they make are the same.
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, dirname } from 'node:path';
