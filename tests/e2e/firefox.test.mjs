@@ -3,7 +3,8 @@
 // journalists use both. Opens a CRLF article with emoji, flags, combining marks, CJK and
 // Arabic from a file, tags it with the real mouse and keyboard (nested spans, right to left,
 // across a line break), undoes and redoes, reloads, exports and checks every offset in every
-// unit, and imports a brat pair through the formats worker.
+// unit, imports a brat pair through the formats worker, and fills local storage to see an
+// edit kept on screen and saved once there is room.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -144,6 +145,46 @@ test('Firefox: a brat pair imports through the formats worker; the hint names it
   // Its two labels have two keys, and the hint says so.
   assert.match(await status(page), /^Select text, then press 1 or 2 \(or a label button\)/);
   await screenshot(page, 'firefox-02-imported');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Firefox: a full storage keeps the edit on screen, says so, and saves it once there is room', async () => {
+  const { page, problems, context } = await newPage();
+  await page.$eval('textarea', (t) => {
+    t.value = 'Hamas said 100 captives were freed, Qatar said.';
+    t.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await button(page, 'Start annotating');
+  await page.waitForSelector('.doc-text .block');
+  await dragSelect(page, 'Hamas');
+  await page.keyboard.press('1');
+  // Local storage filled to the last character.
+  const junk = await page.evaluate(() => {
+    let n = 0;
+    for (let size = 1 << 21; size > 0;) {
+      try { localStorage.setItem(`junk${n}`, 'x'.repeat(size)); n++; } catch { size = Math.floor(size / 2); }
+    }
+    return n;
+  });
+  assert.ok(junk > 0);
+  await dragSelect(page, '100 captives');
+  await page.keyboard.press('2');
+  assert.equal((await spanned(page)).length, 2);
+  assert.equal(await page.$eval('.save-state', (s) => s.textContent), '⚠ Not saved');
+  assert.match(await page.$eval('.not-saved-banner', (b) => b.textContent), /storage for Glossa is full.*Export.*delete documents/);
+  await button(page, 'Download this document');
+  await page.waitForFunction(() => window.__offered.length > 0);
+  assert.equal(JSON.parse(await page.evaluate(() => window.__offered.at(-1).text())).document.spans.length, 2);
+  await screenshot(page, 'firefox-03-storage-full');
+  // Room again: the next edit saves everything held in memory.
+  await page.evaluate((n) => { for (let i = 0; i < n; i++) localStorage.removeItem(`junk${i}`); }, junk);
+  await dragSelect(page, 'Qatar');
+  await page.keyboard.press('1');
+  assert.equal(await page.$eval('.save-state', (s) => s.textContent), '✓ Saved');
+  await page.reload();
+  await page.waitForSelector('.doc-text .spanned');
+  assert.equal((await spanned(page)).length, 3);
   assert.deepEqual(problems, []);
   await context.close();
 });
