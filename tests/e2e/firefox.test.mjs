@@ -11,7 +11,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { serveDist, dragSelect, screenshot, assertExactOffsets, shared } from './harness.mjs';
+import { serveDist, dragSelect, screenshot, assertExactOffsets, fillStorage, shared } from './harness.mjs';
 
 const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
 let server, browser;
@@ -160,13 +160,7 @@ test('Firefox: a full storage keeps the edit on screen, says so, and saves it on
   await dragSelect(page, 'Hamas');
   await page.keyboard.press('1');
   // Local storage filled to the last character.
-  const junk = await page.evaluate(() => {
-    let n = 0;
-    for (let size = 1 << 21; size > 0;) {
-      try { localStorage.setItem(`junk${n}`, 'x'.repeat(size)); n++; } catch { size = Math.floor(size / 2); }
-    }
-    return n;
-  });
+  const junk = await fillStorage(page);
   assert.ok(junk > 0);
   await dragSelect(page, '100 captives');
   await page.keyboard.press('2');

@@ -143,6 +143,15 @@ export async function dragSelect(page, quote, occurrence = 0, { rtl = false } = 
   return selected;
 }
 
+/** Fills local storage to the last character with `junk<n>` values; returns how many. */
+export const fillStorage = (page) => page.evaluate(() => {
+  let n = 0;
+  for (let size = 1 << 21; size > 0;) {
+    try { localStorage.setItem(`junk${n}`, 'x'.repeat(size)); n++; } catch { size = Math.floor(size / 2); }
+  }
+  return n;
+});
+
 /** Slices `text` by code points, UTF-16 units and UTF-8 bytes. */
 export function slices(text, span) {
   const cps = Array.from(text);

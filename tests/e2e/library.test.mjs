@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { serveDist, launch, watchErrors, screenshot, dragSelect, writtenWhole, watchSaid, said } from './harness.mjs';
+import { serveDist, launch, watchErrors, screenshot, dragSelect, writtenWhole, watchSaid, said, fillStorage } from './harness.mjs';
 
 const TEXT = 'Hamas said 100 captives were freed on Tuesday.\n\nQatar and Egypt mediated the talks in Doha.';
 
@@ -56,15 +56,6 @@ async function storedDocs(page) {
 }
 
 const docByTitle = async (page, title) => Object.values(await storedDocs(page)).find((d) => d.title === title);
-
-/** Fills local storage to the last character with `junk<n>` values; returns how many. */
-const fillStorage = (page) => page.evaluate(() => {
-  let n = 0;
-  for (let size = 1 << 21; size > 0;) {
-    try { localStorage.setItem(`junk${n}`, 'x'.repeat(size)); n++; } catch { size = Math.floor(size / 2); }
-  }
-  return n;
-});
 
 /** Kills the page's renderer at once: no pagehide, no last write. */
 async function crashRenderer(context, page) {
