@@ -67,7 +67,8 @@ pub fn span_pieces(text: &web_sys::Element, id: SpanId) -> Vec<web_sys::HtmlElem
         .unwrap_or_default()
 }
 
-/// A light tint of a `#rrggbb` colour, for backgrounds under black text.
+/// A faint tint of a `#rrggbb` colour (a fifth of it), for backgrounds under the text: light
+/// on the light page, dark on the dark one.
 fn tint(color: &str) -> String {
     format!("{color}33")
 }

@@ -135,6 +135,14 @@ test('span list, relations, notes and verdicts on the sample article', async () 
   await page.getByLabel('Filter spans by label').selectOption('');
 
   assert.deepEqual(await axeViolations(page), []);
+  // The system's dark mode: every colour follows, and axe still finds no contrast problem.
+  const paper = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  assert.equal(await paper(), 'rgb(253, 253, 251)');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  assert.equal(await paper(), 'rgb(24, 25, 27)');
+  await screenshot(page, '11-details-dark');
+  assert.deepEqual(await axeViolations(page), []);
+  await page.emulateMedia({ colorScheme: 'light' });
 
   await page.reload();
   await page.getByRole('button', { name: `claim ${claim}` }).click();
