@@ -1,10 +1,11 @@
 //! The formats worker: reads and writes every interchange format (W3C, Label Studio, doccano,
 //! spaCy/Prodigy, brat, CoNLL) off the page's thread. It is its own small wasm, fetched the
 //! first time someone imports or exports such a file, so the app's start-up wasm carries only
-//! Glossa JSON. It speaks Glossa JSON with the page (`browser::formats_worker` is the other end):
+//! Glossa JSON's writer. It speaks with the page (`browser::formats_worker` is the other end):
 //!
-//! * `{op: "import", now, files: [{name, bytes}]}` → `{ok, format, library, warnings}`, the
-//!   library being a Glossa JSON export of the documents read;
+//! * `{op: "import", now, files: [{name, bytes}]}` → `{ok, format, documents, warnings}`, the
+//!   documents (from any format, Glossa JSON too) as a JSON array in the shape local storage
+//!   keeps them, which the page reads with the code it reads storage with;
 //! * `{op: "export", format, nesting, library}` → `{ok, files: [{name, text}]}` or, for brat
 //!   with several documents, `{ok, zip: {name, bytes}}`; both with `warnings`.
 //!
@@ -80,12 +81,12 @@ mod worker {
                 let now = get(request, "now").as_f64().unwrap_or(0.0) as i64;
                 let (format, imported) =
                     formats::import_any(&given, now).map_err(|e| e.to_string())?;
-                let library =
-                    glossa_json::to_json_library(&imported.documents).map_err(|e| e.to_string())?;
+                let documents =
+                    serde_json::to_string(&imported.documents).expect("documents always serialise");
                 Ok(object(&[
                     ("ok", true.into()),
                     ("format", format.name().into()),
-                    ("library", library.into()),
+                    ("documents", documents.into()),
                     ("warnings", warnings(&imported.warnings)),
                 ]))
             }

@@ -102,14 +102,15 @@ fn strings(list: &JsValue) -> Vec<String> {
 
 /// What the worker read from files.
 pub struct Imported {
-    /// The format's short name (`brat`, `label-studio`, …).
+    /// The format's short name (`glossa`, `brat`, `label-studio`, …).
     pub format: String,
-    /// The documents, as a Glossa JSON library export.
-    pub library: String,
+    pub documents: Vec<glossa_core::Document>,
     pub warnings: Vec<String>,
 }
 
-/// Reads annotation files of any interchange format (detected), with `.txt` files beside them.
+/// Reads annotation files of any format Glossa knows (detected), with `.txt` files beside
+/// them, off this thread: the worker checks them and sends the documents in the shape local
+/// storage keeps them, so they are parsed once here, by the code that reads storage.
 pub async fn import(files: &[(String, Vec<u8>)], now_ms: i64) -> Result<Imported, String> {
     let list: Array = files
         .iter()
@@ -126,9 +127,11 @@ pub async fn import(files: &[(String, Vec<u8>)], now_ms: i64) -> Result<Imported
         ("files", list.into()),
     ]))
     .await?;
+    let documents = get(&reply, "documents").as_string().unwrap_or_default();
     Ok(Imported {
         format: get(&reply, "format").as_string().unwrap_or_default(),
-        library: get(&reply, "library").as_string().unwrap_or_default(),
+        documents: serde_json::from_str(&documents)
+            .map_err(|e| format!("the formats worker sent unreadable documents: {e}"))?,
         warnings: strings(&get(&reply, "warnings")),
     })
 }

@@ -963,6 +963,27 @@ pub fn usage() -> usize {
         .sum()
 }
 
+/// Whether the browser keeps this site's storage until the user deletes it, rather than
+/// clearing it when the disk runs low (Firefox) or after a week unvisited (Safari); `None`
+/// where the browser cannot say. With `ask`, asks for that first: Firefox asks the user once,
+/// Chromium and Safari decide by how the site is used (installed, bookmarked, visited).
+pub async fn persistent(ask: bool) -> Option<bool> {
+    let manager = web_sys::window()?.navigator().storage();
+    // Older browsers have no StorageManager: the property is undefined.
+    if wasm_bindgen::JsValue::from(manager.clone()).is_undefined() {
+        return None;
+    }
+    let promise = if ask {
+        manager.persist()
+    } else {
+        manager.persisted()
+    };
+    let answer = wasm_bindgen_futures::JsFuture::from(promise.ok()?)
+        .await
+        .ok()?;
+    answer.as_bool()
+}
+
 /// What changed, from a `storage` event's key (`None`: storage was cleared).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Change {

@@ -8,7 +8,7 @@ use crate::browser::download::{self, download};
 use crate::browser::formats_worker;
 use crate::browser::storage::{self, Change, IndexEntry, StorageProblem};
 use crate::browser::{after_paint, new_document_id, now_ms, tabs};
-use glossa_core::formats::{self, glossa, Format};
+use glossa_core::formats::Format;
 use glossa_core::Document;
 use leptos::ev;
 use leptos::prelude::*;
@@ -441,40 +441,18 @@ fn open_article(state: &AppState, file: &Picked) {
     state.save();
 }
 
-/// The documents in picked files. Glossa JSON is read here; the other formats (detected from
-/// each file, with `.txt` files beside them: brat's texts, the source text of W3C
-/// annotations) by the formats worker.
+/// The documents in picked files, read by the formats worker (each file's format detected,
+/// with `.txt` files beside them: brat's texts, the source text of W3C annotations).
 async fn read_documents(files: &[Picked]) -> Result<(Format, Vec<Document>, Vec<String>), String> {
-    let glossa_only = files
+    let picked: Vec<(String, Vec<u8>)> = files
         .iter()
-        .all(|f| formats::detect(&f.name, &f.bytes) == Ok(Format::Glossa));
-    let (format, libraries, warnings) = if glossa_only {
-        let texts = files
-            .iter()
-            .map(|f| String::from_utf8_lossy(&f.bytes).into_owned())
-            .collect();
-        (Format::Glossa, texts, Vec::new())
-    } else {
-        let picked: Vec<(String, Vec<u8>)> = files
-            .iter()
-            .map(|f| (f.name.clone(), f.bytes.clone()))
-            .collect();
-        let read = formats_worker::import(&picked, now_ms())
-            .await
-            .map_err(|e| format!("Nothing was imported. {e}"))?;
-        (
-            Format::from_name(&read.format).unwrap_or(Format::Glossa),
-            vec![read.library],
-            read.warnings,
-        )
-    };
-    let mut documents = Vec::new();
-    for (json, file) in libraries.iter().zip(files) {
-        let imported = glossa::import(json)
-            .map_err(|e| format!("Nothing was imported. “{}”: {e}", file.name))?;
-        documents.extend(imported.documents);
-    }
-    Ok((format, documents, warnings))
+        .map(|f| (f.name.clone(), f.bytes.clone()))
+        .collect();
+    let read = formats_worker::import(&picked, now_ms())
+        .await
+        .map_err(|e| format!("Nothing was imported. {e}"))?;
+    let format = Format::from_name(&read.format).unwrap_or(Format::Glossa);
+    Ok((format, read.documents, read.warnings))
 }
 
 /// Reads annotation files in any format Glossa knows and shows what they hold for the user to
@@ -896,6 +874,12 @@ pub fn Library() -> impl IntoView {
             storage::list_quarantined(),
         )
     });
+    // What the browser promises for this site's storage, said under the usage.
+    leptos::task::spawn_local(async move {
+        if let Some(kept) = storage::persistent(false).await {
+            state.persistent.set(Some(kept));
+        }
+    });
     Effect::new(move |_| {
         let p = library.with(|l| l.1.clone());
         if !p.is_empty() {
@@ -973,6 +957,11 @@ pub fn Library() -> impl IntoView {
                 })}
                 <meter min="0" max=storage::QUOTA_ESTIMATE.to_string()
                     value=move || library.with(|l| l.2.to_string()) aria-label="Storage used"></meter>
+                {move || state.persistent.get().map(|kept| if kept {
+                    "This browser keeps it until you delete it."
+                } else {
+                    "This browser may clear it if the disk runs low (Safari: after a week unvisited); Export library keeps a copy."
+                })}
             </p>
             <Show when=move || ctx.deleted.with(|v| !v.is_empty())>
                 <div class="undo-bar" role="status">

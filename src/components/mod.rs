@@ -34,6 +34,10 @@ pub struct AppState {
     pub read_only: RwSignal<bool>,
     /// Bumped when the stored library changes (here or in another tab).
     pub library_rev: RwSignal<u64>,
+    /// Whether the browser keeps this site's storage until the user deletes it (`None`: it
+    /// cannot say), and whether this page asked it to yet.
+    pub persistent: RwSignal<Option<bool>>,
+    asked_to_keep: StoredValue<bool>,
     /// The open document's undo history, loaded and saved with it (library.rs).
     pub history: StoredValue<glossa_core::History>,
     /// The edits to the open document (by id) stored as a journal since it was last written
@@ -68,6 +72,8 @@ impl AppState {
             saved: RwSignal::new(library::SaveState::Saved),
             read_only: RwSignal::new(read_only),
             library_rev: RwSignal::new(0),
+            persistent: RwSignal::new(None),
+            asked_to_keep: StoredValue::new(false),
             history: StoredValue::new(history),
             journal: StoredValue::new(None),
             write_whole: StoredValue::new(None),
@@ -84,7 +90,27 @@ impl AppState {
         if let Err(p) = storage::set_current_document_id(id.as_deref()) {
             self.problem.set(Some(p.to_string()));
         }
+        if id.is_some() {
+            self.keep_storage();
+        }
         self.document.set(document);
+    }
+
+    /// Once there is work to lose (a document opened or edited), asks the browser, once per
+    /// page, to keep this site's storage instead of clearing it when the disk runs low.
+    fn keep_storage(&self) {
+        if self.asked_to_keep.get_value() {
+            return;
+        }
+        self.asked_to_keep.set_value(true);
+        let persistent = self.persistent;
+        leptos::task::spawn_local(async move {
+            let kept = match storage::persistent(false).await {
+                Some(false) => storage::persistent(true).await,
+                known => known,
+            };
+            persistent.set(kept);
+        });
     }
 
     /// Applies an edit to the open document and saves it at once.
@@ -104,6 +130,7 @@ impl AppState {
             })
         })??;
         self.save_edits(before, was_saved);
+        self.keep_storage();
         Some(result)
     }
 

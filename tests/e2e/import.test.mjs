@@ -150,6 +150,14 @@ test('a broken or unknown file changes nothing and says where it is wrong', asyn
   // JSON that is no tool's format.
   await page.locator('#open-file').setInputFiles({ name: 'other.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });
   await page.waitForFunction(() => /cannot tell the format/.test(document.querySelector('.problem')?.textContent ?? ''));
+  // A Glossa file whose quote is not what its offsets slice: the JSON path is named.
+  const glossa = { format: 'glossa', version: 1, document: { id: 'bad', title: 'Bad', text: 'Hamas said so.',
+    labels: [{ name: 'actor', color: '#1f77b4', hotkey: '1' }],
+    spans: [{ id: 1, label: 'actor', start: 0, end: 5, utf16: { start: 0, end: 5 }, utf8: { start: 0, end: 5 }, quote: 'Hamaz' }],
+    relations: [] } };
+  await page.locator('#open-file').setInputFiles({ name: 'bad.glossa.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(glossa)) });
+  await page.waitForFunction(() => /Nothing was imported\. bad\.glossa\.json \$\.document\.spans\[0\]\.quote: is "Hamaz" but the text at code points 0\.\.5 is "Hamas"/
+    .test(document.querySelector('.problem')?.textContent ?? ''));
   // A preview cancelled with Escape stores nothing either.
   await page.locator('#import-library').setInputFiles([await file('label-studio/named_entity-annotations-1.json')]);
   await preview(page).waitFor();

@@ -390,6 +390,39 @@ test('new documents from files, exact bytes; export and import the library', asy
   await context.close();
 });
 
+test('once there is a document, Glossa asks the browser to keep its storage, and says what it promised', async () => {
+  const context = await newContext();
+  // Counts the page's requests to keep its storage.
+  await context.addInitScript(() => {
+    window.__asked = 0;
+    const persist = StorageManager.prototype.persist;
+    StorageManager.prototype.persist = function () { window.__asked++; return persist.call(this); };
+  });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  const usage = page.locator('.usage');
+  // Headless Chromium keeps a site's storage only when told to (a user's Chromium decides by
+  // how the site is used: installed, bookmarked, visited often).
+  await usage.filter({ hasText: 'This browser may clear it if the disk runs low' }).waitFor();
+  assert.equal(await page.evaluate(() => window.__asked), 0);
+  await newDoc(page, 'Kept');
+  await tag(page, 'Hamas', '1');
+  // Asked once a document is open, and once per page however much is done.
+  assert.equal(await page.evaluate(() => window.__asked), 1);
+  // The browser now says yes: the library says so.
+  const cdp = await context.newCDPSession(page);
+  const { targetInfo } = await cdp.send('Target.getTargetInfo');
+  await cdp.send('Browser.setPermission', { browserContextId: targetInfo.browserContextId,
+    origin: new URL(server.url).origin, permission: { name: 'persistent-storage' }, setting: 'granted' });
+  await page.getByRole('button', { name: 'New document' }).click();
+  await usage.filter({ hasText: 'This browser keeps it until you delete it.' }).waitFor();
+  await newDoc(page, 'Kept too');
+  assert.equal(await page.evaluate(() => window.__asked), 1);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a full storage: the edit stays on screen, the user is told, nothing saved is lost', async () => {
   const context = await newContext();
   const page = await context.newPage();
