@@ -17,7 +17,9 @@ const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
 let server, browser;
 before(async () => {
   server = await serveDist();
-  browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });
+  browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true,
+    // Firefox asks the user before it keeps a site's storage; here the answer is yes.
+    extraPrefsFirefox: { 'dom.storageManager.prompt.testing': true, 'dom.storageManager.prompt.testing.allow': true } });
 });
 after(async () => { await browser?.close(); await server?.close(); });
 
@@ -133,7 +135,7 @@ test('Firefox: tag a CRLF article with emoji and Arabic by mouse and keyboard; r
   await context.close();
 });
 
-test('Firefox: a brat pair imports through the formats worker; the hint names its labels\' keys', async () => {
+test('Firefox: a brat pair imports through the formats worker; the hint names its labels\' keys; storage is kept', async () => {
   const { page, problems, context } = await newPage();
   const input = await page.$('#open-file');
   await input.uploadFile(join(shared, 'interop', 'brat', '060-relation_annotation.ann'), join(shared, 'interop', 'brat', '060-relation_annotation.txt'));
@@ -144,6 +146,10 @@ test('Firefox: a brat pair imports through the formats worker; the hint names it
   assert.equal((await spanned(page)).length, 10);
   // Its two labels have two keys, and the hint says so.
   assert.match(await status(page), /^Select text, then press 1 or 2 \(or a label button\)/);
+  // With a document open, Glossa asked Firefox to keep its storage, and says it will.
+  await page.waitForFunction(() => navigator.storage.persisted());
+  await button(page, 'New document');
+  await page.waitForFunction(() => /This browser keeps it until you delete it\./.test(document.querySelector('.usage')?.textContent ?? ''));
   await screenshot(page, 'firefox-02-imported');
   assert.deepEqual(problems, []);
   await context.close();
