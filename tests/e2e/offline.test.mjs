@@ -181,6 +181,17 @@ test('with the network off: reload, paste, tag, reload again', async (t) => {
   ]);
   const w3c = JSON.parse(await readFile(await download.path(), 'utf8'));
   assert.equal(JSON.stringify(w3c).includes('"exact":"the minister"'), true);
+  // And imports, which the worker reads (Glossa JSON too): a copy of this document comes back.
+  const [saved] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
+  const copy = JSON.parse(await readFile(await saved.path(), 'utf8'));
+  copy.document.id = 'offline-copy';
+  copy.document.title = 'Offline copy';
+  await page.getByRole('button', { name: 'New document' }).click();
+  await page.locator('#open-file').setInputFiles({ name: 'copy.glossa.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(copy)) });
+  await page.getByRole('alertdialog', { name: 'Import documents?' }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.doc-title', { hasText: 'Offline copy' }).waitFor();
+  assert.deepEqual(await page.locator('.doc-text .spanned').allTextContents(), ['the minister']);
 
   assert.deepEqual(foreign(requests, new URL(server.url).origin), []);
   assert.deepEqual(csp, []);
