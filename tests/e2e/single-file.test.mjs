@@ -25,7 +25,7 @@ test('the single file is self-contained', async () => {
   assert.match(html, /worker-src blob:/);
 });
 
-test('opened from file://: paste, tag, reload, export', async () => {
+test('opened from file://: paste, tag, reload, export, import', async () => {
   const url = pathToFileURL(file).href;
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const requests = watchRequests(context);
@@ -65,6 +65,13 @@ test('opened from file://: paste, tag, reload, export', async () => {
   assert.equal(doccano.suggestedFilename(), 'From disk.doccano.jsonl');
   const line = JSON.parse(await readFile(await doccano.path(), 'utf8'));
   assert.deepEqual(line.label.map(([s, e, l]) => [l, line.text.slice(s, e)]), [['figure', '1,200 families']]);
+  // And reads it back, as any import, in that worker.
+  await page.getByRole('button', { name: 'New document' }).click();
+  await page.locator('#open-file').setInputFiles({ name: 'back.jsonl', mimeType: 'application/x-ndjson', buffer: await readFile(await doccano.path()) });
+  await page.getByRole('alertdialog', { name: 'Import documents?' }).waitFor();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.doc-text .spanned');
+  assert.deepEqual(await page.locator('.doc-text .spanned').allTextContents(), ['1,200 families']);
 
   // It asked for nothing but itself (data: URLs never leave the browser).
   assert.deepEqual(requests.filter((u) => u !== url && !u.startsWith('data:') && !u.startsWith('blob:')), []);
