@@ -53,6 +53,16 @@ pub fn selected_range(container: &Element) -> Option<(u32, u32)> {
     (a < b).then_some((a, b))
 }
 
+/// Where on the page (CSS pixels from its top left) a menu fits just below the selection.
+pub fn below_selection() -> Option<(i32, i32)> {
+    let window = web_sys::window()?;
+    let selection = window.get_selection().ok()??;
+    let rect = selection.get_range_at(0).ok()?.get_bounding_client_rect();
+    let x = rect.left() + window.scroll_x().ok()?;
+    let y = rect.bottom() + window.scroll_y().ok()?;
+    Some((x as i32, y as i32 + 8))
+}
+
 /// Forgets the browser's selection (after it became a span).
 pub fn clear_selection() {
     if let Some(Ok(Some(selection))) = web_sys::window().map(|w| w.get_selection()) {

@@ -637,6 +637,41 @@ pub fn Editor() -> impl IntoView {
         }
     };
 
+    // On a touch screen a long press selects with no mouseup after it, and the handles move
+    // it: there the menu follows the selection, once it rests, just below it (the system's
+    // own copy menu sits above).
+    let touch = StoredValue::new(false);
+    let on_pointerdown = move |ev: ev::PointerEvent| touch.set_value(ev.pointer_type() == "touch");
+    let resting = StoredValue::new(None::<TimeoutHandle>);
+    let on_selection = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+        if !touch.get_value() {
+            return;
+        }
+        if let Some(timer) = resting.try_update_value(Option::take).flatten() {
+            timer.clear();
+        }
+        let show = move || {
+            let Some(container) = editor.text_ref.get_untracked() else {
+                return;
+            };
+            let place = selection::selected_range(&container).and(selection::below_selection());
+            editor.menu_at.set(place);
+        };
+        resting
+            .set_value(set_timeout_with_handle(show, std::time::Duration::from_millis(300)).ok());
+    });
+    let _ = document()
+        .add_event_listener_with_callback("selectionchange", on_selection.as_ref().unchecked_ref());
+    let on_selection = StoredValue::new_local(Some(on_selection));
+    on_cleanup(move || {
+        if let Some(listener) = on_selection.try_update_value(Option::take).flatten() {
+            let _ = document().remove_event_listener_with_callback(
+                "selectionchange",
+                listener.as_ref().unchecked_ref(),
+            );
+        }
+    });
+
     // After a drag, offer the labels beside the selection.
     let on_mouseup = move |ev: ev::MouseEvent| {
         let Some(container) = editor.text_ref.get_untracked() else {
@@ -731,7 +766,7 @@ pub fn Editor() -> impl IntoView {
                 }}
             </p>
             <div class="workspace" class:linking=move || editor.linking.with(Option::is_some)>
-                <div class="text-column" on:mouseup=on_mouseup on:copy=on_copy>
+                <div class="text-column" on:mouseup=on_mouseup on:pointerdown=on_pointerdown on:copy=on_copy>
                     <TextView text_ref=editor.text_ref selected=selected on_click=on_text_click/>
                 </div>
                 <aside class="side" aria-label="Spans">

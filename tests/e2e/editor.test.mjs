@@ -97,6 +97,51 @@ test('tagging a long claim leaves the text where it was: the status stays one li
   await context.close();
 });
 
+test('on a phone: a touch selection brings the label menu to it, and the toolbar scrolls away', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  await page.getByLabel('Article text').fill(await readSample());
+  await page.getByRole('button', { name: 'Start annotating' }).tap();
+  await page.waitForSelector('.doc-text .block');
+  // A finger on the text, then what a long press and its handles leave behind: a selection
+  // (a long press cannot be synthesised here), with no mouseup after it.
+  const box = await page.locator('.doc-text').boundingBox();
+  await page.touchscreen.tap(box.x + 40, box.y + 10);
+  const quote = 'over 100 captives';
+  const bottom = await page.evaluate((quote) => {
+    const walker = document.createTreeWalker(document.querySelector('.doc-text'), NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const at = n.data.indexOf(quote);
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(n, at);
+      range.setEnd(n, at + quote.length);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      return range.getBoundingClientRect().bottom + scrollY;
+    }
+  }, quote);
+  const menu = page.locator('.label-menu');
+  await menu.waitFor();
+  // Just below the selection, where the system's copy menu (above it) does not cover it.
+  const top = await menu.evaluate((m) => m.getBoundingClientRect().top + scrollY);
+  assert.ok(top >= bottom && top < bottom + 40, `menu at ${top}, selection ends at ${bottom}`);
+  await page.evaluate(() => getSelection().getRangeAt(0).startContainer.parentElement.scrollIntoView({ block: 'center' }));
+  await screenshot(page, '19-phone-menu');
+  await menu.getByRole('button', { name: /Figure/ }).tap();
+  await page.locator('.span-list .row').waitFor();
+  assert.deepEqual(await listed(page), [quote]);
+  assert.match(await status(page), /figure “over 100 captives”/);
+  // Scrolled down, the toolbar is gone with the page rather than covering half the screen.
+  await page.evaluate(() => scrollTo(0, 1200));
+  const toolbar = await page.locator('.toolbar').evaluate((t) => t.getBoundingClientRect().bottom);
+  assert.ok(toolbar <= 0, `toolbar bottom at ${toolbar}`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('span list, relations, notes and verdicts on the sample article', async () => {
   const { context, page, errors } = await open(await readSample(), 'Qatar');
   const claim = 'good progress was made in releasing hostages';
