@@ -171,6 +171,22 @@ pub(crate) fn parse_json(text: &str, at: &str) -> Result<Value, FormatError> {
     })
 }
 
+/// The lines of a JSONL file that are not blank, each parsed: its number, the name messages
+/// give it ("line 3") and its value. A line that is not JSON is refused, naming it.
+pub(crate) fn jsonl_lines(
+    jsonl: &str,
+) -> impl Iterator<Item = Result<(usize, String, Value), FormatError>> + '_ {
+    jsonl
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| {
+            let at = format!("line {}", i + 1);
+            let value = parse_json(line, &at)?;
+            Ok((i + 1, at, value))
+        })
+}
+
 trait Classify {
     fn classify_str(&self) -> &'static str;
 }

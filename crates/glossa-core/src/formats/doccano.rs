@@ -8,7 +8,7 @@
 //! place and are reported; the title goes in `title`, which doccano keeps as metadata.
 
 use super::common::{
-    arr, doc_at, field, id_text, kind, obj, offset, offset_field, parse_json, stem, str_field,
+    arr, doc_at, field, id_text, jsonl_lines, kind, obj, offset, offset_field, stem, str_field,
     string, Builder,
 };
 use super::{FormatError, Imported, Warning};
@@ -78,13 +78,8 @@ pub fn export(docs: &[Document]) -> Result<(String, Vec<Warning>), FormatError> 
 pub fn import(jsonl: &str, name: &str, now_ms: i64) -> Result<Imported, FormatError> {
     let mut warnings = Vec::new();
     let mut documents = Vec::new();
-    for (i, line) in jsonl.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let n = i + 1;
-        let at = format!("line {n}");
-        let v = parse_json(line, &at)?;
+    for line in jsonl_lines(jsonl) {
+        let (n, at, v) = line?;
         let o = obj(&v, &at)?;
         let path = |p: &str| format!("line {n} $.{p}");
         let text = match (o.get("text"), o.get("data")) {

@@ -9,7 +9,7 @@
 //! are reported. Import also takes spaCy's `ents`.
 
 use super::common::{
-    arr, doc_at, id_text, kind, obj, offset_field, parse_json, stem, str_field, string, tokens,
+    arr, doc_at, id_text, jsonl_lines, kind, obj, offset_field, stem, str_field, string, tokens,
     Builder,
 };
 use super::doccano::dropped_extras;
@@ -94,13 +94,8 @@ pub fn export(docs: &[Document]) -> Result<(String, Vec<Warning>), FormatError> 
 pub fn import(jsonl: &str, name: &str, now_ms: i64) -> Result<Imported, FormatError> {
     let mut warnings = Vec::new();
     let mut documents = Vec::new();
-    for (i, line) in jsonl.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let n = i + 1;
-        let at = format!("line {n}");
-        let v = parse_json(line, &at)?;
+    for line in jsonl_lines(jsonl) {
+        let (n, at, v) = line?;
         let o = obj(&v, &at)?;
         let path = |p: &str| format!("line {n} $.{p}");
         let text = str_field(o, "text", &at)?;
