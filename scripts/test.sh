@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and runs every test layer: formatting and lints, native core tests, in-browser
-# wasm-bindgen tests, and end-to-end tests that drive the release build in headless Chromium
-# (and, for the core flows, Firefox).
+# wasm-bindgen tests (in headless Chromium and Firefox), and end-to-end tests that drive the
+# release build in headless Chromium (and, for the core flows, Firefox).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
@@ -12,6 +12,12 @@ if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ] || ! [ -x /usr/b
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver firefox-esr
 fi
 
+# geckodriver runs the in-browser tests in Firefox (it is a Rust crate: no download of its own).
+if ! geckodriver --version 2>/dev/null | grep -q '0\.37\.1'; then
+  step "Installing geckodriver 0.37.1 (about 2 minutes on 2 cores)"
+  cargo install --locked geckodriver --version 0.37.1
+fi
+
 step "Formatting and lints"
 cargo fmt --all -- --check
 cargo clippy -p glossa-core --all-targets -- -D warnings
@@ -20,8 +26,10 @@ cargo clippy -p glossa --target wasm32-unknown-unknown --all-targets -- -D warni
 step "Layer 1: native tests of the core"
 cargo test -p glossa-core
 
-step "Layer 2: in-browser tests (wasm-bindgen-test in headless Chromium)"
+step "Layer 2: in-browser tests (wasm-bindgen-test in headless Chromium, then Firefox)"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test -p glossa --target wasm32-unknown-unknown
+GECKODRIVER="$(command -v geckodriver)" WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/tests/webdriver-firefox.json" \
+  cargo test -p glossa --target wasm32-unknown-unknown
 
 step "Layer 3: end-to-end tests of the release build"
 trunk build --release --offline
