@@ -141,13 +141,13 @@ test('Firefox: a brat pair imports through the formats worker; the hint names it
   await input.uploadFile(join(shared, 'interop', 'brat', '060-relation_annotation.ann'), join(shared, 'interop', 'brat', '060-relation_annotation.txt'));
   await page.waitForSelector('[role=alertdialog]');
   assert.match(await page.$eval('[role=alertdialog]', (d) => d.textContent), /1 document, 10 spans/);
-  await page.keyboard.press('Enter');
+  await button(page, 'Import it');
   await page.waitForSelector('.doc-text .spanned');
   assert.equal((await spanned(page)).length, 10);
   // Its two labels have two keys, and the hint says so.
   assert.match(await status(page), /^Select text, then press 1 or 2 \(or a label button\)/);
   // With a document open, Glossa asked Firefox to keep its storage, and says it will.
-  await page.waitForFunction(() => navigator.storage.persisted());
+  await page.waitForFunction(async () => await navigator.storage.persisted());
   await button(page, 'New document');
   await page.waitForFunction(() => /This browser keeps it until you delete it\./.test(document.querySelector('.usage')?.textContent ?? ''));
   await screenshot(page, 'firefox-02-imported');

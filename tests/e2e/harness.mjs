@@ -152,6 +152,13 @@ export const fillStorage = (page) => page.evaluate(() => {
   return n;
 });
 
+/** Confirms the import preview with Enter, as a keyboard user does, once the preview has the
+ *  focus (it takes it just after it is drawn). Playwright or puppeteer page. */
+export async function confirmImport(page) {
+  await page.waitForFunction(() => document.activeElement?.closest('[role=alertdialog]') != null);
+  await page.keyboard.press('Enter');
+}
+
 /** Slices `text` by code points, UTF-16 units and UTF-8 bytes. */
 export function slices(text, span) {
   const cps = Array.from(text);

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { serveDist, launch, watchErrors, screenshot, dragSelect, writtenWhole, watchSaid, said, fillStorage } from './harness.mjs';
+import { serveDist, launch, watchErrors, screenshot, dragSelect, writtenWhole, watchSaid, said, fillStorage, confirmImport } from './harness.mjs';
 
 const TEXT = 'Hamas said 100 captives were freed on Tuesday.\n\nQatar and Egypt mediated the talks in Doha.';
 
@@ -383,7 +383,7 @@ test('new documents from files, exact bytes; export and import the library', asy
   const n = file.documents[0].spans.length;
   assert.ok((await preview.textContent()).includes(`“one.glossa.json” (Glossa JSON): 1 document, ${n} span${n === 1 ? '' : 's'}.`));
   // The preview has the focus: Enter imports.
-  await page.keyboard.press('Enter');
+  await confirmImport(page);
   await page.waitForSelector('.doc-text');
   assert.equal(await page.locator('.doc-title').textContent(), 'From JSON');
   assert.deepEqual(errors, []);

@@ -8,7 +8,7 @@ import { readFile, writeFile, cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
-import { dist, launch, watchErrors, screenshot, dragSelect } from './harness.mjs';
+import { dist, launch, watchErrors, screenshot, dragSelect, confirmImport } from './harness.mjs';
 import { watchRequests, foreign, watchCsp } from './security-helpers.mjs';
 
 const types = {
@@ -189,7 +189,7 @@ test('with the network off: reload, paste, tag, reload again', async (t) => {
   await page.getByRole('button', { name: 'New document' }).click();
   await page.locator('#open-file').setInputFiles({ name: 'copy.glossa.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(copy)) });
   await page.getByRole('alertdialog', { name: 'Import documents?' }).waitFor();
-  await page.keyboard.press('Enter');
+  await confirmImport(page);
   await page.locator('.doc-title', { hasText: 'Offline copy' }).waitFor();
   assert.deepEqual(await page.locator('.doc-text .spanned').allTextContents(), ['the minister']);
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { dist, launch, watchErrors, screenshot, dragSelect } from './harness.mjs';
+import { dist, launch, watchErrors, screenshot, dragSelect, confirmImport } from './harness.mjs';
 import { watchRequests, watchCsp } from './security-helpers.mjs';
 
 const file = process.env.GLOSSA_SINGLE_FILE ?? join(dist, 'glossa.html');
@@ -69,7 +69,7 @@ test('opened from file://: paste, tag, reload, export, import', async () => {
   await page.getByRole('button', { name: 'New document' }).click();
   await page.locator('#open-file').setInputFiles({ name: 'back.jsonl', mimeType: 'application/x-ndjson', buffer: await readFile(await doccano.path()) });
   await page.getByRole('alertdialog', { name: 'Import documents?' }).waitFor();
-  await page.keyboard.press('Enter');
+  await confirmImport(page);
   await page.waitForSelector('.doc-text .spanned');
   assert.deepEqual(await page.locator('.doc-text .spanned').allTextContents(), ['1,200 families']);
 
