@@ -875,11 +875,7 @@ pub fn Library() -> impl IntoView {
         )
     });
     // What the browser promises for this site's storage, said under the usage.
-    leptos::task::spawn_local(async move {
-        if let Some(kept) = storage::persistent(false).await {
-            state.persistent.set(Some(kept));
-        }
-    });
+    state.learn_persistence(false);
     Effect::new(move |_| {
         let p = library.with(|l| l.1.clone());
         if !p.is_empty() {

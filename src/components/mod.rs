@@ -35,9 +35,10 @@ pub struct AppState {
     /// Bumped when the stored library changes (here or in another tab).
     pub library_rev: RwSignal<u64>,
     /// Whether the browser keeps this site's storage until the user deletes it (`None`: it
-    /// cannot say), and whether this page asked it to yet.
+    /// cannot say), whether this page asked it to yet, and how many times it was asked.
     pub persistent: RwSignal<Option<bool>>,
     asked_to_keep: StoredValue<bool>,
+    persistence_questions: StoredValue<u64>,
     /// The open document's undo history, loaded and saved with it (library.rs).
     pub history: StoredValue<glossa_core::History>,
     /// The edits to the open document (by id) stored as a journal since it was last written
@@ -74,6 +75,7 @@ impl AppState {
             library_rev: RwSignal::new(0),
             persistent: RwSignal::new(None),
             asked_to_keep: StoredValue::new(false),
+            persistence_questions: StoredValue::new(0),
             history: StoredValue::new(history),
             journal: StoredValue::new(None),
             write_whole: StoredValue::new(None),
@@ -103,13 +105,25 @@ impl AppState {
             return;
         }
         self.asked_to_keep.set_value(true);
-        let persistent = self.persistent;
+        self.learn_persistence(true);
+    }
+
+    /// Asks the browser whether it keeps this site's storage (with `ask`, asks it to first, if
+    /// it does not yet) and shows the answer. Answers can come out of order: a yes is shown
+    /// whenever it comes (the user may answer Firefox's prompt late), a no only if no question
+    /// was asked after it (the browser may have said yes since).
+    pub fn learn_persistence(&self, ask: bool) {
+        let question = self.persistence_questions.get_value() + 1;
+        self.persistence_questions.set_value(question);
+        let (persistent, questions) = (self.persistent, self.persistence_questions);
         leptos::task::spawn_local(async move {
             let kept = match storage::persistent(false).await {
-                Some(false) => storage::persistent(true).await,
+                Some(false) if ask => storage::persistent(true).await,
                 known => known,
             };
-            persistent.set(kept);
+            if kept == Some(true) || questions.get_value() == question {
+                persistent.set(kept);
+            }
         });
     }
 
