@@ -111,13 +111,13 @@ pub struct Imported {
 /// Reads annotation files of any format Glossa knows (detected), with `.txt` files beside
 /// them, off this thread: the worker checks them and sends the documents in the shape local
 /// storage keeps them, so they are parsed once here, by the code that reads storage.
-pub async fn import(files: &[(String, Vec<u8>)], now_ms: i64) -> Result<Imported, String> {
+pub async fn import(files: &[(&str, &[u8])], now_ms: i64) -> Result<Imported, String> {
     let list: Array = files
         .iter()
-        .map(|(name, bytes)| {
+        .map(|&(name, bytes)| {
             object(&[
-                ("name", name.as_str().into()),
-                ("bytes", Uint8Array::from(bytes.as_slice()).into()),
+                ("name", name.into()),
+                ("bytes", Uint8Array::from(bytes).into()),
             ])
         })
         .collect();

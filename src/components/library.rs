@@ -444,9 +444,9 @@ fn open_article(state: &AppState, file: &Picked) {
 /// The documents in picked files, read by the formats worker (each file's format detected,
 /// with `.txt` files beside them: brat's texts, the source text of W3C annotations).
 async fn read_documents(files: &[Picked]) -> Result<(Format, Vec<Document>, Vec<String>), String> {
-    let picked: Vec<(String, Vec<u8>)> = files
+    let picked: Vec<(&str, &[u8])> = files
         .iter()
-        .map(|f| (f.name.clone(), f.bytes.clone()))
+        .map(|f| (f.name.as_str(), f.bytes.as_slice()))
         .collect();
     let read = formats_worker::import(&picked, now_ms())
         .await
@@ -459,7 +459,7 @@ async fn read_documents(files: &[Picked]) -> Result<(Format, Vec<Document>, Vec<
 /// confirm. Nothing is stored here; a file that cannot be read leaves everything as it was and
 /// says where it is wrong.
 async fn preview_import(state: AppState, ctx: LibraryCtx, files: Vec<Picked>, open_after: bool) {
-    // Reading a long file takes a moment, here or in the worker: say so first.
+    // Reading a long file takes the worker a moment: say so first.
     ctx.message.set(Some("Reading the files…".into()));
     after_paint().await;
     let read = read_documents(&files).await;
