@@ -6,8 +6,9 @@
 //! * `{op: "import", now, files: [{name, bytes}]}` → `{ok, format, documents, warnings}`, the
 //!   documents (from any format, Glossa JSON too) as a JSON array in the shape local storage
 //!   keeps them, which the page reads with the code it reads storage with;
-//! * `{op: "export", format, nesting, library}` → `{ok, files: [{name, text}]}` or, for brat
-//!   with several documents, `{ok, zip: {name, bytes}}`; both with `warnings`.
+//! * `{op: "export", format, nesting, documents}`, the documents as local storage keeps them,
+//!   → `{ok, files: [{name, bytes}], zipped, warnings}`: the files' bytes (for brat with
+//!   several documents, one zip) travel transferred, never copied or decoded on the page.
 //!
 //! A failure is `{ok: false, error}`, with the line or JSON path that is wrong.
 
@@ -27,6 +28,7 @@ mod worker {
     use glossa::browser::formats_worker::{get, object};
     use glossa_core::formats::glossa as glossa_json;
     use glossa_core::formats::{self, ExportOptions, Format, InputFile, Nesting};
+    use glossa_core::Document;
     use js_sys::{Array, Uint8Array};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
@@ -36,11 +38,14 @@ mod worker {
         let reply_to = scope.clone();
         let on_message =
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-                let reply = match answer(&ev.data()) {
-                    Ok(reply) => reply,
-                    Err(error) => object(&[("ok", false.into()), ("error", error.into())]),
+                let (reply, transfer) = match answer(&ev.data()) {
+                    Ok(answered) => answered,
+                    Err(error) => (
+                        object(&[("ok", false.into()), ("error", error.into())]),
+                        Array::new(),
+                    ),
                 };
-                let _ = reply_to.post_message(&reply);
+                let _ = reply_to.post_message_with_transfer(&reply, &transfer);
             });
         scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         // The worker lives as long as its page wants it.
@@ -62,7 +67,8 @@ mod worker {
             .into()
     }
 
-    fn answer(request: &JsValue) -> Result<JsValue, String> {
+    /// The reply, and the buffers to transfer with it.
+    fn answer(request: &JsValue) -> Result<(JsValue, Array), String> {
         match text(request, "op")?.as_str() {
             "import" => {
                 let files: Vec<(String, Vec<u8>)> = Array::from(&get(request, "files"))
@@ -83,12 +89,13 @@ mod worker {
                     formats::import_any(&given, now).map_err(|e| e.to_string())?;
                 let documents =
                     serde_json::to_string(&imported.documents).expect("documents always serialise");
-                Ok(object(&[
+                let reply = object(&[
                     ("ok", true.into()),
                     ("format", format.name().into()),
                     ("documents", documents.into()),
                     ("warnings", warnings(&imported.warnings)),
-                ]))
+                ]);
+                Ok((reply, Array::new()))
             }
             "export" => {
                 let format =
@@ -97,38 +104,45 @@ mod worker {
                     Ok("innermost") => Nesting::Innermost,
                     _ => Nesting::Outermost,
                 };
-                let docs = glossa_json::import(&text(request, "library")?)
-                    .map_err(|e| e.to_string())?
-                    .documents;
+                let docs: Vec<Document> = serde_json::from_str(&text(request, "documents")?)
+                    .map_err(|e| format!("the page sent unreadable documents: {e}"))?;
+                // What Glossa JSON's writer refuses, every other writer refuses too.
+                for doc in &docs {
+                    glossa_json::check(doc).map_err(|e| format!("a span is wrong: {e}"))?;
+                }
                 let exported = formats::export(format, &docs, &ExportOptions { nesting })
                     .map_err(|e| e.to_string())?;
-                let mut reply = vec![
-                    ("ok", true.into()),
-                    ("warnings", warnings(&exported.warnings)),
-                ];
                 // brat writes a .txt and an .ann per document: one document is that pair,
                 // several travel as one zip.
-                if docs.len() > 1 && exported.files.len() > 1 {
+                let zipped = docs.len() > 1 && exported.files.len() > 1;
+                let zip;
+                let files: Vec<(String, &[u8])> = if zipped {
+                    zip = exported.zip();
                     let name = glossa_json::file_name("glossa-library", format.name(), "zip");
-                    let bytes = Uint8Array::from(exported.zip().as_slice());
-                    reply.push((
-                        "zip",
-                        object(&[("name", name.into()), ("bytes", bytes.into())]),
-                    ));
+                    vec![(name, zip.as_slice())]
                 } else {
-                    let files: Array = exported
+                    exported
                         .files
                         .iter()
-                        .map(|f| {
-                            object(&[
-                                ("name", f.name.as_str().into()),
-                                ("text", f.contents.as_str().into()),
-                            ])
-                        })
-                        .collect();
-                    reply.push(("files", files.into()));
-                }
-                Ok(object(&reply))
+                        .map(|f| (f.name.clone(), f.contents.as_bytes()))
+                        .collect()
+                };
+                let transfer = Array::new();
+                let list: Array = files
+                    .into_iter()
+                    .map(|(name, bytes)| {
+                        let bytes = Uint8Array::from(bytes);
+                        transfer.push(&bytes.buffer());
+                        object(&[("name", name.into()), ("bytes", bytes.into())])
+                    })
+                    .collect();
+                let reply = object(&[
+                    ("ok", true.into()),
+                    ("files", list.into()),
+                    ("zipped", zipped.into()),
+                    ("warnings", warnings(&exported.warnings)),
+                ]);
+                Ok((reply, transfer))
             }
             op => Err(format!("unknown request {op:?}")),
         }

@@ -7,13 +7,9 @@ pub fn download(file_name: &str, mime: &str, contents: &str) -> Result<(), JsVal
     offer(file_name, mime, &JsValue::from_str(contents))
 }
 
-/// Offers bytes (a zip) as a download called `file_name`.
-pub fn download_bytes(file_name: &str, mime: &str, contents: &[u8]) -> Result<(), JsValue> {
-    offer(file_name, mime, &js_sys::Uint8Array::from(contents))
-}
-
-/// One Blob part (a string or bytes) through a temporary link.
-fn offer(file_name: &str, mime: &str, part: &JsValue) -> Result<(), JsValue> {
+/// Offers one Blob part (a JS string, or bytes such as a `Uint8Array`) as a download called
+/// `file_name`, through a temporary link.
+pub fn offer(file_name: &str, mime: &str, part: &JsValue) -> Result<(), JsValue> {
     let parts = js_sys::Array::of1(part);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);

@@ -136,19 +136,31 @@ pub async fn import(files: &[(&str, &[u8])], now_ms: i64) -> Result<Imported, St
     })
 }
 
-/// A file to offer for download.
-pub enum Download {
-    Text { name: String, text: String },
-    Bytes { name: String, bytes: Vec<u8> },
+/// A file to offer for download: its name and its bytes, as the worker made them (they are
+/// never copied or decoded here).
+pub struct Download {
+    pub name: String,
+    pub bytes: JsValue,
 }
 
-/// Writes documents (given as a Glossa JSON library) in `format`: the files to download and
-/// what the format could not hold.
+/// What the worker wrote.
+pub struct Exported {
+    pub files: Vec<Download>,
+    /// The files are one zip (brat, several documents).
+    pub zipped: bool,
+    /// What the format could not hold.
+    pub warnings: Vec<String>,
+}
+
+/// Writes documents in `format`, in the worker: it checks every span first, as Glossa JSON's
+/// writer does, and stops at the first that does not slice to its quote.
 pub async fn export(
     format: &str,
     innermost: bool,
-    library: String,
-) -> Result<(Vec<Download>, Vec<String>), String> {
+    docs: &[glossa_core::Document],
+) -> Result<Exported, String> {
+    // The shape local storage keeps them in: no offsets or quotes computed on this thread.
+    let documents = serde_json::to_string(docs).expect("documents always serialise");
     let reply = ask(&object(&[
         ("op", "export".into()),
         ("format", format.into()),
@@ -156,23 +168,18 @@ pub async fn export(
             "nesting",
             if innermost { "innermost" } else { "outermost" }.into(),
         ),
-        ("library", library.into()),
+        ("documents", documents.into()),
     ]))
     .await?;
-    let zip = get(&reply, "zip");
-    let files = if zip.is_object() {
-        vec![Download::Bytes {
-            name: get(&zip, "name").as_string().unwrap_or_default(),
-            bytes: Uint8Array::new(&get(&zip, "bytes")).to_vec(),
-        }]
-    } else {
-        Array::from(&get(&reply, "files"))
+    Ok(Exported {
+        files: Array::from(&get(&reply, "files"))
             .iter()
-            .map(|f| Download::Text {
+            .map(|f| Download {
                 name: get(&f, "name").as_string().unwrap_or_default(),
-                text: get(&f, "text").as_string().unwrap_or_default(),
+                bytes: get(&f, "bytes"),
             })
-            .collect()
-    };
-    Ok((files, strings(&get(&reply, "warnings"))))
+            .collect(),
+        zipped: get(&reply, "zipped").as_bool() == Some(true),
+        warnings: strings(&get(&reply, "warnings")),
+    })
 }

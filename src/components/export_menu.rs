@@ -3,8 +3,8 @@
 //! format cannot hold is said, never dropped silently.
 
 use super::AppState;
-use crate::browser::download::{download, download_bytes};
-use crate::browser::formats_worker::{self, Download};
+use crate::browser::download::{download, offer};
+use crate::browser::formats_worker;
 use crate::browser::storage;
 use glossa_core::formats::{glossa, Format};
 use glossa_core::Document;
@@ -34,20 +34,18 @@ async fn export_and_download(
         download(&name, format.mime(), &json).map_err(|e| failed(&name, e))?;
         return Ok(None);
     }
-    let library = glossa::to_json_library(&docs).map_err(stopped)?;
-    let (files, warnings) = formats_worker::export(format.name(), innermost, library)
+    let exported = formats_worker::export(format.name(), innermost, &docs)
         .await
         .map_err(|e| format!("Export stopped: {e}"))?;
-    for file in files {
-        match file {
-            Download::Text { name, text } => {
-                download(&name, format.mime(), &text).map_err(|e| failed(&name, e))?
-            }
-            Download::Bytes { name, bytes } => {
-                download_bytes(&name, "application/zip", &bytes).map_err(|e| failed(&name, e))?
-            }
-        }
+    let mime = if exported.zipped {
+        "application/zip"
+    } else {
+        format.mime()
+    };
+    for file in &exported.files {
+        offer(&file.name, mime, &file.bytes).map_err(|e| failed(&file.name, e))?;
     }
+    let warnings = exported.warnings;
     if warnings.is_empty() {
         return Ok(None);
     }

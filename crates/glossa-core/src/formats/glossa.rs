@@ -107,13 +107,17 @@ impl CodePointsBefore<'_> {
     }
 }
 
-/// Describes one span in every unit. Refuses a span whose offsets do not slice to its quote.
-fn span_record(
-    doc: &Document,
+/// A span's quote, then its start and end in code points and in UTF-16 code units.
+type Place<'a> = (&'a str, (usize, usize), (usize, usize));
+
+/// Where a span is, in every unit. Refuses a span whose offsets do not slice to its quote in
+/// every unit.
+fn span_place<'a>(
+    doc: &'a Document,
     ix: &TextIndex,
     span: &Span,
     counted: &mut CodePointsBefore,
-) -> Result<SpanRecord, FormatError> {
+) -> Result<Place<'a>, FormatError> {
     let bug = |found: String| FormatError::QuoteMismatch {
         span: span.id.0,
         expected: String::new(),
@@ -140,6 +144,17 @@ fn span_record(
             found: by_code_points,
         });
     }
+    Ok((quote, cp, u16))
+}
+
+/// Describes one span in every unit.
+fn span_record(
+    doc: &Document,
+    ix: &TextIndex,
+    span: &Span,
+    counted: &mut CodePointsBefore,
+) -> Result<SpanRecord, FormatError> {
+    let (quote, cp, u16) = span_place(doc, ix, span, counted)?;
     let prefix: String = {
         let before: Vec<char> = doc.text[..span.start].chars().rev().take(CONTEXT).collect();
         before.into_iter().rev().collect()
@@ -164,6 +179,21 @@ fn span_record(
         note: span.note.clone(),
         attributes: span.attributes.clone(),
     })
+}
+
+/// Refuses a document a span of which does not slice to the same quote in every unit, as
+/// [`export`] does, without writing anything: what another format's writer checks first.
+pub fn check(doc: &Document) -> Result<(), FormatError> {
+    let ix = doc.index();
+    let mut counted = CodePointsBefore {
+        text: &doc.text,
+        byte: 0,
+        count: 0,
+    };
+    for span in doc.spans() {
+        span_place(doc, &ix, span, &mut counted)?;
+    }
+    Ok(())
 }
 
 /// Describes one document, its spans and its relations.
@@ -568,6 +598,26 @@ mod tests {
         // The family emoji is 5 code points and 8 UTF-16 units, then a space.
         assert_eq!(record.spans[0].start, 6);
         assert_eq!(record.spans[0].utf16.start, 9);
+    }
+
+    #[test]
+    fn check_refuses_what_export_refuses() {
+        let mut doc = Document::new("d", "T", "José said 🇶🇦 talks", 5);
+        doc.add_span("actor", 0, 5, Unit::Utf8).unwrap();
+        assert!(check(&doc).is_ok());
+        // A stored span can only go wrong in storage: one that cuts "é" (bytes 3..5) or the
+        // flag's first code point (bytes 11..15) in two.
+        for (start, end) in [(4, 10), (0, 13)] {
+            let mut json = serde_json::to_value(&doc).unwrap();
+            json["spans"][0]["start"] = start.into();
+            json["spans"][0]["end"] = end.into();
+            let broken: Document = serde_json::from_value(json).unwrap();
+            assert!(matches!(
+                check(&broken),
+                Err(FormatError::QuoteMismatch { span: 1, .. })
+            ));
+            assert!(export(&broken).is_err());
+        }
     }
 
     #[test]
