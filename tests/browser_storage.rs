@@ -290,6 +290,54 @@ fn a_value_from_a_newer_glossa_is_left_untouched() {
 }
 
 #[wasm_bindgen_test]
+fn a_document_whose_spans_do_not_fit_opens_without_them_and_is_kept_aside() {
+    local().clear().unwrap();
+    // Span 2 cuts "é" in two, span 3 ends past the text, relation 2 links span 3: the text
+    // view slicing them would stop the app at start-up.
+    let stored = r#"{"schema":1,"document":{"id":"cut","title":"Cut","text":"José said 🇶🇦","created_ms":1,"modified_ms":1,
+        "spans":[{"id":1,"label":"actor","start":0,"end":5},{"id":2,"label":"actor","start":4,"end":10},
+                 {"id":3,"label":"figure","start":11,"end":40}],
+        "relations":[{"id":2,"kind":"about","from":3,"to":1}],
+        "next_span_id":4,"next_relation_id":3}}"#;
+    local().set_item("glossa.doc.cut", stored).unwrap();
+
+    let (doc, problem) = storage::open_document("cut").unwrap().unwrap();
+    let kept: Vec<_> = doc.spans().iter().map(|s| doc.quote(s)).collect();
+    assert_eq!(kept, ["José"]);
+    assert!(doc.relations().is_empty());
+    let problem = problem.expect("the user is told");
+    match &problem {
+        StorageProblem::Repaired {
+            set_aside, kept_as, ..
+        } => {
+            assert_eq!(set_aside.len(), 3, "{set_aside:?}");
+            assert_eq!(kept_as.as_deref(), Some("glossa.quarantine.glossa.doc.cut"));
+        }
+        p => panic!("{p:?}"),
+    }
+    let told = problem.to_string();
+    assert!(
+        told.contains("“Cut”") && told.contains("span 2 (actor, bytes 4..10)"),
+        "{told}"
+    );
+    // Nothing is lost: the value as it was is kept aside, byte for byte, and listed.
+    assert_eq!(
+        get("glossa.quarantine.glossa.doc.cut").as_deref(),
+        Some(stored)
+    );
+    assert_eq!(get("glossa.doc.cut").as_deref(), Some(stored));
+    assert_eq!(storage::list_quarantined().len(), 1);
+    // Opening it again keeps one copy; once saved, it opens whole and says nothing.
+    storage::open_document("cut").unwrap().unwrap();
+    assert_eq!(storage::list_quarantined().len(), 1);
+    storage::save_document(&doc).unwrap();
+    let (again, problem) = storage::open_document("cut").unwrap().unwrap();
+    assert_eq!(again, doc);
+    assert_eq!(problem, None);
+    local().clear().unwrap();
+}
+
+#[wasm_bindgen_test]
 fn unreadable_values_are_quarantined_named_and_the_others_load() {
     local().clear().unwrap();
     storage::save_document(&sample("good1", "First")).unwrap();

@@ -111,6 +111,16 @@ pub enum StorageProblem {
     },
     /// A value written by a newer Glossa: left untouched.
     Newer { key: String, schema: u64 },
+    /// A stored document did not fit together and opened without `set_aside`; the value as it
+    /// was is kept under `kept_as` (`None`: storage refused the copy).
+    Repaired {
+        key: String,
+        title: String,
+        set_aside: Vec<String>,
+        kept_as: Option<String>,
+    },
+    /// Two problems met reading one document (itself, then its journal).
+    Both(Box<(StorageProblem, StorageProblem)>),
 }
 
 impl StorageProblem {
@@ -171,6 +181,40 @@ impl std::fmt::Display for StorageProblem {
                  documents.",
                 what(key, title)
             ),
+            StorageProblem::Repaired {
+                key,
+                title,
+                set_aside,
+                kept_as,
+            } => {
+                let shown = &set_aside[..set_aside.len().min(3)];
+                let more = set_aside.len() - shown.len();
+                write!(
+                    f,
+                    "{} had parts that did not fit together; they were set aside: {}{}. The \
+                     rest opens as usual. ",
+                    what(key, &Some(title.clone())),
+                    shown.join("; "),
+                    if more > 0 {
+                        format!(" (and {more} more)")
+                    } else {
+                        String::new()
+                    }
+                )?;
+                match kept_as {
+                    Some(q) => write!(
+                        f,
+                        "The document as it was is kept as {q}; download it from Unreadable \
+                         values under Your documents."
+                    ),
+                    None => write!(
+                        f,
+                        "Storage is too full to keep a copy of it as it was; it stays stored \
+                         as it was until your next edit to it is saved."
+                    ),
+                }
+            }
+            StorageProblem::Both(both) => write!(f, "{} {}", both.0, both.1),
             StorageProblem::Newer { key, schema } => write!(
                 f,
                 "{} was written by a newer version of Glossa (schema {schema}); it was left \
@@ -289,6 +333,17 @@ pub fn guess_title(raw: &str) -> Option<String> {
     None
 }
 
+/// Copies `value`, stored under `key`, to `glossa.quarantine.<key>` (an earlier, different
+/// value kept there stays, and this one gets a time after its name). The copy's key, or `None`
+/// when storage refused it.
+fn keep_aside(key: &str, value: &str) -> Option<String> {
+    let mut target = format!("{QUARANTINE_PREFIX}{key}");
+    if raw(&target).is_some_and(|old| old != value) {
+        target = format!("{target}.{}", crate::browser::now_ms());
+    }
+    write_raw(&target, value).ok().map(|()| target)
+}
+
 /// Moves an unreadable value aside, so nothing ever overwrites it. The copy is written before
 /// the original is removed; when the copy is refused (storage full) the original stays.
 fn quarantine(key: &str) -> StorageProblem {
@@ -300,18 +355,11 @@ fn quarantine(key: &str) -> StorageProblem {
             .find(|e| e.id == id)
             .map(|e| e.title)
     });
-    let mut quarantined_as = None;
-    if let Some(value) = value {
-        let mut target = format!("{QUARANTINE_PREFIX}{key}");
-        // An earlier, different value kept aside under the same name stays too.
-        if raw(&target).is_some_and(|old| old != value) {
-            target = format!("{target}.{}", crate::browser::now_ms());
-        }
-        if write_raw(&target, &value).is_ok() {
-            remove(key);
-            quarantined_as = Some(target);
-        }
-    }
+    let quarantined_as = value.and_then(|value| {
+        let kept = keep_aside(key, &value)?;
+        remove(key);
+        Some(kept)
+    });
     StorageProblem::Corrupt {
         key: key.to_string(),
         title,
@@ -593,7 +641,20 @@ pub fn open_document(
         return Ok(None);
     };
     let mut document = read_document(&text).map_err(|e| to_problem(&key, e))?;
-    let problem = replay_journal(&mut document).err();
+    // A value that parses but does not fit together (a span past the end of the text, in the
+    // middle of a character, …) opens without what does not fit, and is kept aside as it was.
+    let set_aside = document.repair();
+    let repaired = (!set_aside.is_empty()).then(|| StorageProblem::Repaired {
+        key: key.clone(),
+        title: document.title.clone(),
+        kept_as: keep_aside(&key, &text),
+        set_aside,
+    });
+    let journal = replay_journal(&mut document).err();
+    let problem = match (repaired, journal) {
+        (Some(a), Some(b)) => Some(StorageProblem::Both(Box::new((a, b)))),
+        (a, b) => a.or(b),
+    };
     Ok(Some((document, problem)))
 }
 

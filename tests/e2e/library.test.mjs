@@ -528,3 +528,40 @@ test('an unreadable document is named, kept aside, and downloadable as it was', 
   assert.deepEqual(errors.filter((e) => !e.includes('404')), []);
   await context.close();
 });
+
+test('a stored document whose spans do not fit its text opens without them, and nothing is lost', async () => {
+  const context = await newContext();
+  // Span 2 cuts "é" in two and span 3 ends past the text: slicing them stopped the app before
+  // it drew anything, on every start, since it reopens the last document.
+  const text = 'José Álvarez said 100 captives 🇶🇦 were freed.';
+  const stored = JSON.stringify({ schema: 1, document: {
+    id: 'cut', title: 'Cut', text, created_ms: 1, modified_ms: 1,
+    spans: [{ id: 1, label: 'actor', start: 0, end: 14 }, { id: 2, label: 'actor', start: 4, end: 10 },
+      { id: 3, label: 'figure', start: 19, end: 400 }],
+    relations: [{ id: 1, kind: 'about', from: 3, to: 1 }], next_span_id: 4, next_relation_id: 2 } });
+  await context.addInitScript((stored) => {
+    if (localStorage.getItem('glossa.current')) return;
+    localStorage.setItem('glossa.doc.cut', stored);
+    localStorage.setItem('glossa.current', JSON.stringify({ schema: 1, id: 'cut' }));
+  }, stored);
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  await waitForSpans(page, 1);
+  assert.equal(await page.locator('.doc-text .spanned').first().textContent(), 'José Álvarez');
+  const problem = await page.locator('.problem').textContent();
+  assert.match(problem, /The document “Cut” \(glossa\.doc\.cut\) had parts that did not fit together; they were set aside: span 2 \(actor, bytes 4\.\.10\) does not fit the text/);
+  assert.match(problem, /kept as glossa\.quarantine\.glossa\.doc\.cut/);
+  await screenshot(page, 'library-09-repaired');
+  // Work goes on: a new tag, written whole after a pause, and the message is not said again.
+  await tag(page, '100 captives', '2');
+  await waitForSpans(page, 2);
+  await writtenWhole(page);
+  await page.reload();
+  await waitForSpans(page, 2);
+  assert.equal(await page.locator('.problem').count(), 0);
+  // The value as it was is kept aside, byte for byte.
+  assert.equal(await page.evaluate(() => localStorage.getItem('glossa.quarantine.glossa.doc.cut')), stored);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

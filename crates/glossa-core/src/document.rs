@@ -543,6 +543,69 @@ impl Document {
     pub fn search(&self, query: &str) -> Vec<Range<usize>> {
         crate::search::find_all(&self.text, query)
     }
+
+    /// Puts a document read from outside the editor (storage) back in the shape every edit
+    /// keeps: spans that do not fit the text, and repeated span or relation ids, are set aside;
+    /// relations to spans that are not there go with them; a span's unknown label is added to
+    /// the labels (grey, no key); spans are sorted and the next ids follow the highest. Returns
+    /// what was set aside or added, in words (empty when the document was whole).
+    pub fn repair(&mut self) -> Vec<String> {
+        let mut said = Vec::new();
+        let mut ids = std::collections::BTreeSet::new();
+        let text = &self.text;
+        self.spans.retain(|s| {
+            let fits = s.start < s.end
+                && s.end <= text.len()
+                && text.is_char_boundary(s.start)
+                && text.is_char_boundary(s.end);
+            if !fits {
+                said.push(format!(
+                    "span {} ({}, bytes {}..{}) does not fit the text ({} bytes)",
+                    s.id.0,
+                    s.label,
+                    s.start,
+                    s.end,
+                    text.len()
+                ));
+                return false;
+            }
+            if !ids.insert(s.id) {
+                said.push(format!("span {} ({}) repeats an id", s.id.0, s.label));
+                return false;
+            }
+            true
+        });
+        for span in &self.spans {
+            if !self.labels.contains(&span.label) {
+                self.labels
+                    .labels
+                    .push(crate::label::Label::new(&span.label, "#6b7280", None));
+                said.push(format!("label {} was missing and is added", span.label));
+            }
+        }
+        self.sort_spans();
+        let mut relation_ids = std::collections::BTreeSet::new();
+        self.relations.retain(|r| {
+            let linked = ids.contains(&r.from) && ids.contains(&r.to);
+            if !linked {
+                said.push(format!(
+                    "relation {} ({}) links a span that is not there",
+                    r.id.0, r.kind
+                ));
+                return false;
+            }
+            if !relation_ids.insert(r.id) {
+                said.push(format!("relation {} ({}) repeats an id", r.id.0, r.kind));
+                return false;
+            }
+            true
+        });
+        let next_span = self.spans.iter().map(|s| s.id.0 + 1).max().unwrap_or(1);
+        self.next_span_id = self.next_span_id.max(next_span);
+        let next_relation = self.relations.iter().map(|r| r.id.0 + 1).max().unwrap_or(1);
+        self.next_relation_id = self.next_relation_id.max(next_relation);
+        said
+    }
 }
 
 #[cfg(test)]
@@ -551,6 +614,64 @@ mod tests {
 
     fn doc(text: &str) -> Document {
         Document::new("d1", "Test", text, 0)
+    }
+
+    #[test]
+    fn repair_leaves_a_whole_document_as_it_is() {
+        let mut d = doc("José said 🇶🇦 talks\r\nwent well");
+        let a = d.add_span("actor", 0, 5, Unit::Utf8).unwrap();
+        let c = d.add_span("claim", 0, 19, Unit::Utf8).unwrap();
+        d.add_span("figure", 11, 19, Unit::Utf8).unwrap();
+        d.add_relation("said-by", c, a).unwrap();
+        let before = d.clone();
+        assert!(d.repair().is_empty());
+        assert_eq!(d, before);
+    }
+
+    #[test]
+    fn repair_sets_aside_what_does_not_fit_and_keeps_the_rest() {
+        let text = "José said 🇶🇦 talks";
+        let span = |id: u32, label: &str, start: usize, end: usize| serde_json::json!({ "id": id, "label": label, "start": start, "end": end });
+        let relation = |id: u32, from: u32, to: u32| serde_json::json!({ "id": id, "kind": "said-by", "from": from, "to": to });
+        let stored = serde_json::json!({
+            "id": "d1", "title": "T", "text": text, "created_ms": 0, "modified_ms": 0,
+            "spans": [
+                span(5, "claim", 6, 10),   // out of order: sorted back
+                span(1, "actor", 0, 5),
+                span(2, "actor", 4, 10),   // cuts "é"
+                span(3, "figure", 11, 99), // past the end
+                span(4, "figure", 6, 6),   // empty
+                span(1, "claim", 0, 3),    // repeats id 1
+                span(6, "source", 11, 19), // a label the set lacks
+            ],
+            "relations": [relation(1, 5, 1), relation(2, 5, 3), relation(1, 6, 1)],
+            "next_span_id": 2, "next_relation_id": 1,
+        });
+        let mut d: Document = serde_json::from_value(stored).unwrap();
+        let said = d.repair();
+        assert_eq!(
+            said,
+            [
+                "span 2 (actor, bytes 4..10) does not fit the text (25 bytes)",
+                "span 3 (figure, bytes 11..99) does not fit the text (25 bytes)",
+                "span 4 (figure, bytes 6..6) does not fit the text (25 bytes)",
+                "span 1 (claim) repeats an id",
+                "label source was missing and is added",
+                "relation 2 (said-by) links a span that is not there",
+                "relation 1 (said-by) repeats an id",
+            ]
+        );
+        let kept: Vec<(u32, &str)> = d.spans().iter().map(|s| (s.id.0, d.quote(s))).collect();
+        assert_eq!(kept, [(1, "José"), (5, "said"), (6, "🇶🇦")]);
+        assert_eq!(d.relations().len(), 1);
+        assert!(d.labels.contains("source"));
+        // New spans and relations get ids no kept one has.
+        let s = d.add_span("actor", 19, 22, Unit::Utf8).unwrap();
+        assert_eq!(s, SpanId(7));
+        let r = d.add_relation("about", s, SpanId(5)).unwrap();
+        assert_eq!(r, RelationId(2));
+        // Repaired, it stays whole.
+        assert!(d.repair().is_empty());
     }
 
     #[test]

@@ -292,6 +292,10 @@ proptest! {
                 // A no-op or a refusal changes nothing at all, id counters included.
                 Ok(false) | Err(_) => prop_assert_eq!(&d, &before, "{:?}", edit),
             }
+            // Every edit keeps the document whole: reading it back from storage repairs nothing.
+            let mut read_back = d.clone();
+            prop_assert_eq!(read_back.repair(), Vec::<String>::new(), "{:?}", edit);
+            prop_assert_eq!(&read_back, &d);
             // The history survives being saved and read back half-way.
             if i == ops.len() / 2 {
                 journal.record(history.take_applied(), d.modified_ms);
