@@ -150,6 +150,9 @@ proptest! {
                     prop_assert!(d.text.get(s.start..s.end).is_some());
                 }
                 prop_assert!(formats::export(Format::Glossa, std::slice::from_ref(d), &Default::default()).is_ok());
+                // And whole, as every edit leaves a document: the page opens it as it is.
+                let mut read_back = d.clone();
+                prop_assert_eq!(read_back.repair(), Vec::<String>::new());
             }
         }
     }
