@@ -327,9 +327,17 @@ fn a_document_whose_spans_do_not_fit_opens_without_them_and_is_kept_aside() {
     );
     assert_eq!(get("glossa.doc.cut").as_deref(), Some(stored));
     assert_eq!(storage::list_quarantined().len(), 1);
-    // Opening it again keeps one copy; once saved, it opens whole and says nothing.
+    // Opening it again keeps one copy, and so does exporting the library, which exports it as
+    // it opens and says so.
     storage::open_document("cut").unwrap().unwrap();
+    let (all, problems) = storage::load_all_documents();
+    assert_eq!(all, vec![doc.clone()]);
+    assert!(matches!(
+        problems.as_slice(),
+        [StorageProblem::Repaired { .. }]
+    ));
     assert_eq!(storage::list_quarantined().len(), 1);
+    // Once saved, it opens whole and says nothing.
     storage::save_document(&doc).unwrap();
     let (again, problem) = storage::open_document("cut").unwrap().unwrap();
     assert_eq!(again, doc);

@@ -941,13 +941,16 @@ pub fn load_history(id: &str, document_ms: i64) -> Result<Option<History>, Stora
 }
 
 /// Every stored document, in index order, and the problems met reading them (unreadable
-/// ones are quarantined, the others still load).
+/// ones are quarantined, the others still load; a repaired one loads as it opens).
 pub fn load_all_documents() -> (Vec<Document>, Vec<StorageProblem>) {
     let (entries, mut problems) = load_library();
     let mut documents = Vec::new();
     for entry in entries {
-        match load_document(&entry.id) {
-            Ok(Some(d)) => documents.push(d),
+        match open_document(&entry.id) {
+            Ok(Some((d, note))) => {
+                documents.push(d);
+                problems.extend(note);
+            }
             Ok(None) => {}
             Err(p) => problems.push(p),
         }

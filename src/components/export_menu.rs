@@ -103,8 +103,17 @@ pub fn ExportMenu(
                 Err(e) => return state.problem.set(Some(e)),
             };
             if let Some((n, first)) = unreadable {
-                let skipped = format!("Exported {count} documents; {n} could not be read: {first}");
-                said = Some(said.map_or(skipped.clone(), |s| format!("{skipped} {s}")));
+                // Each problem is a sentence saying what was read and what was not.
+                let more = if n > 1 {
+                    format!(
+                        " ({} more: see Unreadable values under Your documents.)",
+                        n - 1
+                    )
+                } else {
+                    String::new()
+                };
+                let read = format!("Exported {count} documents. {first}{more}");
+                said = Some(said.map_or(read.clone(), |s| format!("{read} {s}")));
             }
             if let Some(s) = said {
                 state.problem.set(Some(s));
