@@ -5,12 +5,13 @@
 //     'sha256-TRUNK-INLINE-SCRIPTS'; this replaces it with the sha256 of every inline script in
 //     the built page, so no other inline script can ever run. (Under `trunk serve`, Trunk's
 //     auto-reload script is moved to a file, trunk-autoreload.js.)
-//  2. Worker loaders: start the worker's wasm the way wasm-bindgen asks (no console warning).
+//  2. Worker loaders: hashed names for each worker's files (the page finds its loader through
+//     a meta tag), and the worker's wasm started the way wasm-bindgen asks (no console warning).
 //  3. Service worker: writes sw.js, which precaches every built file under a cache named by a
 //     hash of all their names and contents, so each build gets a fresh cache.
 // Usage: node scripts/pwa-post-build.mjs [staging-dir]   (default: $TRUNK_STAGING_DIR)
 import { createHash } from 'node:crypto';
-import { readFile, writeFile, readdir } from 'node:fs/promises';
+import { readFile, writeFile, readdir, rename, rm } from 'node:fs/promises';
 import { join, relative, dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,16 +55,32 @@ if (cspAt < 0 || cspAt > firstScript) throw new Error('the CSP meta tag must com
 html = html.replace(PLACEHOLDER, [...new Set(hashes)].join(' '));
 await writeFile(indexPath, html);
 
-// 2. Worker loaders: Trunk's shim starts a worker's wasm with a bare path, which the
-//    wasm-bindgen glue warns about in the console each time; it takes an object now.
+// 2. Worker loaders: Trunk names a worker's files after its binary, with no hash, so a
+//    browser could keep an older build's worker in its HTTP cache beside a newer page (and the
+//    two would not understand each other's messages). Each worker's glue, wasm and loader get
+//    a hash of the glue and wasm in their names, and the page learns its loader's name from a
+//    <meta name="glossa-worker-<binary>"> (browser::formats_worker reads it). Trunk's shim also
+//    starts the wasm with a bare path, which the wasm-bindgen glue warns about in the console
+//    each time; it takes an object now.
 for (const name of await readdir(staging)) {
-  if (!name.endsWith('_loader.js')) continue;
-  const path = join(staging, name);
-  const shim = await readFile(path, 'utf8');
-  const fixed = shim.replace(/wasm_bindgen\(("[^"]+\.wasm")\)/, 'wasm_bindgen({ module_or_path: $1 })');
-  if (fixed === shim) throw new Error(`${name}: not the loader shim this script knows`);
-  await writeFile(path, fixed);
+  const bin = name.match(/^(.+)_loader\.js$/)?.[1];
+  if (!bin) continue;
+  const shim = await readFile(join(staging, name), 'utf8');
+  const [glue, wasm] = [`${bin}.js`, `${bin}_bg.wasm`];
+  if (shim !== `importScripts("./${glue}");wasm_bindgen("./${wasm}");`) throw new Error(`${name}: not the loader shim this script knows`);
+  const hash = createHash('sha256');
+  for (const file of [glue, wasm]) hash.update(await readFile(join(staging, file)));
+  const h = hash.digest('hex').slice(0, 16);
+  const [hashedGlue, hashedWasm, hashedLoader] = [`${bin}-${h}.js`, `${bin}-${h}_bg.wasm`, `${bin}_loader-${h}.js`];
+  await rename(join(staging, glue), join(staging, hashedGlue));
+  await rename(join(staging, wasm), join(staging, hashedWasm));
+  await rm(join(staging, name));
+  await writeFile(join(staging, hashedLoader), `importScripts("./${hashedGlue}");wasm_bindgen({ module_or_path: "./${hashedWasm}" });`);
+  const meta = `<meta name="glossa-worker-${bin}" content="./${hashedLoader}">`;
+  if (!html.includes('</head>')) throw new Error('index.html has no </head>');
+  html = html.replace('</head>', () => `  ${meta}\n  </head>`);
 }
+await writeFile(indexPath, html);
 
 // 3. The service worker.
 async function files(dir) {

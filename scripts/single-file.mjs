@@ -77,9 +77,13 @@ const style = styles.join('\n');
 
 // The formats worker (every interchange format) goes in as a data block: the app makes a Blob
 // URL of it, as a page from file:// may not start a worker from a file.
-const workerGlue = await readFile(join(dist, 'glossa-formats.js'), 'utf8');
-if (!/\bwasm_bindgen\b/.test(workerGlue)) fail('glossa-formats.js is not a no-modules wasm-bindgen glue');
-const workerWasm = await readFile(join(dist, 'glossa-formats_bg.wasm'));
+// The post-build hook names the worker's loader (and so its glue and wasm) in a meta tag.
+const loader = html.match(/<meta name="glossa-worker-glossa-formats" content="\.\/glossa-formats_loader-([0-9a-f]+)\.js">/);
+if (!loader) fail('index.html does not name the formats worker (the post-build hook adds it)');
+const workerGlue = await readFile(join(dist, `glossa-formats-${loader[1]}.js`), 'utf8');
+if (!/\bwasm_bindgen\b/.test(workerGlue)) fail('the worker glue is not a no-modules wasm-bindgen glue');
+const workerWasm = await readFile(join(dist, `glossa-formats-${loader[1]}_bg.wasm`));
+html = html.replace(loader[0], '');
 const workerSource = `${workerGlue}
 {
   const text = atob("${workerWasm.toString('base64')}");

@@ -7,16 +7,26 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// Trunk names the worker's loader after its binary (no hash: the page must know it). The
-/// single-file build has no files beside it, so it carries the worker's source in a
+/// The worker's loader as Trunk names it. The build's post-build hook gives it a hash in its
+/// name (so no browser runs an older build's worker with a newer page) and says the name in a
+/// `<meta name="glossa-worker-glossa-formats">`; this name is for a build without the hook.
+/// The single-file build has no files beside it, so it carries the worker's source in a
 /// `<script type="text/plain" id="glossa-formats-worker">` instead.
 const LOADER: &str = "./glossa-formats_loader.js";
 
 fn worker_url() -> Result<(String, bool), JsValue> {
-    let inline = web_sys::window()
-        .and_then(|w| w.document())
+    let document = web_sys::window().and_then(|w| w.document());
+    let inline = document
+        .as_ref()
         .and_then(|d| d.get_element_by_id("glossa-formats-worker"))
         .and_then(|e| e.text_content());
+    let loader = document
+        .and_then(|d| {
+            d.query_selector("meta[name=glossa-worker-glossa-formats]")
+                .ok()
+                .flatten()
+        })
+        .and_then(|m| m.get_attribute("content"));
     match inline {
         Some(source) => {
             let options = web_sys::BlobPropertyBag::new();
@@ -27,7 +37,7 @@ fn worker_url() -> Result<(String, bool), JsValue> {
             )?;
             Ok((web_sys::Url::create_object_url_with_blob(&blob)?, true))
         }
-        None => Ok((LOADER.to_string(), false)),
+        None => Ok((loader.unwrap_or_else(|| LOADER.to_string()), false)),
     }
 }
 

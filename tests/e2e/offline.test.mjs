@@ -55,6 +55,26 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
+test('every script and wasm the page loads is named by its content, the formats worker too', async () => {
+  const { readdir } = await import('node:fs/promises');
+  const { createHash } = await import('node:crypto');
+  const names = await readdir(dist);
+  // Unhashed names could be served from a browser's HTTP cache beside a newer page.
+  const code = names.filter((n) => /\.(js|wasm)$/.test(n) && n !== 'sw.js');
+  for (const n of code) assert.match(n, /-[0-9a-f]{16}(_bg)?\.(js|wasm)$/, n);
+  const html = await readFile(join(dist, 'index.html'), 'utf8');
+  const [, loader, h] = html.match(/<meta name="glossa-worker-glossa-formats" content="\.\/(glossa-formats_loader-([0-9a-f]{16})\.js)">/);
+  assert.ok(names.includes(loader));
+  const digest = createHash('sha256');
+  for (const f of [`glossa-formats-${h}.js`, `glossa-formats-${h}_bg.wasm`]) digest.update(await readFile(join(dist, f)));
+  assert.equal(digest.digest('hex').slice(0, 16), h);
+  assert.equal(await readFile(join(dist, loader), 'utf8'),
+    `importScripts("./glossa-formats-${h}.js");wasm_bindgen({ module_or_path: "./glossa-formats-${h}_bg.wasm" });`);
+  // And the service worker precaches them by those names.
+  const sw = await readFile(join(dist, 'sw.js'), 'utf8');
+  for (const n of code) assert.ok(sw.includes(`"${n}"`), n);
+});
+
 test('installable: the manifest is linked, valid, and Chromium finds nothing missing', async (t) => {
   const server = await serveCopy();
   t.after(() => server.close());
