@@ -9,13 +9,14 @@
 //! | `glossa.lock.<id>` | which tab edits the document (see `browser::tabs`) | 1 |
 //! | `glossa.history.<id>` | the document's undo/redo history (at most 500 steps), written with the whole document | [`HISTORY_SCHEMA`] (2) |
 //! | `glossa.journal.<id>` | the edits made since the document was last written whole, and how its history moved | [`JOURNAL_SCHEMA`] (2) |
-//! | `glossa.quarantine.<key>` | an unreadable value, byte for byte as it was | none: kept raw |
+//! | `glossa.quarantine.<key>` | an unreadable value, or a repaired document's, byte for byte as it was | none: kept raw |
 //!
 //! Every value is JSON with a `schema` number. A reader migrates older values step by step
 //! ([`migrate_index`], [`read_document`], [`migrate_current`]); a value from a newer Glossa is
 //! left untouched. A value that does not parse is never overwritten or deleted: it is moved to
 //! `glossa.quarantine.<key>` (or, if even that write fails, left where it is), and the user is
-//! told which document it was and can download it. See `docs/storage.md`.
+//! told which document it was and can download it. A document that parses but does not fit
+//! together is copied there too, and opens without what does not fit. See `docs/storage.md`.
 
 use gloo_storage::{LocalStorage, Storage};
 use glossa_core::{Document, History, Journal};
