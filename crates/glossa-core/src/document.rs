@@ -600,10 +600,14 @@ impl Document {
             }
             true
         });
-        let next_span = self.spans.iter().map(|s| s.id.0 + 1).max().unwrap_or(1);
-        self.next_span_id = self.next_span_id.max(next_span);
-        let next_relation = self.relations.iter().map(|r| r.id.0 + 1).max().unwrap_or(1);
-        self.next_relation_id = self.next_relation_id.max(next_relation);
+        let next_span = self.spans.iter().map(|s| s.id.0.saturating_add(1)).max();
+        self.next_span_id = self.next_span_id.max(next_span.unwrap_or(1));
+        let next_relation = self
+            .relations
+            .iter()
+            .map(|r| r.id.0.saturating_add(1))
+            .max();
+        self.next_relation_id = self.next_relation_id.max(next_relation.unwrap_or(1));
         said
     }
 }
