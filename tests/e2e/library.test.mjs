@@ -125,6 +125,40 @@ test('two pages edit at once: one edits, the other follows read-only, and can ta
   await context.close();
 });
 
+test('a page that opens while the lease looks free and another page edits: one edits, the other follows read-only', async () => {
+  const context = await newContext();
+  const a = await context.newPage();
+  const errorsA = watchErrors(a);
+  await a.goto(server.url);
+  await newDoc(a, 'Raced');
+  await tag(a, 'Hamas', '1');
+  // B starts with the lease gone, as a page opening in the same moment as A's renewal might
+  // see it: A's page hears the change and takes the lease again before B's app decides.
+  await context.addInitScript(() => {
+    if (sessionStorage.getItem('raced')) return;
+    sessionStorage.setItem('raced', '1');
+    const current = localStorage.getItem('glossa.current');
+    if (current) localStorage.removeItem(`glossa.lock.${JSON.parse(current).id}`);
+  });
+  const b = await context.newPage();
+  const errorsB = watchErrors(b);
+  await b.goto(server.url);
+  await b.waitForSelector('.doc-text');
+  await b.getByRole('button', { name: 'Edit here' }).waitFor({ timeout: 2000 });
+  assert.equal(await b.locator('.save-state').textContent(), 'Read-only');
+  // A keeps editing through several renewals of the lease, and B follows.
+  for (const [quote, key] of [['100 captives', '2'], ['Qatar', '1'], ['Egypt', '1']]) {
+    await a.waitForTimeout(1500);
+    await tag(a, quote, key);
+    assert.notEqual(await a.locator('.save-state').textContent(), 'Read-only');
+  }
+  await waitForSpans(b, 4);
+  assert.equal(await b.locator('.save-state').textContent(), 'Read-only');
+  assert.deepEqual(errorsA, []);
+  assert.deepEqual(errorsB, []);
+  await context.close();
+});
+
 test('a reload in the middle of typing keeps every edit, a half-typed note included', async () => {
   const context = await newContext();
   const page = await context.newPage();
