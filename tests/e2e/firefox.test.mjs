@@ -2,8 +2,8 @@
 // puppeteer-core): selections, carets and the DOM's offsets differ between engines, and
 // journalists use both. Opens a CRLF article with emoji, flags, combining marks, CJK and
 // Arabic from a file, tags it with the real mouse and keyboard (nested spans, right to left,
-// across a line break), undoes and redoes, reloads, exports and checks every offset in every
-// unit, imports a brat pair through the formats worker, and fills local storage to see an
+// across a line break), undoes and redoes, reloads, exports (Glossa JSON on the page, spaCy
+// through the formats worker) and checks every offset in every unit, imports a brat pair through the formats worker, and fills local storage to see an
 // edit kept on screen and saved once there is room.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -131,6 +131,17 @@ test('Firefox: tag a CRLF article with emoji and Arabic by mouse and keyboard; r
     '100 captives', 'Doha.\r\nLe ministre', 'Prime Minister', 'Prime Minister 👩🏽‍⚖️ said 100 captives',
     'Qatar’s Prime', 'café e\u0301tait', 'المتحدث', '東京 reported 3.5 million',
   ].sort());
+  // Another tool's format comes from the formats worker, its bytes handed over: spaCy counts
+  // code points.
+  const offered = await page.evaluate(() => window.__offered.length);
+  await page.select('#export-format', 'spacy');
+  await button(page, 'Export');
+  await page.waitForFunction((n) => window.__offered.length > n, {}, offered);
+  const spacy = JSON.parse((await page.evaluate(() => window.__offered.at(-1).text())).trim().split('\n')[0]);
+  assert.equal(spacy.text, text);
+  const cps = Array.from(text);
+  assert.deepEqual(spacy.spans.map((s) => cps.slice(s.start, s.end).join('')).sort(),
+    file.document.spans.map((s) => s.quote).sort());
   assert.deepEqual(problems, []);
   await context.close();
 });
