@@ -129,6 +129,16 @@ impl StorageProblem {
     pub fn is_not_saved(&self) -> bool {
         matches!(self, StorageProblem::NotSaved { .. })
     }
+
+    /// True when a document was repaired as it opened and its value as it was is kept aside:
+    /// the tab that edits it may then write it whole as it opened.
+    pub fn repaired_and_kept(&self) -> bool {
+        match self {
+            StorageProblem::Repaired { kept_as, .. } => kept_as.is_some(),
+            StorageProblem::Both(both) => both.0.repaired_and_kept(),
+            _ => false,
+        }
+    }
 }
 
 fn what(key: &str, title: &Option<String>) -> String {

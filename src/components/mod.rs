@@ -50,11 +50,13 @@ pub struct AppState {
 impl AppState {
     /// Reopens the document that was open when the page was last closed.
     fn restore() -> Self {
+        let mut problem_note = None;
         let mut problem = None;
         let document =
             storage::current_document_id().and_then(|id| match storage::open_document(&id) {
                 Ok(Some((d, note))) => {
-                    problem = note.map(|p| p.to_string());
+                    problem = note.as_ref().map(|p| p.to_string());
+                    problem_note = note;
                     Some(d)
                 }
                 Ok(None) => None,
@@ -66,6 +68,9 @@ impl AppState {
         let read_only = document
             .as_ref()
             .is_some_and(|d| !crate::browser::tabs::try_acquire(&d.id));
+        if let (Some(d), false) = (&document, read_only) {
+            library::store_repaired(d, &problem_note);
+        }
         let history = library::stored_history(document.as_ref());
         AppState {
             document: RwSignal::new(document),
