@@ -1,7 +1,7 @@
 //! Starts the app in the browser.
 
 fn main() {
-    console_error_panic_hook::set_once();
+    glossa::browser::crash::install_panic_banner();
     // Marks for the benchmark: wasm start and first render, on the page's own timeline.
     let performance = web_sys::window().and_then(|w| w.performance());
     if let Some(p) = &performance {

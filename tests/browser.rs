@@ -3,7 +3,7 @@
 //! Run with `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p glossa --target wasm32-unknown-unknown`.
 #![cfg(target_arch = "wasm32")]
 
-use glossa::browser::{highlight, selection, storage};
+use glossa::browser::{crash, highlight, selection, storage};
 use glossa_core::{Document, TextIndex, Unit};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -202,4 +202,32 @@ fn utf16_offsets_become_dom_ranges_across_blocks_pieces_and_emoji() {
     let end = text.encode_utf16().count() as u32;
     assert!(locator.range(end + 1, end + 3).is_none());
     container.remove();
+}
+
+#[wasm_bindgen_test]
+fn a_panic_shows_one_banner_that_says_how_to_go_on_with_the_message_as_text() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    crash::show("index out of range <b>7</b>\nat text_view.rs");
+    crash::show("a second panic");
+    let banners = document
+        .query_selector_all(&format!("#{}", crash::BANNER_ID))
+        .unwrap();
+    assert_eq!(banners.length(), 1);
+    let banner: web_sys::Element = banners.item(0).unwrap().dyn_into().unwrap();
+    assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));
+    let text = banner.text_content().unwrap();
+    assert!(text.contains("reload the page to go on"), "{text}");
+    assert!(
+        text.contains("What went wrong: index out of range <b>7</b>"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("text_view.rs") && !text.contains("second"),
+        "{text}"
+    );
+    // The message is text, never markup.
+    assert!(banner.query_selector("b").unwrap().is_none());
+    let reload = banner.query_selector("a").unwrap().unwrap();
+    assert_eq!(reload.get_attribute("href").as_deref(), Some(""));
+    banner.remove();
 }

@@ -1,6 +1,7 @@
 //! Everything that touches browser APIs, kept apart from the components so it can be tested
 //! with `wasm-bindgen-test` and read at a glance.
 
+pub mod crash;
 pub mod download;
 pub mod formats_worker;
 pub mod highlight;
