@@ -130,6 +130,15 @@ fn main() {
         summary(full)
     );
 
+    // What every read from storage adds: checking a whole document (it changes nothing).
+    let checks: Vec<Duration> = (0..20)
+        .map(|_| {
+            let mut copy = doc.clone();
+            time(move || assert!(copy.repair().is_empty())).1
+        })
+        .collect();
+    println!("repair check of the whole document:  {}", summary(checks));
+
     // One span added, then removed, each followed by recomputing its segments, through the
     // history as the app does it.
     let mut history = History::default();
