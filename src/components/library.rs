@@ -78,15 +78,6 @@ pub(super) fn may_leave(state: &AppState, next: Option<&str>) -> bool {
     true
 }
 
-/// Writes a document that was repaired as it opened (its value as it was is kept aside) whole,
-/// as it opened, so it opens whole from then on; only the tab that edits it calls this. A
-/// refused write changes nothing: it is repaired again at the next open.
-pub(super) fn store_repaired(document: &Document, note: &Option<StorageProblem>) {
-    if note.as_ref().is_some_and(StorageProblem::repaired_and_kept) {
-        let _ = storage::save_document(document);
-    }
-}
-
 /// Moves the lease from the open document to `next` (when one opens), and sets read-only.
 pub(super) fn switch_lease(state: &AppState, next_document: Option<&Document>) {
     let next = next_document.map(|d| d.id.as_str());
@@ -744,10 +735,9 @@ fn LibraryRow(entry: IndexEntry) -> impl IntoView {
 
     let open = move |_| match storage::open_document(&id.get_value()) {
         Ok(Some((d, note))) => {
-            if tabs::holder(&d.id) != tabs::Holder::OtherTab {
-                store_repaired(&d, &note);
-            }
+            let opened = d.id.clone();
             state.open(Some(d));
+            state.store_repaired(&opened, &note);
             if let Some(p) = note {
                 say(&state, p.to_string());
             }

@@ -68,11 +68,8 @@ impl AppState {
         let read_only = document
             .as_ref()
             .is_some_and(|d| !crate::browser::tabs::try_acquire(&d.id));
-        if let (Some(d), false) = (&document, read_only) {
-            library::store_repaired(d, &problem_note);
-        }
         let history = library::stored_history(document.as_ref());
-        AppState {
+        let state = AppState {
             document: RwSignal::new(document),
             problem: RwSignal::new(problem),
             saved: RwSignal::new(library::SaveState::Saved),
@@ -84,6 +81,27 @@ impl AppState {
             history: StoredValue::new(history),
             journal: StoredValue::new(None),
             write_whole: StoredValue::new(None),
+        };
+        if let Some(id) = storage::current_document_id() {
+            state.store_repaired(&id, &problem_note);
+        }
+        state
+    }
+
+    /// After opening document `id` repaired as it opened (its value as it was kept aside):
+    /// this tab, if it edits it, writes it whole with its undo history, so it opens whole from
+    /// then on. A refused write changes nothing: it is repaired again at the next open.
+    pub(super) fn store_repaired(&self, id: &str, note: &Option<storage::StorageProblem>) {
+        let open_here = self
+            .document
+            .with_untracked(|d| d.as_ref().is_some_and(|d| d.id == id));
+        if open_here
+            && !self.read_only.get_untracked()
+            && note
+                .as_ref()
+                .is_some_and(storage::StorageProblem::repaired_and_kept)
+        {
+            let _ = self.write_document();
         }
     }
 

@@ -573,31 +573,42 @@ test('a stored document whose spans do not fit its text opens without them, and 
     spans: [{ id: 1, label: 'actor', start: 0, end: 14 }, { id: 2, label: 'actor', start: 4, end: 10 },
       { id: 3, label: 'figure', start: 19, end: 400 }],
     relations: [{ id: 1, kind: 'about', from: 3, to: 1 }], next_span_id: 4, next_relation_id: 2 } });
-  await context.addInitScript((stored) => {
+  // And an edit made since it was last written whole, in its journal: "100 captives" tagged.
+  const journal = JSON.stringify({ schema: 2, journal: { base_ms: 1, modified_ms: 2,
+    edits: [{ 'add-span': { label: 'figure', start: 20, end: 32 } }] } });
+  await context.addInitScript(([stored, journal]) => {
     if (localStorage.getItem('glossa.current')) return;
     localStorage.setItem('glossa.doc.cut', stored);
+    localStorage.setItem('glossa.journal.cut', journal);
     localStorage.setItem('glossa.current', JSON.stringify({ schema: 1, id: 'cut' }));
-  }, stored);
+  }, [stored, journal]);
   const page = await context.newPage();
   const errors = watchErrors(page);
   await page.goto(server.url);
-  await waitForSpans(page, 1);
+  await waitForSpans(page, 2);
   assert.equal(await page.locator('.doc-text .spanned').first().textContent(), 'José Álvarez');
   const problem = await page.locator('.problem').textContent();
   assert.match(problem, /The document “Cut” \(glossa\.doc\.cut\) had parts that did not fit together; they were set aside: span 2 \(actor, bytes 4\.\.10\) does not fit the text/);
   assert.match(problem, /kept as glossa\.quarantine\.glossa\.doc\.cut/);
   await screenshot(page, 'library-09-repaired');
-  // The editing page wrote it whole as it opened: it opens whole from then on, unsaid.
-  assert.notEqual(await page.evaluate(() => localStorage.getItem('glossa.doc.cut')), stored);
+  // The editing page wrote it whole as it opened, the journal's edit in it: it opens whole
+  // from then on, unsaid.
+  const written = await page.evaluate(() => JSON.parse(localStorage.getItem('glossa.doc.cut')).document);
+  assert.deepEqual(written.spans.map((s) => [s.start, s.end]), [[0, 14], [20, 32]]);
+  assert.equal(await page.evaluate(() => localStorage.getItem('glossa.journal.cut')), null);
   await page.reload();
-  await waitForSpans(page, 1);
-  assert.equal(await page.locator('.problem').count(), 0);
-  // Work goes on.
-  await tag(page, '100 captives', '2');
   await waitForSpans(page, 2);
+  assert.equal(await page.locator('.problem').count(), 0);
+  // Work goes on, undo included.
+  await tag(page, 'were freed', '3');
+  await waitForSpans(page, 3);
+  await page.keyboard.press('Control+z');
+  await waitForSpans(page, 2);
+  await page.keyboard.press('Control+Shift+z');
+  await waitForSpans(page, 3);
   await writtenWhole(page);
   await page.reload();
-  await waitForSpans(page, 2);
+  await waitForSpans(page, 3);
   assert.equal(await page.locator('.problem').count(), 0);
   // The value as it was is kept aside, byte for byte.
   assert.equal(await page.evaluate(() => localStorage.getItem('glossa.quarantine.glossa.doc.cut')), stored);
