@@ -27,7 +27,7 @@ mod worker {
     // The message helpers are the page end's, so both ends build messages the same way.
     use glossa::browser::formats_worker::{get, object};
     use glossa_core::formats::glossa as glossa_json;
-    use glossa_core::formats::{self, ExportOptions, Format, InputFile, Nesting};
+    use glossa_core::formats::{self, ExportOptions, Format, FormatError, InputFile, Nesting};
     use glossa_core::Document;
     use js_sys::{Array, Uint8Array};
     use wasm_bindgen::prelude::*;
@@ -106,12 +106,12 @@ mod worker {
                 };
                 let docs: Vec<Document> = serde_json::from_str(&text(request, "documents")?)
                     .map_err(|e| format!("the page sent unreadable documents: {e}"))?;
-                // What Glossa JSON's writer refuses, every other writer refuses too.
-                for doc in &docs {
-                    glossa_json::check(doc).map_err(|e| format!("a span is wrong: {e}"))?;
-                }
-                let exported = formats::export(format, &docs, &ExportOptions { nesting })
-                    .map_err(|e| e.to_string())?;
+                let exported = formats::export(format, &docs, &ExportOptions { nesting }).map_err(
+                    |e| match e {
+                        FormatError::QuoteMismatch { .. } => format!("a span is wrong: {e}"),
+                        e => e.to_string(),
+                    },
+                )?;
                 // brat writes a .txt and an .ann per document: one document is that pair,
                 // several travel as one zip.
                 let zipped = docs.len() > 1 && exported.files.len() > 1;

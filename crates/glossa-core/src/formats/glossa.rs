@@ -95,7 +95,16 @@ struct CodePointsBefore<'a> {
     count: usize,
 }
 
-impl CodePointsBefore<'_> {
+impl<'a> CodePointsBefore<'a> {
+    /// Counting from the start of `text`.
+    fn new(text: &'a str) -> Self {
+        CodePointsBefore {
+            text,
+            byte: 0,
+            count: 0,
+        }
+    }
+
     /// `byte` must be a character boundary of the text.
     fn at(&mut self, byte: usize) -> usize {
         if byte < self.byte {
@@ -185,11 +194,7 @@ fn span_record(
 /// [`export`] does, without writing anything: what another format's writer checks first.
 pub fn check(doc: &Document) -> Result<(), FormatError> {
     let ix = doc.index();
-    let mut counted = CodePointsBefore {
-        text: &doc.text,
-        byte: 0,
-        count: 0,
-    };
+    let mut counted = CodePointsBefore::new(&doc.text);
     for span in doc.spans() {
         span_place(doc, &ix, span, &mut counted)?;
     }
@@ -199,11 +204,7 @@ pub fn check(doc: &Document) -> Result<(), FormatError> {
 /// Describes one document, its spans and its relations.
 pub fn document_record(doc: &Document) -> Result<DocumentRecord, FormatError> {
     let ix = doc.index();
-    let mut counted = CodePointsBefore {
-        text: &doc.text,
-        byte: 0,
-        count: 0,
-    };
+    let mut counted = CodePointsBefore::new(&doc.text);
     let spans = doc
         .spans()
         .iter()
@@ -617,6 +618,18 @@ mod tests {
                 Err(FormatError::QuoteMismatch { span: 1, .. })
             ));
             assert!(export(&broken).is_err());
+            // Every other format's writer refuses it too.
+            for format in super::super::Format::ALL {
+                let written = super::super::export(
+                    format,
+                    std::slice::from_ref(&broken),
+                    &Default::default(),
+                );
+                assert!(matches!(
+                    written,
+                    Err(FormatError::QuoteMismatch { span: 1, .. })
+                ));
+            }
         }
     }
 

@@ -274,6 +274,14 @@ pub fn export(
     docs: &[Document],
     options: &ExportOptions,
 ) -> Result<Exported, FormatError> {
+    // Every writer refuses a span whose offsets do not slice to its quote in every unit:
+    // Glossa JSON, W3C and Label Studio as they describe each span (glossa::document_record),
+    // the others here, first.
+    if !matches!(format, Format::Glossa | Format::W3c | Format::LabelStudio) {
+        for doc in docs {
+            glossa::check(doc)?;
+        }
+    }
     let stem = match docs {
         [one] => glossa::file_name(&one.title, format.name(), format.extension()),
         _ => format!("glossa-library.{}.{}", format.name(), format.extension()),
