@@ -69,6 +69,7 @@ impl AppState {
             .as_ref()
             .is_some_and(|d| !crate::browser::tabs::try_acquire(&d.id));
         let history = library::stored_history(document.as_ref());
+        let opened = document.as_ref().map(|d| d.id.clone());
         let state = AppState {
             document: RwSignal::new(document),
             problem: RwSignal::new(problem),
@@ -82,7 +83,7 @@ impl AppState {
             journal: StoredValue::new(None),
             write_whole: StoredValue::new(None),
         };
-        if let Some(id) = storage::current_document_id() {
+        if let Some(id) = opened {
             state.store_repaired(&id, &problem_note);
         }
         state
