@@ -328,6 +328,47 @@ pub(crate) fn doc_at(doc: &Document) -> String {
 
 /// A span in warnings: its label and quote.
 pub(crate) fn span_at(doc: &Document, span: &crate::document::Span) -> String {
-    let quote: String = doc.quote(span).chars().take(30).collect();
-    format!("{} span {} {:?}", doc_at(doc), span.label, quote)
+    format!(
+        "{} span {} {:?}",
+        doc_at(doc),
+        span.label,
+        short_quote(doc, span)
+    )
+}
+
+/// A span's quote as a message shows it: its first 30 characters, with "…" when cut. A claim
+/// can be a whole chapter, and a message per dropped span must not carry a copy of it.
+pub(crate) fn short_quote(doc: &Document, span: &crate::document::Span) -> String {
+    let quote = doc.quote(span);
+    match quote.char_indices().nth(30) {
+        Some((cut, _)) => format!("{}…", &quote[..cut]),
+        None => quote.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::offsets::Unit;
+
+    #[test]
+    fn a_message_quotes_thirty_characters_and_says_when_it_cut() {
+        let text =
+            "José Álvarez said 😀 that 👨\u{200d}👩\u{200d}👧 中文 were many, many, many more";
+        let mut doc = Document::new("d", "t", text, 0);
+        let whole = doc.add_span("claim", 0, text.len(), Unit::Utf8).unwrap();
+        let name = doc
+            .add_span("actor", 0, "José Álvarez".len(), Unit::Utf8)
+            .unwrap();
+        let cut = short_quote(&doc, doc.span(whole).unwrap());
+        assert_eq!(
+            cut,
+            format!("{}…", text.chars().take(30).collect::<String>())
+        );
+        assert_eq!(short_quote(&doc, doc.span(name).unwrap()), "José Álvarez");
+        assert_eq!(
+            span_at(&doc, doc.span(name).unwrap()),
+            "\"t\" span actor \"José Álvarez\""
+        );
+    }
 }

@@ -13,7 +13,7 @@
 //! is rebuilt with one space between tokens and a line break between sentences (CoNLL keeps no
 //! spacing).
 
-use super::common::{doc_at, span_at, stem, tokens, Builder};
+use super::common::{doc_at, short_quote, span_at, stem, tokens, Builder};
 use super::doccano::dropped_extras;
 use super::{FormatError, Imported, Nesting, Warning};
 use crate::document::{Document, Span};
@@ -34,22 +34,26 @@ fn flatten<'d>(doc: &'d Document, nesting: Nesting, warnings: &mut Vec<Warning>)
     // Spans come by start, outer before inner: a span's containers come before it and what it
     // contains after it, so neither needs a scan of every span (which took seconds on a book).
     let spans = doc.spans();
+    // The furthest end of the spans up to each one, rising along the list: the first span
+    // that reaches a span's end starts no later, so it is its first container (unless it has
+    // the very same range), found by binary search rather than a scan of all before it.
+    let reach: Vec<usize> = spans
+        .iter()
+        .scan(0, |furthest, s| {
+            *furthest = s.end.max(*furthest);
+            Some(*furthest)
+        })
+        .collect();
     let mut kept: Vec<&Span> = Vec::new();
-    // The furthest end of the spans that start before the current one.
-    let mut end_before = 0;
-    let mut group = (usize::MAX, 0); // (start, furthest end) of the spans sharing a start
     for (i, s) in spans.iter().enumerate() {
-        if s.start != group.0 {
-            end_before = end_before.max(group.1);
-            group = (s.start, s.end);
-        }
         let other_range = |o: &&Span| (o.start, o.end) != (s.start, s.end);
         let dropped_by = match nesting {
-            // Only when one of them reaches as far is the first container looked for.
-            Nesting::Outermost if end_before >= s.end || group.1 > s.end => {
-                spans[..i].iter().find(|o| contains(o, s) && other_range(o))
+            Nesting::Outermost => {
+                let first = reach[..i].partition_point(|&end| end < s.end);
+                spans[first..i]
+                    .iter()
+                    .find(|o| contains(o, s) && other_range(o))
             }
-            Nesting::Outermost => None,
             Nesting::Innermost => spans[i + 1..]
                 .iter()
                 .take_while(|o| o.start < s.end)
@@ -65,7 +69,7 @@ fn flatten<'d>(doc: &'d Document, nesting: Nesting, warnings: &mut Vec<Warning>)
                 format!(
                     "dropped: nested {how} {} {:?} (CoNLL has one tag per token)",
                     o.label,
-                    doc.quote(o)
+                    short_quote(doc, o)
                 ),
             ));
             continue;
@@ -82,7 +86,7 @@ fn flatten<'d>(doc: &'d Document, nesting: Nesting, warnings: &mut Vec<Warning>)
                 format!(
                     "dropped: overlaps {} {:?} (CoNLL has one tag per token)",
                     o.label,
-                    doc.quote(o)
+                    short_quote(doc, o)
                 ),
             ));
             continue;
@@ -272,4 +276,79 @@ pub fn import(conll: &str, name: &str, now_ms: i64) -> Result<Imported, FormatEr
         documents,
         warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::SpanId;
+    use proptest::prelude::*;
+
+    /// What flattening keeps and says, found the slow way: every span against every other.
+    fn flatten_by_scan(doc: &Document, nesting: Nesting) -> (Vec<SpanId>, Vec<String>) {
+        let contains = |a: &Span, b: &Span| {
+            a.start <= b.start && b.end <= a.end && (a.start, a.end) != (b.start, b.end)
+        };
+        let spans = doc.spans();
+        let mut kept: Vec<&Span> = Vec::new();
+        let mut said = Vec::new();
+        for (i, s) in spans.iter().enumerate() {
+            let dropped_by = match nesting {
+                Nesting::Outermost => spans[..i].iter().find(|o| contains(o, s)),
+                Nesting::Innermost => spans[i + 1..].iter().find(|o| contains(s, o)),
+            };
+            if let Some(o) = dropped_by {
+                said.push(format!("{} in {}", s.id, o.id));
+            } else if let Some(o) = kept.iter().find(|k| k.start < s.end && s.start < k.end) {
+                said.push(format!("{} over {}", s.id, o.id));
+            } else {
+                kept.push(s);
+            }
+        }
+        (kept.iter().map(|s| s.id).collect(), said)
+    }
+
+    proptest! {
+        #[test]
+        fn flattening_drops_what_a_scan_of_every_span_drops(
+            raw in prop::collection::vec((0..200usize, 1..200usize, 0..3usize), 0..40),
+            inner in any::<bool>(),
+        ) {
+            let mut doc = Document::new("d", "t", &"word ".repeat(40), 0);
+            for (start, len, label) in raw {
+                let end = (start + len).min(200);
+                if start < end {
+                    doc.add_span(["actor", "figure", "claim"][label], start, end, Unit::Utf8).unwrap();
+                }
+            }
+            let nesting = if inner { Nesting::Innermost } else { Nesting::Outermost };
+            let mut warnings = Vec::new();
+            let kept: Vec<SpanId> = flatten(&doc, nesting, &mut warnings).iter().map(|s| s.id).collect();
+            let (want_kept, want_said) = flatten_by_scan(&doc, nesting);
+            prop_assert_eq!(kept, want_kept);
+            // Each warning names the span it dropped and the one that dropped it, by quote.
+            let said: Vec<String> = warnings.iter().map(|w| w.message.clone()).collect();
+            let by_id = |id: &str| -> &Span { doc.spans().iter().find(|s| s.id.to_string() == id).unwrap() };
+            let want: Vec<String> = want_said
+                .iter()
+                .map(|w| {
+                    let (_, rest) = w.split_once(' ').unwrap();
+                    let (how, other) = rest.split_once(' ').unwrap();
+                    let o = by_id(other);
+                    match how {
+                        "in" => format!(
+                            "dropped: nested {} {} {:?} (CoNLL has one tag per token)",
+                            if inner { "around" } else { "inside" },
+                            o.label,
+                            short_quote(&doc, o)
+                        ),
+                        _ => format!("dropped: overlaps {} {:?} (CoNLL has one tag per token)", o.label, short_quote(&doc, o)),
+                    }
+                })
+                .collect();
+            // However long the span that dropped another, a message names it in a line.
+            prop_assert!(said.iter().all(|m| m.chars().count() < 120), "{:?}", said);
+            prop_assert_eq!(said, want);
+        }
+    }
 }
