@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Sets up and runs every test layer: formatting and lints, native core tests, in-browser
 # wasm-bindgen tests (in headless Chromium and Firefox), and end-to-end tests that drive the
-# release build in headless Chromium (and, for the core flows, Firefox).
+# release build in headless Chromium (and, for the core flows, Firefox and WebKit).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
 
-if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ] || ! [ -x /usr/bin/firefox-esr ]; then
-  step "Installing Chromium, ChromeDriver and Firefox ESR"
+# Browsers: Chromium, Firefox ESR, and WebKitGTK (Safari's engine: its MiniBrowser, driven by
+# WebKitWebDriver on a virtual X display).
+if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ] || ! [ -x /usr/bin/firefox-esr ] \
+  || ! command -v WebKitWebDriver >/dev/null || ! command -v Xvfb >/dev/null; then
+  step "Installing Chromium, ChromeDriver, Firefox ESR, WebKitGTK's driver and Xvfb"
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver firefox-esr
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver firefox-esr \
+    webkit2gtk-driver xvfb
 fi
 
 # geckodriver runs the in-browser tests in Firefox (it is a Rust crate: no download of its own).

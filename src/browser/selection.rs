@@ -63,9 +63,13 @@ pub fn below_selection() -> Option<(i32, i32)> {
     Some((x as i32, y as i32 + 8))
 }
 
-/// Forgets the browser's selection (after it became a span).
+/// Forgets the browser's selection (after it became a span, or on Escape), leaving a caret at
+/// its end so the keyboard goes on from there: with no range at all, WebKit moves no caret
+/// with Shift+arrows until the user clicks again.
 pub fn clear_selection() {
     if let Some(Ok(Some(selection))) = web_sys::window().map(|w| w.get_selection()) {
-        let _ = selection.remove_all_ranges();
+        if selection.range_count() > 0 {
+            let _ = selection.collapse_to_end();
+        }
     }
 }

@@ -11,7 +11,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { serveDist, dragSelect, screenshot, assertExactOffsets, fillStorage, shared } from './harness.mjs';
+import { serveDist, dragSelect, screenshot, shared } from './harness.mjs';
+import { HARD_ARTICLE, tagHardArticle, exportHardArticle, keepOffered, status, spanned, button, storageFullKeepsTheEdit } from './engines.mjs';
 
 const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
 let server, browser;
@@ -32,13 +33,6 @@ async function chord(page, keys) {
   for (const k of parts.reverse()) await page.keyboard.up(k);
 }
 
-const status = (page) => page.$eval('.status', (s) => s.textContent);
-const spanned = (page) => page.$$eval('.span-list .row .quote', (rows) => rows.map((r) => r.textContent));
-const button = (page, name) => page.evaluate((name) => {
-  const found = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === name);
-  if (!found) throw new Error(`no button ${name}`);
-  found.click();
-}, name);
 
 /** A page in a fresh profile (its own local storage), on the app's first screen. */
 async function newPage() {
@@ -49,11 +43,7 @@ async function newPage() {
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warn') problems.push(`console ${m.type()}: ${m.text()}`); });
   // What Export offers for download, read back from the Blob the app makes.
-  await page.evaluateOnNewDocument(() => {
-    const create = URL.createObjectURL;
-    window.__offered = [];
-    URL.createObjectURL = function (blob) { window.__offered.push(blob); return create.call(this, blob); };
-  });
+  await page.evaluateOnNewDocument(keepOffered);
   await page.goto(server.url);
   await page.waitForSelector('#open-file');
   return { page, problems, context };
@@ -61,87 +51,20 @@ async function newPage() {
 
 test('Firefox: tag a CRLF article with emoji and Arabic by mouse and keyboard; reload and export exact offsets', async () => {
   const { page, problems, context } = await newPage();
-  const text = 'Qatar’s Prime Minister 👩🏽‍⚖️ said 100 captives 🇶🇦 were freed in Doha.\r\n'
-    + 'Le ministre a dit café e\u0301tait prêt; 東京 reported 3.5 million.\r\n'
-    + 'قال المتحدث إن 42 رهينة 👍🏽 أفرج عنهم.';
   const dir = await mkdtemp(join(tmpdir(), 'glossa-firefox-'));
-  await writeFile(join(dir, 'Doha talks.txt'), text);
+  await writeFile(join(dir, 'Doha talks.txt'), HARD_ARTICLE);
   const input = await page.$('#open-file');
   await input.uploadFile(join(dir, 'Doha talks.txt'));
   await page.waitForSelector('.doc-text .block');
   assert.equal(await page.$eval('.doc-title', (t) => t.textContent), 'Doha talks');
-
-  // Mouse: a claim, an actor and a figure inside it, one after a skin-toned ZWJ emoji.
-  assert.equal(await dragSelect(page, 'Prime Minister 👩🏽‍⚖️ said 100 captives'), 'Prime Minister 👩🏽‍⚖️ said 100 captives');
-  await page.keyboard.press('3');
-  await dragSelect(page, 'Prime Minister');
-  await page.keyboard.press('1');
-  assert.match(await status(page), /actor “Prime Minister”/);
-  await dragSelect(page, '100 captives');
-  await page.keyboard.press('2');
-  // Across the CRLF line break, and after a flag.
-  await dragSelect(page, 'Doha.\r\nLe ministre');
-  await page.keyboard.press('3');
-  // A combining accent, then CJK with a number.
-  await dragSelect(page, 'café e\u0301tait');
-  await page.keyboard.press('1');
-  await dragSelect(page, '東京 reported 3.5 million');
-  await page.keyboard.press('3');
-  // Right to left.
-  await dragSelect(page, 'المتحدث', 0, { rtl: true });
-  await page.keyboard.press('1');
-  assert.match(await status(page), /actor “المتحدث”/);
-
-  // Keyboard: a caret at the start, Shift+arrows, a label key, grow by a word.
-  await page.keyboard.press('Escape');
-  await page.focus('.doc-text');
-  await chord(page, 'Control+Home');
-  for (let i = 0; i < 5; i++) await chord(page, 'Shift+ArrowRight');
-  await page.keyboard.press('1');
-  // Snapped to the whole word.
-  assert.match(await status(page), /actor “Qatar’s”/);
-  await chord(page, 'Alt+Shift+ArrowRight');
-  assert.match(await status(page), /actor “Qatar’s Prime”/);
-  // Typing never changes the text.
-  await page.focus('.doc-text');
-  await page.keyboard.type('x');
-  await page.keyboard.press('Enter');
-
-  // Undo takes the growth back, redo returns it.
-  await chord(page, 'Control+z');
-  assert.match(await status(page), /actor “Qatar’s”/);
-  await chord(page, 'Control+Shift+z');
-  assert.match(await status(page), /actor “Qatar’s Prime”/);
-  const listed = await spanned(page);
-  assert.equal(listed.length, 8, listed.join(' | '));
+  const listed = await tagHardArticle(page, (keys) => chord(page, keys));
   await screenshot(page, 'firefox-01-tagged');
 
   // Everything is still there after a reload.
   await page.reload();
   await page.waitForSelector('.doc-text .spanned');
   assert.deepEqual(await spanned(page), listed);
-
-  await button(page, 'Export JSON');
-  await page.waitForFunction(() => window.__offered.length > 0);
-  const file = JSON.parse(await page.evaluate(() => window.__offered.at(-1).text()));
-  assert.equal(file.document.text, text);
-  assert.equal(file.document.spans.length, 8);
-  assertExactOffsets(file.document, assert);
-  assert.deepEqual(file.document.spans.map((s) => s.quote).sort(), [
-    '100 captives', 'Doha.\r\nLe ministre', 'Prime Minister', 'Prime Minister 👩🏽‍⚖️ said 100 captives',
-    'Qatar’s Prime', 'café e\u0301tait', 'المتحدث', '東京 reported 3.5 million',
-  ].sort());
-  // Another tool's format comes from the formats worker, its bytes handed over: spaCy counts
-  // code points.
-  const offered = await page.evaluate(() => window.__offered.length);
-  await page.select('#export-format', 'spacy');
-  await button(page, 'Export');
-  await page.waitForFunction((n) => window.__offered.length > n, {}, offered);
-  const spacy = JSON.parse((await page.evaluate(() => window.__offered.at(-1).text())).trim().split('\n')[0]);
-  assert.equal(spacy.text, text);
-  const cps = Array.from(text);
-  assert.deepEqual(spacy.spans.map((s) => cps.slice(s.start, s.end).join('')).sort(),
-    file.document.spans.map((s) => s.quote).sort());
+  await exportHardArticle(page);
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -176,26 +99,12 @@ test('Firefox: a full storage keeps the edit on screen, says so, and saves it on
   await page.waitForSelector('.doc-text .block');
   await dragSelect(page, 'Hamas');
   await page.keyboard.press('1');
-  // Local storage filled to the last character.
-  const junk = await fillStorage(page);
-  assert.ok(junk > 0);
-  await dragSelect(page, '100 captives');
-  await page.keyboard.press('2');
-  assert.equal((await spanned(page)).length, 2);
-  assert.equal(await page.$eval('.save-state', (s) => s.textContent), '⚠ Not saved');
-  assert.match(await page.$eval('.not-saved-banner', (b) => b.textContent), /storage for Glossa is full.*Export.*delete documents/);
-  await button(page, 'Download this document');
-  await page.waitForFunction(() => window.__offered.length > 0);
-  assert.equal(JSON.parse(await page.evaluate(() => window.__offered.at(-1).text())).document.spans.length, 2);
-  await screenshot(page, 'firefox-03-storage-full');
-  // Room again: the next edit saves everything held in memory.
-  await page.evaluate((n) => { for (let i = 0; i < n; i++) localStorage.removeItem(`junk${i}`); }, junk);
-  await dragSelect(page, 'Qatar');
-  await page.keyboard.press('1');
-  assert.equal(await page.$eval('.save-state', (s) => s.textContent), '✓ Saved');
+  // Local storage filled to the last character: the next edit stays on screen, and says so.
+  const spans = await storageFullKeepsTheEdit(page, (keys) => chord(page, keys), '100 captives', 'Qatar',
+    () => screenshot(page, 'firefox-03-storage-full'));
   await page.reload();
   await page.waitForSelector('.doc-text .spanned');
-  assert.equal((await spanned(page)).length, 3);
+  assert.equal((await spanned(page)).length, spans);
   assert.deepEqual(problems, []);
   await context.close();
 });

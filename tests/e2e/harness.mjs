@@ -124,9 +124,15 @@ export async function dragSelect(page, quote, occurrence = 0, { rtl = false } = 
     };
     // Bring the quote's first line to the upper third of the window (the text may be long),
     // and let a frame render there: a block that was off screen (content-visibility: auto)
-    // takes no clicks until it has been drawn, as for a person scrolling to it.
+    // takes no clicks until it has been drawn, as for a person scrolling to it. WebKit gives
+    // text in a block not drawn yet no boxes at all, so its element is scrolled to first.
+    const frames = () => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+    if (!rectOf(at)) {
+      locate(at)[0].parentElement.scrollIntoView({ block: 'center' });
+      await frames();
+    }
     window.scrollBy(0, rectOf(at).top - window.innerHeight / 3);
-    await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+    await frames();
     const first = rectOf(at);
     const last = rectOf(at + quote.length - 1);
     // Right to left, a character starts at its right edge.
