@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up and runs every test layer: formatting and lints, native core tests, in-browser
-# wasm-bindgen tests (in headless Chromium and Firefox), and end-to-end tests that drive the
+# wasm-bindgen tests (in headless Chromium, Firefox and WebKit), and end-to-end tests that drive the
 # release build in headless Chromium (and, for the core flows, Firefox and WebKit).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -30,10 +30,14 @@ cargo clippy -p glossa --target wasm32-unknown-unknown --all-targets -- -D warni
 step "Layer 1: native tests of the core"
 cargo test -p glossa-core
 
-step "Layer 2: in-browser tests (wasm-bindgen-test in headless Chromium, then Firefox)"
+step "Layer 2: in-browser tests (wasm-bindgen-test in headless Chromium, then Firefox, then WebKit)"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test -p glossa --target wasm32-unknown-unknown
 GECKODRIVER="$(command -v geckodriver)" WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/tests/webdriver-firefox.json" \
   cargo test -p glossa --target wasm32-unknown-unknown
+# The runner has no WebKit driver of its own: it reaches WebKitWebDriver as a remote W3C driver
+# (its log then says "Firefox", the name of that code path; the browser is WebKitGTK's).
+bash scripts/with-webkit.sh sh -c 'GECKODRIVER_REMOTE="$WEBKIT_WEBDRIVER_URL" \
+  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/tests/webdriver-webkit.json" cargo test -p glossa --target wasm32-unknown-unknown'
 
 step "Layer 3: end-to-end tests of the release build"
 trunk build --release --offline

@@ -4,29 +4,29 @@
 // puppeteer's the shared helpers use (evaluate, mouse, keyboard, screenshot, waitForFunction),
 // so dragSelect and the offset checks are the very same code as in Chromium and Firefox.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { root } from './harness.mjs';
 
-export const MINIBROWSER = process.env.WEBKIT_MINIBROWSER ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 
-/** A free TCP port on this machine. */
-const freePort = () => new Promise((ok, fail) => {
-  const probe = createServer();
-  probe.once('error', fail);
-  probe.listen(0, '127.0.0.1', () => { const { port } = probe.address(); probe.close(() => ok(port)); });
-});
-
-/** Starts Xvfb on a display it picks itself; returns the display and the process. */
-async function startDisplay() {
-  const xvfb = spawn('Xvfb', ['-displayfd', '1', '-screen', '0', '1400x1000x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  const display = await new Promise((ok, fail) => {
+/** Starts WebKitWebDriver on its own Xvfb display through scripts/with-webkit.sh (the same
+ *  start the in-browser Rust tests use); returns its URL and a function that stops it all. */
+async function startDriver() {
+  const started = spawn('bash', [join(root, 'scripts', 'with-webkit.sh'), 'sh', '-c', 'echo "$WEBKIT_WEBDRIVER_URL"; exec sleep 86400'],
+    { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  const url = await new Promise((ok, fail) => {
     let out = '';
-    xvfb.once('error', fail);
-    xvfb.once('exit', (code) => fail(new Error(`Xvfb exited (${code})`)));
-    xvfb.stdout.on('data', (d) => { out += d; if (out.includes('\n')) ok(`:${out.trim()}`); });
+    started.once('error', fail);
+    started.once('exit', (code) => fail(new Error(`scripts/with-webkit.sh exited (${code})`)));
+    started.stdout.on('data', (d) => { out += d; if (out.includes('\n')) ok(out.trim()); });
   });
-  return { display, xvfb };
+  // The whole process group: xvfb-run, Xvfb, the driver and its browser.
+  return { url, stop: () => { try { process.kill(-started.pid, 'SIGTERM'); } catch { /* gone */ } } };
 }
+
+// The browser to start, as the in-browser Rust tests start it.
+const CAPABILITIES = JSON.parse(readFileSync(join(root, 'tests', 'webdriver-webkit.json'), 'utf8'));
 
 // WebDriver's codes for the keys the tests press (the rest are typed as themselves).
 const KEYS = {
@@ -38,10 +38,7 @@ const keyCode = (name) => KEYS[name] ?? name;
 
 /** Starts the display, the driver and one browser session. Close it with `close()`. */
 export async function launchWebKit() {
-  const { display, xvfb } = await startDisplay();
-  const port = await freePort();
-  const driver = spawn('WebKitWebDriver', [`--port=${port}`], { env: { ...process.env, DISPLAY: display }, stdio: 'ignore' });
-  const base = `http://127.0.0.1:${port}`;
+  const { url: base, stop } = await startDriver();
   const call = async (method, path, body) => {
     const res = await fetch(base + path, {
       method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
@@ -54,10 +51,7 @@ export async function launchWebKit() {
   let session;
   for (let tries = 0; !session; tries++) {
     try {
-      session = await call('POST', '/session', { capabilities: { alwaysMatch: {
-        browserName: 'MiniBrowser',
-        'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] },
-      } } });
+      session = await call('POST', '/session', { capabilities: { alwaysMatch: CAPABILITIES } });
     } catch (e) {
       if (tries > 50) throw e;
       await new Promise((ok) => setTimeout(ok, 100));
@@ -70,8 +64,7 @@ export async function launchWebKit() {
   page.version = session.capabilities.browserVersion;
   page.close = async () => {
     await call('DELETE', at).catch(() => {});
-    driver.kill();
-    xvfb.kill();
+    stop();
   };
   return page;
 }
