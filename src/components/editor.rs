@@ -445,8 +445,8 @@ const SHORTCUTS: &[(&str, &str)] = &[
         "Link the selected span: then click the actor who said it (or what it is about)",
     ),
     ("Delete / Backspace", "Remove the selected span"),
-    ("Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y", "Undo, redo"),
-    ("Ctrl+F or /", "Search the text"),
+    ("Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y (⌘Z, ⌘⇧Z)", "Undo, redo"),
+    ("Ctrl+F (⌘F) or /", "Search the text"),
     ("Escape", "Clear the selection, close menus"),
     ("?", "Show or hide this list"),
 ];
@@ -484,16 +484,20 @@ pub fn Editor() -> impl IntoView {
     let search_ref = NodeRef::<leptos::html::Input>::new();
 
     let keys = window_event_listener(ev::keydown, move |ev| {
-        if typing_in_a_field(&ev) || ev.meta_key() {
+        let key = ev.key();
+        // On a Mac the command key does what Ctrl does elsewhere (⌘Z, ⌘⇧Z, ⌘F); any other
+        // key with it belongs to the browser or the system (⌘1 picks a tab, ⌘C copies).
+        let command_key = matches!(key.as_str(), "z" | "Z" | "f" | "F");
+        if typing_in_a_field(&ev) || (ev.meta_key() && (ev.ctrl_key() || !command_key)) {
             return;
         }
-        let key = ev.key();
+        let ctrl = ev.ctrl_key() || ev.meta_key();
         let in_text = editor.text_ref.get_untracked().is_some_and(|t| {
             ev.target()
                 .and_then(|x| x.dyn_into::<web_sys::Node>().ok())
                 .is_some_and(|n| t.contains(Some(&n)))
         });
-        let handled = match (key.as_str(), ev.ctrl_key(), ev.alt_key(), ev.shift_key()) {
+        let handled = match (key.as_str(), ctrl, ev.alt_key(), ev.shift_key()) {
             ("ArrowRight" | "ArrowLeft", ctrl, true, true) => {
                 let right = key == "ArrowRight";
                 // At the end: right grows. At the start (Ctrl): left grows.

@@ -68,6 +68,20 @@ test('keyboard only: caret, Shift+arrows, tag, move between spans, relabel, resi
   await page.keyboard.press('j');
   await page.keyboard.press('Delete');
   assert.equal(await page.locator('.doc-text .spanned').count(), 1);
+
+  // On a Mac the command key undoes, redoes (⌘Z, ⌘⇧Z) and searches (⌘F); with a label key it
+  // is the browser's (⌘1 picks a tab), never a tag.
+  await page.keyboard.press('Meta+z');
+  assert.equal(await page.locator('.doc-text .spanned').count(), 2);
+  await page.keyboard.press('Meta+Shift+z');
+  assert.equal(await page.locator('.doc-text .spanned').count(), 1);
+  await page.keyboard.press('Meta+z');
+  assert.equal(await page.locator('.doc-text .spanned').count(), 2);
+  await dragSelect(page, 'Friday');
+  await page.keyboard.press('Meta+1');
+  assert.equal(await page.locator('.doc-text .spanned').count(), 2);
+  await page.keyboard.press('Meta+f');
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Search the text');
   // Nothing typed reached the text.
   assert.equal(await page.locator('.doc-text').textContent(), 'Hamas said 100 captives were freed on Friday.');
   assert.deepEqual(errors, []);
