@@ -439,6 +439,56 @@ fn fill_storage() -> Vec<String> {
 }
 
 #[wasm_bindgen_test]
+fn a_document_larger_than_all_of_local_storage_says_so_and_damages_nothing() {
+    local().clear().unwrap();
+    storage::save_document(&sample("small", "Small")).unwrap();
+    let before = get("glossa.doc.small").unwrap();
+    // A book of 5.5 million characters: no deleting makes room for it.
+    let line = "Hamas said 100 captives were freed on Friday, Qatar said. 😀\n";
+    let text = line.repeat(5_500_000 / line.encode_utf16().count() + 1);
+    let mut book = Document::new("book", "Book", &text, 1_700_000_000_000);
+    book.add_span("actor", 0, 5, Unit::Utf8).unwrap();
+    let err = storage::save_document(&book).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StorageProblem::NotSaved {
+                full: true,
+                too_large: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let message = err.to_string();
+    assert!(message.contains("too large"), "{message}");
+    assert!(message.contains("5 million characters"), "{message}");
+    assert!(message.contains("Export JSON"), "{message}");
+    assert!(!message.contains("delete documents"), "{message}");
+    assert_eq!(get("glossa.doc.book"), None);
+    assert_eq!(get("glossa.doc.small").unwrap(), before);
+    // A document that would fit on its own, in a storage full of others, is not too large.
+    let junk = fill_storage();
+    let err = storage::save_document(&sample("new", "New")).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StorageProblem::NotSaved {
+                full: true,
+                too_large: false,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("delete documents"));
+    for k in &junk {
+        local().remove_item(k).unwrap();
+    }
+    local().clear().unwrap();
+}
+
+#[wasm_bindgen_test]
 fn a_full_storage_refuses_the_edit_and_damages_nothing() {
     local().clear().unwrap();
     let mut doc = sample("full", "Before");

@@ -101,8 +101,13 @@ struct StoredIndex {
 /// What went wrong with storage, in words a user can act on.
 #[derive(Clone, Debug, PartialEq)]
 pub enum StorageProblem {
-    /// The browser refused the write; `full` when it said storage is full.
-    NotSaved { why: String, full: bool },
+    /// The browser refused the write; `full` when it said storage is full, `too_large` when
+    /// the value alone is more than a browser keeps for a site (deleting others cannot help).
+    NotSaved {
+        why: String,
+        full: bool,
+        too_large: bool,
+    },
     /// A stored value could not be read. It was moved to `quarantined_as`, or left in place
     /// untouched when even that was refused (`None`).
     Corrupt {
@@ -159,6 +164,16 @@ fn what(key: &str, title: &Option<String>) -> String {
 impl std::fmt::Display for StorageProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            StorageProblem::NotSaved {
+                too_large: true, ..
+            } => write!(
+                f,
+                "Not saved: this document is too large for this browser's storage, which keeps \
+                 at most about {} million characters for a site, the text and its spans \
+                 together. It stays open here, and everything saved before is intact: export it \
+                 now (Export JSON) to keep your work.",
+                LOCAL_STORAGE_CHARS / 1_000_000
+            ),
             StorageProblem::NotSaved { full: true, .. } => write!(
                 f,
                 "Not saved: this browser's storage for Glossa is full. Your edit is still open \
@@ -290,24 +305,33 @@ pub fn is_quota_error(e: &wasm_bindgen::JsValue) -> bool {
     name == "QuotaExceededError" || name == "NS_ERROR_DOM_QUOTA_REACHED" || code == 22.0
 }
 
+/// What local storage keeps for a site in Chromium, Firefox and WebKit alike: 5 Mi UTF-16 code
+/// units of keys and values together (measured by filling it).
+pub const LOCAL_STORAGE_CHARS: usize = 5 * 1024 * 1024;
+
 /// Writes `value` under `key`; on failure nothing under `key` has changed.
 pub fn write_raw(key: &str, value: &str) -> Result<(), StorageProblem> {
-    store().set_item(key, value).map_err(not_saved)
+    store()
+        .set_item(key, value)
+        .map_err(|e| not_saved(e, key.len() + value.encode_utf16().count()))
 }
 
 /// Writes a value already in a JavaScript string (see [`DocumentValue`]), as [`write_raw`].
 fn write_js(key: &str, value: &js_sys::JsString) -> Result<(), StorageProblem> {
     let set: js_sys::Function = js_sys::Reflect::get(&store(), &"setItem".into())
         .and_then(|f| f.dyn_into())
-        .map_err(not_saved)?;
+        .map_err(|e| not_saved(e, 0))?;
     set.call2(&store(), &key.into(), value)
         .map(|_| ())
-        .map_err(not_saved)
+        .map_err(|e| not_saved(e, key.len() + value.length() as usize))
 }
 
-fn not_saved(e: wasm_bindgen::JsValue) -> StorageProblem {
+/// The problem a refused write of `chars` UTF-16 units (key and value) makes.
+fn not_saved(e: wasm_bindgen::JsValue, chars: usize) -> StorageProblem {
+    let full = is_quota_error(&e);
     StorageProblem::NotSaved {
-        full: is_quota_error(&e),
+        full,
+        too_large: full && chars > LOCAL_STORAGE_CHARS,
         why: js_sys::Reflect::get(&e, &"message".into())
             .ok()
             .and_then(|m| m.as_string())

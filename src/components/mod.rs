@@ -329,20 +329,17 @@ impl AppState {
         self.report_save(result.as_ref());
     }
 
-    /// Shows how a save went: the saved indicator, and a failure's message (a save that works
-    /// again clears an earlier "not saved" warning).
+    /// Shows how a save went: the saved indicator, whose banner says why a save failed and
+    /// offers the way out (so the message is not shown twice); a save that works again clears
+    /// an earlier "not saved" message.
     fn report_save(&self, result: Option<&Result<(), storage::StorageProblem>>) {
         library::record_save(self, result);
-        match result {
-            Some(Err(p)) => self.problem.set(Some(p.to_string())),
-            Some(Ok(()))
-                if self.problem.with_untracked(|p| {
-                    p.as_deref().is_some_and(|p| p.starts_with("Not saved"))
-                }) =>
-            {
-                self.problem.set(None)
-            }
-            _ => {}
+        if matches!(result, Some(Ok(())))
+            && self
+                .problem
+                .with_untracked(|p| p.as_deref().is_some_and(|p| p.starts_with("Not saved")))
+        {
+            self.problem.set(None)
         }
     }
 }

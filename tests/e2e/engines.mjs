@@ -123,6 +123,9 @@ export async function storageFullKeepsTheEdit(page, press, first, second, shot) 
   const text = (selector) => page.evaluate((s) => document.querySelector(s).textContent, selector);
   assert.equal(await text('.save-state'), '⚠ Not saved');
   assert.match(await text('.not-saved-banner'), /storage for Glossa is full.*Export.*delete documents/);
+  // Said once, where the way out is.
+  assert.equal(await page.evaluate(() => [...document.querySelectorAll('[role=alert]')]
+    .filter((a) => a.textContent.includes('storage for Glossa is full')).length), 1);
   const offered = await page.evaluate(() => window.__offered.length);
   await button(page, 'Download this document');
   assert.equal(JSON.parse(await offeredText(page, offered)).document.spans.length, before + 1);

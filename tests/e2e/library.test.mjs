@@ -472,6 +472,8 @@ test('a full storage: the edit stays on screen, the user is told, nothing saved 
   assert.equal(await page.locator('.save-state').textContent(), '⚠ Not saved');
   const alert = page.locator('.not-saved-banner');
   assert.match(await alert.textContent(), /storage for Glossa is full.*Export.*delete documents/);
+  // Said once, where the way out is.
+  assert.equal(await page.getByRole('alert').filter({ hasText: 'storage for Glossa is full' }).count(), 1);
   // The way out: download the document now.
   const [saved] = await Promise.all([
     page.waitForEvent('download'),
@@ -491,6 +493,45 @@ test('a full storage: the edit stays on screen, the user is told, nothing saved 
   await page.reload();
   await page.waitForSelector('.doc-text .spanned');
   assert.equal(await spanCount(page), 3);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a text too large for any browser\'s storage opens, says so once, and downloads whole', async () => {
+  const context = await newContext();
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  await newDoc(page, 'Small');
+  const before = await stored(page);
+  // 5.5 million characters: more than local storage keeps for a site in any browser.
+  const line = 'The minister said that 1.2 million people were waiting for aid in the north.\n';
+  const text = line.repeat(Math.ceil(5_500_000 / line.length));
+  await page.getByRole('button', { name: 'New document' }).click();
+  await page.locator('#open-file').setInputFiles({ name: 'book.txt', mimeType: 'text/plain', buffer: Buffer.from(text) });
+  await page.waitForSelector('.doc-text .block');
+  assert.equal(await page.locator('.save-state').textContent(), '⚠ Not saved');
+  const alerts = page.getByRole('alert').filter({ hasText: 'too large' });
+  assert.equal(await alerts.count(), 1);
+  const message = await alerts.textContent();
+  assert.match(message, /too large for this browser's storage.*5 million characters.*Export JSON/);
+  assert.doesNotMatch(message, /delete documents/);
+  await screenshot(page, 'library-10-too-large');
+  // Tagging in it works, and the download holds the text and the span.
+  await tag(page, 'minister', '1');
+  assert.equal(await alerts.count(), 1);
+  const [saved] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('.not-saved-banner').getByRole('button', { name: 'Download this document' }).click(),
+  ]);
+  const file = JSON.parse(await readFile(await saved.path(), 'utf8'));
+  assert.equal(file.document.text, text);
+  assert.equal(file.document.spans.length, 1);
+  // What was stored before is untouched.
+  const during = await stored(page);
+  for (const key of Object.keys(before).filter((k) => k.startsWith('glossa.doc.') || k === 'glossa.index')) {
+    assert.equal(during[key], before[key], key);
+  }
   assert.deepEqual(errors, []);
   await context.close();
 });
