@@ -9,11 +9,12 @@ source scripts/setup.sh
 # Browsers: Chromium, Firefox ESR, and WebKitGTK (Safari's engine: its MiniBrowser, driven by
 # WebKitWebDriver on a virtual X display).
 if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ] || ! [ -x /usr/bin/firefox-esr ] \
-  || ! command -v WebKitWebDriver >/dev/null || ! command -v Xvfb >/dev/null; then
+  || ! command -v WebKitWebDriver >/dev/null || ! command -v xvfb-run >/dev/null || ! command -v xauth >/dev/null; then
   step "Installing Chromium, ChromeDriver, Firefox ESR, WebKitGTK's driver and Xvfb"
   as_root apt-get update -qq
+  # xauth is only recommended by xvfb, and xvfb-run needs it.
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver firefox-esr \
-    webkit2gtk-driver xvfb
+    webkit2gtk-driver xvfb xauth
 fi
 
 # geckodriver runs the in-browser tests in Firefox (it is a Rust crate: no download of its own).
