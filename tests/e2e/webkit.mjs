@@ -60,7 +60,10 @@ export async function launchWebKit() {
   const at = `/session/${session.sessionId}`;
   // The window size the other engines' tests use.
   await call('POST', `${at}/window/rect`, { width: 1400, height: 900 });
-  const page = webdriverPage(call, at);
+  // Every page is a window of this one session: each call first brings its own window forward
+  // (WebDriver talks to one window at a time).
+  const windows = { current: await call('GET', `${at}/window`) };
+  const page = webdriverPage(call, at, windows, windows.current);
   page.version = session.capabilities.browserVersion;
   page.close = async () => {
     await call('DELETE', at).catch(() => {});
@@ -69,8 +72,15 @@ export async function launchWebKit() {
   return page;
 }
 
-/** A puppeteer-like page over one WebDriver session. */
-function webdriverPage(call, at) {
+/** A puppeteer-like page over one window of a WebDriver session. */
+function webdriverPage(sessionCall, at, windows, handle) {
+  const call = async (method, path, body) => {
+    if (windows.current !== handle) {
+      await sessionCall('POST', `${at}/window`, { handle });
+      windows.current = handle;
+    }
+    return sessionCall(method, path, body);
+  };
   const actions = (list) => call('POST', `${at}/actions`, { actions: list });
   const pointer = (steps) => actions([{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions: steps }]);
   const typing = (steps) => actions([{ type: 'key', id: 'keyboard', actions: steps }]);
@@ -100,6 +110,11 @@ function webdriverPage(call, at) {
     $eval: (selector, fn) => page.evaluate(`(${fn})(document.querySelector(${JSON.stringify(selector)}))`),
     $$eval: (selector, fn) => page.evaluate(`(${fn})([...document.querySelectorAll(${JSON.stringify(selector)})])`),
     goto: (url) => call('POST', `${at}/url`, { url }),
+    /** Another page: a new window of the same browser, its storage shared as another tab's is. */
+    async openPage() {
+      const { handle: other } = await call('POST', `${at}/window/new`, { type: 'window' });
+      return webdriverPage(sessionCall, at, windows, other);
+    },
     reload: () => call('POST', `${at}/refresh`, {}),
     async screenshot({ path }) {
       await writeFile(path, Buffer.from(await call('GET', `${at}/screenshot`), 'base64'));

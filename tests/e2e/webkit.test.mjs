@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveDist, screenshot, shared } from './harness.mjs';
+import { serveDist, screenshot, shared, dragSelect } from './harness.mjs';
 import { HARD_ARTICLE, tagHardArticle, exportHardArticle, keepOffered, spanned, button, storageFullKeepsTheEdit } from './engines.mjs';
 import { launchWebKit } from './webkit.mjs';
 
@@ -74,4 +74,55 @@ test('WebKit: a brat pair imports through the formats worker; a full storage kee
   await page.reload();
   await page.waitForSelector('.doc-text .spanned');
   assert.equal((await spanned(page)).length, spans);
+});
+
+test('WebKit: two windows on one document: one edits, the other follows read-only and can take over', async () => {
+  await page.goto(server.url);
+  await page.waitForSelector('.app-header');
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await page.waitForSelector('textarea');
+  await watch();
+  await page.evaluate(() => {
+    const text = document.querySelector('textarea');
+    text.value = 'Hamas said 100 captives were freed, Qatar and Egypt said in Doha.';
+    text.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await button(page, 'Start annotating');
+  await page.waitForSelector('.doc-text .block');
+  await dragSelect(page, 'Hamas');
+  await press('1');
+
+  const other = await page.openPage();
+  try {
+    await other.goto(server.url);
+    const editHere = (p) => p.evaluate(() => [...document.querySelectorAll('button')].some((b) => b.textContent.trim() === 'Edit here'));
+    const spans = (p, n) => p.waitForFunction((n) => document.querySelectorAll('.span-list .row').length === n, {}, n);
+    await other.waitForFunction(() => document.querySelector('.save-state')?.textContent === 'Read-only');
+    assert.ok(await editHere(other));
+    await spans(other, 1);
+    // The first window's edits appear in the second, which refuses its own and says why.
+    await dragSelect(page, '100 captives');
+    await press('2');
+    await spans(other, 2);
+    await dragSelect(other, 'Qatar');
+    await other.keyboard.press('1');
+    assert.match(await other.evaluate(() => document.querySelector('.problem').textContent), /Read-only here/);
+    assert.equal((await spanned(other)).length, 2);
+    await other.keyboard.press('Escape');
+    // The second takes over; the first turns read-only and follows it.
+    await button(other, 'Edit here');
+    await page.waitForFunction(() => document.querySelector('.save-state')?.textContent === 'Read-only');
+    await dragSelect(other, 'Qatar');
+    await other.keyboard.press('1');
+    assert.equal(await other.evaluate(() => document.querySelector('.save-state').textContent), '✓ Saved');
+    await spans(page, 3);
+    await dragSelect(page, 'Egypt');
+    await press('1');
+    assert.equal((await spanned(page)).length, 3);
+    await screenshot(page, 'webkit-03-read-only');
+    assert.deepEqual(await page.evaluate(() => window.__problems), []);
+  } finally {
+    await other.evaluate(() => window.close()).catch(() => {});
+  }
 });
