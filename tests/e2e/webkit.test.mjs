@@ -29,6 +29,16 @@ const watch = () => page.evaluate(`(() => {
   (${keepOffered})();
 })()`);
 const press = (keys) => page.keyboard.press(keys);
+// Local storage is per origin, and this session's pages share it: a test that needs none
+// clears it and starts on the paste screen.
+async function startEmpty() {
+  await page.goto(server.url);
+  await page.waitForSelector('.app-header');
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await page.waitForSelector('#open-file');
+  await watch();
+}
 
 test('WebKit: tag a CRLF article with emoji and Arabic by mouse and keyboard; reload and export exact offsets', async () => {
   await page.goto(server.url);
@@ -53,13 +63,7 @@ test('WebKit: tag a CRLF article with emoji and Arabic by mouse and keyboard; re
 });
 
 test('WebKit: a brat pair imports through the formats worker; a full storage keeps the edit on screen and saves it once there is room', async () => {
-  // Local storage is per origin, and this session's pages share it: start from none.
-  await page.goto(server.url);
-  await page.waitForSelector('.app-header');
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
-  await page.waitForSelector('#open-file');
-  await watch();
+  await startEmpty();
   await page.uploadFile('#open-file', join(shared, 'interop', 'brat', '060-relation_annotation.ann'), join(shared, 'interop', 'brat', '060-relation_annotation.txt'));
   await page.waitForSelector('[role=alertdialog]');
   assert.match(await page.$eval('[role=alertdialog]', (d) => d.textContent), /1 document, 10 spans/);
@@ -77,12 +81,7 @@ test('WebKit: a brat pair imports through the formats worker; a full storage kee
 });
 
 test('WebKit: two windows on one document: one edits, the other follows read-only and can take over', async () => {
-  await page.goto(server.url);
-  await page.waitForSelector('.app-header');
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
-  await page.waitForSelector('textarea');
-  await watch();
+  await startEmpty();
   await page.evaluate(() => {
     const text = document.querySelector('textarea');
     text.value = 'Hamas said 100 captives were freed, Qatar and Egypt said in Doha.';
