@@ -416,14 +416,13 @@ fn is_article(name: &str) -> bool {
         .any(|e| lower.ends_with(e))
 }
 
-/// A new document from a text file, byte for byte (CRLF kept); a UTF-8 byte order mark, which
-/// is not text, is dropped.
+/// A new document from a text file, character for character (CRLF kept): UTF-8, or UTF-16
+/// with its byte order mark; anything else is refused with what to do about it.
 fn open_article(state: &AppState, file: &Picked) {
-    let Ok(text) = std::str::from_utf8(&file.bytes) else {
-        say(state, format!("“{}” is not UTF-8 text.", file.name));
-        return;
+    let text = match glossa_core::formats::article_text(&file.name, &file.bytes) {
+        Ok(text) => text,
+        Err(e) => return say(state, e.to_string()),
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         say(state, format!("“{}” is empty.", file.name));
         return;
@@ -435,7 +434,7 @@ fn open_article(state: &AppState, file: &Picked) {
     state.open(Some(Document::new(
         &new_document_id(),
         title,
-        text,
+        &text,
         now_ms(),
     )));
     state.save();

@@ -347,6 +347,32 @@ test('library: rename, duplicate, delete with undo, storage use', async () => {
   await context.close();
 });
 
+test('a Windows "Unicode" (UTF-16) text file opens exactly; an older encoding is refused, saying what to do', async () => {
+  const context = await newContext();
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  // Windows-1252, as older Windows editors save "café": one byte that is not UTF-8.
+  await page.locator('#open-file').setInputFiles({ name: 'old.txt', mimeType: 'text/plain', buffer: Buffer.from('Le caf\xe9 est pr\xeat.', 'latin1') });
+  await page.locator('.problem').waitFor();
+  assert.match(await page.locator('.problem').textContent(), /^old\.txt: not UTF-8 text \(byte 6 is not UTF-8.*Save it as UTF-8 and open it again, or paste its text\./);
+  assert.equal(await page.locator('.doc-text').count(), 0);
+  assert.deepEqual(await storedDocs(page), {});
+  // UTF-16 little-endian with its byte order mark, as Notepad's "Unicode" and Word's "Unicode
+  // Text" save it: CRLF, emoji and Arabic come in as they are.
+  const text = 'Qatar’s minister 👩🏽‍⚖️ said 🇶🇦\r\nقال المتحدث إن 42 رهينة';
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  await page.locator('#open-file').setInputFiles({ name: 'Doha.txt', mimeType: 'text/plain', buffer: utf16 });
+  await page.waitForSelector('.doc-text');
+  assert.equal((await docByTitle(page, 'Doha')).text, text);
+  await tag(page, 'minister', '1');
+  await writtenWhole(page);
+  // Stored offsets are UTF-8 bytes of the text as read.
+  assert.deepEqual((await docByTitle(page, 'Doha')).spans.map((s) => Buffer.from(text).subarray(s.start, s.end).toString()), ['minister']);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('new documents from files, exact bytes; export and import the library', async () => {
   const context = await newContext();
   const page = await context.newPage();

@@ -6,6 +6,7 @@ use crate::document::{Document, EditError, SpanId};
 use crate::label::{Label, LabelSet};
 use crate::offsets::{OffsetMarks, TextIndex, Unit};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Colours for labels a file brings without any (category10, as the default labels use).
@@ -13,6 +14,50 @@ const PALETTE: [&str; 10] = [
     "#1f77b4", "#2ca02c", "#d62728", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
     "#bcbd22", "#17becf",
 ];
+
+/// An article file's text: UTF-8 (its byte order mark, which is not text, dropped), or UTF-16
+/// with a byte order mark, as Windows saves "Unicode" text and Word "Unicode Text". Anything
+/// else is refused with the first byte that is not text and what to do about it.
+pub fn article_text<'a>(name: &str, bytes: &'a [u8]) -> Result<Cow<'a, str>, FormatError> {
+    let utf16 = |rest: &[u8], unit: fn([u8; 2]) -> u16| {
+        let units: Vec<u16> = rest
+            .chunks(2)
+            .map(|pair| match pair {
+                [a, b] => Ok(unit([*a, *b])),
+                _ => Err(()),
+            })
+            .collect::<Result<_, _>>()
+            .map_err(|()| {
+                FormatError::invalid(
+                    name,
+                    "not UTF-16 text: it ends half way through a character",
+                )
+            })?;
+        String::from_utf16(&units).map(Cow::Owned).map_err(|_| {
+            FormatError::invalid(
+                name,
+                "not UTF-16 text: it has half of a character pair alone",
+            )
+        })
+    };
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return utf16(rest, u16::from_le_bytes);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return utf16(rest, u16::from_be_bytes);
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    std::str::from_utf8(bytes).map(Cow::Borrowed).map_err(|e| {
+        FormatError::invalid(
+            name,
+            format!(
+                "not UTF-8 text (byte {} is not UTF-8; an older encoding such as Windows-1252?). \
+                 Save it as UTF-8 and open it again, or paste its text.",
+                e.valid_up_to()
+            ),
+        )
+    })
+}
 
 /// Reads bytes as UTF-8, naming the first bad byte.
 pub(crate) fn utf8<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, FormatError> {
@@ -350,6 +395,42 @@ pub(crate) fn short_quote(doc: &Document, span: &crate::document::Span) -> Strin
 mod tests {
     use super::*;
     use crate::offsets::Unit;
+
+    #[test]
+    fn an_article_file_is_utf8_or_utf16_with_its_mark_and_nothing_else() {
+        let text = "Qatar’s 👩🏽‍⚖️ said 🇶🇦 e\u{301}\r\nقال 東京";
+        let read = |bytes: &[u8]| article_text("a.txt", bytes).map(|t| t.into_owned());
+        assert_eq!(read(text.as_bytes()).unwrap(), text);
+        assert_eq!(
+            read(&[b"\xEF\xBB\xBF", text.as_bytes()].concat()).unwrap(),
+            text
+        );
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(read(&le).unwrap(), text);
+        assert_eq!(read(&be).unwrap(), text);
+        // Half a character at the end, a lone surrogate, an older encoding: refused, saying why.
+        assert!(read(&le[..le.len() - 1])
+            .unwrap_err()
+            .to_string()
+            .contains("half way"));
+        assert!(read(&[0xFF, 0xFE, 0x3D, 0xD8])
+            .unwrap_err()
+            .to_string()
+            .contains("alone"));
+        let e = read(b"caf\xE9 au lait").unwrap_err().to_string();
+        assert!(
+            e.starts_with("a.txt: not UTF-8 text (byte 3 is not UTF-8"),
+            "{e}"
+        );
+        assert!(e.contains("Save it as UTF-8"), "{e}");
+    }
 
     #[test]
     fn a_message_quotes_thirty_characters_and_says_when_it_cut() {

@@ -16,6 +16,7 @@
 
 pub mod brat;
 mod common;
+pub use common::article_text;
 pub mod conll;
 pub mod doccano;
 pub mod glossa;
