@@ -125,3 +125,28 @@ test('WebKit: two windows on one document: one edits, the other follows read-onl
     await other.evaluate(() => window.close()).catch(() => {});
   }
 });
+
+test('WebKit: once the service worker has the app, it opens and edits with the server gone', async () => {
+  // A server of its own (an origin of its own), to stop.
+  const own = await serveDist();
+  await page.goto(own.url);
+  await page.waitForSelector('#open-file');
+  await page.waitForFunction(() => navigator.serviceWorker.controller != null, {}, undefined, 20_000);
+  await page.evaluate(() => {
+    const text = document.querySelector('textarea');
+    text.value = 'Hamas said 100 captives were freed.';
+    text.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await button(page, 'Start annotating');
+  await page.waitForSelector('.doc-text .block');
+  await own.close();
+  await page.reload();
+  await page.waitForSelector('.doc-text .block');
+  await watch();
+  await dragSelect(page, '100 captives');
+  await press('2');
+  assert.deepEqual(await spanned(page), ['100 captives']);
+  assert.equal(await page.$eval('.save-state', (s) => s.textContent), '✓ Saved');
+  await screenshot(page, 'webkit-04-offline');
+  assert.deepEqual(await page.evaluate(() => window.__problems), []);
+});
