@@ -24,6 +24,17 @@ export const button = (page, name) => page.evaluate((name) => {
   found.click();
 }, name);
 
+/** On the paste screen: pastes `text` as the article and starts annotating it. */
+export async function startAnnotating(page, text) {
+  await page.evaluate((text) => {
+    const article = document.querySelector('textarea');
+    article.value = text;
+    article.dispatchEvent(new Event('input', { bubbles: true }));
+  }, text);
+  await button(page, 'Start annotating');
+  await page.waitForSelector('.doc-text .block');
+}
+
 /** Patches the page so every Blob offered for download is kept in `window.__offered`. */
 export function keepOffered() {
   const create = URL.createObjectURL;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { serveDist, dragSelect, screenshot, shared } from './harness.mjs';
-import { HARD_ARTICLE, tagHardArticle, exportHardArticle, keepOffered, status, spanned, button, storageFullKeepsTheEdit } from './engines.mjs';
+import { HARD_ARTICLE, tagHardArticle, exportHardArticle, keepOffered, status, spanned, button, storageFullKeepsTheEdit, startAnnotating } from './engines.mjs';
 
 const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
 let server, browser;
@@ -91,12 +91,7 @@ test('Firefox: a brat pair imports through the formats worker; the hint names it
 
 test('Firefox: a full storage keeps the edit on screen, says so, and saves it once there is room', async () => {
   const { page, problems, context } = await newPage();
-  await page.$eval('textarea', (t) => {
-    t.value = 'Hamas said 100 captives were freed, Qatar said.';
-    t.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-  await button(page, 'Start annotating');
-  await page.waitForSelector('.doc-text .block');
+  await startAnnotating(page, 'Hamas said 100 captives were freed, Qatar said.');
   await dragSelect(page, 'Hamas');
   await page.keyboard.press('1');
   // Local storage filled to the last character: the next edit stays on screen, and says so.

@@ -10,7 +10,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveDist, screenshot, shared, dragSelect } from './harness.mjs';
-import { HARD_ARTICLE, tagHardArticle, exportHardArticle, keepOffered, spanned, button, storageFullKeepsTheEdit } from './engines.mjs';
+import { HARD_ARTICLE, tagHardArticle, exportHardArticle, keepOffered, spanned, button, storageFullKeepsTheEdit, startAnnotating } from './engines.mjs';
 import { launchWebKit } from './webkit.mjs';
 
 let server, page;
@@ -82,13 +82,7 @@ test('WebKit: a brat pair imports through the formats worker; a full storage kee
 
 test('WebKit: two windows on one document: one edits, the other follows read-only and can take over', async () => {
   await startEmpty();
-  await page.evaluate(() => {
-    const text = document.querySelector('textarea');
-    text.value = 'Hamas said 100 captives were freed, Qatar and Egypt said in Doha.';
-    text.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-  await button(page, 'Start annotating');
-  await page.waitForSelector('.doc-text .block');
+  await startAnnotating(page, 'Hamas said 100 captives were freed, Qatar and Egypt said in Doha.');
   await dragSelect(page, 'Hamas');
   await press('1');
 
@@ -132,13 +126,7 @@ test('WebKit: once the service worker has the app, it opens and edits with the s
   await page.goto(own.url);
   await page.waitForSelector('#open-file');
   await page.waitForFunction(() => navigator.serviceWorker.controller != null, {}, undefined, 20_000);
-  await page.evaluate(() => {
-    const text = document.querySelector('textarea');
-    text.value = 'Hamas said 100 captives were freed.';
-    text.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-  await button(page, 'Start annotating');
-  await page.waitForSelector('.doc-text .block');
+  await startAnnotating(page, 'Hamas said 100 captives were freed.');
   await own.close();
   await page.reload();
   await page.waitForSelector('.doc-text .block');
