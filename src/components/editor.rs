@@ -467,6 +467,18 @@ fn CheatSheet() -> impl IntoView {
     }
 }
 
+/// The digit on a number key ("Digit1", "Numpad1"), whatever the keyboard layout types with it.
+fn digit_key(code: &str) -> Option<char> {
+    let digit = code
+        .strip_prefix("Digit")
+        .or_else(|| code.strip_prefix("Numpad"))?;
+    let mut chars = digit.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if c.is_ascii_digit() => Some(c),
+        _ => None,
+    }
+}
+
 /// True when a key press belongs to a form field, not to the editor.
 fn typing_in_a_field(ev: &ev::KeyboardEvent) -> bool {
     ev.target()
@@ -570,9 +582,16 @@ pub fn Editor() -> impl IntoView {
                 let mut chars = key.chars();
                 match (chars.next(), chars.next()) {
                     (Some(c), None) => {
+                        // The key's character first; then the digit printed on the key, for
+                        // layouts whose number row types other characters unshifted (French
+                        // AZERTY's "1" key types "&", Czech's types "+").
+                        let digit = digit_key(&ev.code());
                         let label = state.document.with_untracked(|d| {
-                            d.as_ref()
-                                .and_then(|d| d.labels.by_hotkey(c).map(|l| l.name.clone()))
+                            let labels = &d.as_ref()?.labels;
+                            labels
+                                .by_hotkey(c)
+                                .or_else(|| labels.by_hotkey(digit?))
+                                .map(|l| l.name.clone())
                         });
                         label.is_some_and(|label| editor.tag(&label))
                     }

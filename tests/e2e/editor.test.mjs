@@ -82,6 +82,13 @@ test('keyboard only: caret, Shift+arrows, tag, move between spans, relabel, resi
   assert.equal(await page.locator('.doc-text .spanned').count(), 2);
   await page.keyboard.press('Meta+f');
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Search the text');
+  await page.keyboard.press('Escape');
+
+  // French AZERTY: the key printed "1" types "&" unshifted; it still tags with label 1.
+  await dragSelect(page, 'Friday');
+  await page.evaluate(() => document.querySelector('.doc-text').dispatchEvent(
+    new KeyboardEvent('keydown', { key: '&', code: 'Digit1', bubbles: true, cancelable: true })));
+  assert.match(await status(page), /actor “Friday”/);
   // Nothing typed reached the text.
   assert.equal(await page.locator('.doc-text').textContent(), 'Hamas said 100 captives were freed on Friday.');
   assert.deepEqual(errors, []);
