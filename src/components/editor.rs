@@ -467,16 +467,28 @@ fn CheatSheet() -> impl IntoView {
     }
 }
 
+/// The one character of `s`, if it is one.
+fn single_char(s: &str) -> Option<char> {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Some(c),
+        _ => None,
+    }
+}
+
 /// The digit on a number key ("Digit1", "Numpad1"), whatever the keyboard layout types with it.
 fn digit_key(code: &str) -> Option<char> {
     let digit = code
         .strip_prefix("Digit")
         .or_else(|| code.strip_prefix("Numpad"))?;
-    let mut chars = digit.chars();
-    match (chars.next(), chars.next()) {
-        (Some(c), None) if c.is_ascii_digit() => Some(c),
-        _ => None,
-    }
+    single_char(digit).filter(char::is_ascii_digit)
+}
+
+/// The Latin letter on a letter key ("KeyZ" is z), whatever the keyboard layout types with it.
+fn latin_key(code: &str) -> Option<char> {
+    single_char(code.strip_prefix("Key")?)
+        .filter(char::is_ascii_uppercase)
+        .map(|c| c.to_ascii_lowercase())
 }
 
 /// True when a key press belongs to a form field, not to the editor.
@@ -496,7 +508,14 @@ pub fn Editor() -> impl IntoView {
     let search_ref = NodeRef::<leptos::html::Input>::new();
 
     let keys = window_event_listener(ev::keydown, move |ev| {
-        let key = ev.key();
+        let typed = ev.key();
+        // Shortcuts go by the Latin letter on the key where the layout types another script
+        // (Ctrl+Z types "я" on a Russian keyboard, J types "ת" on a Hebrew one); label keys
+        // still try the typed character first (below).
+        let key = match (single_char(&typed), latin_key(&ev.code())) {
+            (Some(c), Some(latin)) if !c.is_ascii() => latin.to_string(),
+            _ => typed.clone(),
+        };
         // On a Mac the command key does what Ctrl does elsewhere (⌘Z, ⌘⇧Z, ⌘F); any other
         // key with it belongs to the browser or the system (⌘1 picks a tab, ⌘C copies).
         let command_key = matches!(key.as_str(), "z" | "Z" | "f" | "F");
@@ -579,23 +598,23 @@ pub fn Editor() -> impl IntoView {
                 None => false,
             },
             _ => {
-                let mut chars = key.chars();
-                match (chars.next(), chars.next()) {
-                    (Some(c), None) => {
-                        // The key's character first; then the digit printed on the key, for
-                        // layouts whose number row types other characters unshifted (French
-                        // AZERTY's "1" key types "&", Czech's types "+").
-                        let digit = digit_key(&ev.code());
+                match single_char(&typed) {
+                    Some(c) => {
+                        // The key's character first; then what is printed on the key: the
+                        // digit, for layouts whose number row types other characters unshifted
+                        // (French AZERTY's "1" key types "&", Czech's types "+"), or the Latin
+                        // letter, for layouts of another script.
+                        let printed = digit_key(&ev.code()).or(single_char(&key));
                         let label = state.document.with_untracked(|d| {
                             let labels = &d.as_ref()?.labels;
                             labels
                                 .by_hotkey(c)
-                                .or_else(|| labels.by_hotkey(digit?))
+                                .or_else(|| labels.by_hotkey(printed?))
                                 .map(|l| l.name.clone())
                         });
                         label.is_some_and(|label| editor.tag(&label))
                     }
-                    _ => false,
+                    None => false,
                 }
             }
         };

@@ -84,11 +84,23 @@ test('keyboard only: caret, Shift+arrows, tag, move between spans, relabel, resi
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Search the text');
   await page.keyboard.press('Escape');
 
-  // French AZERTY: the key printed "1" types "&" unshifted; it still tags with label 1.
+  // Other keyboard layouts, as their key events come. French AZERTY: the key printed "1" types
+  // "&" unshifted; it still tags with label 1.
+  const press = (init) => page.evaluate((init) => document.querySelector('.doc-text').dispatchEvent(
+    new KeyboardEvent('keydown', { bubbles: true, cancelable: true, ...init })), init);
   await dragSelect(page, 'Friday');
-  await page.evaluate(() => document.querySelector('.doc-text').dispatchEvent(
-    new KeyboardEvent('keydown', { key: '&', code: 'Digit1', bubbles: true, cancelable: true })));
+  await press({ key: '&', code: 'Digit1' });
   assert.match(await status(page), /actor “Friday”/);
+  assert.equal(await page.locator('.doc-text .spanned').count(), 3);
+  // Russian: shortcuts go by the Latin letter on the key (Ctrl+Я is Ctrl+Z, Л is K).
+  await press({ key: 'я', code: 'KeyZ', ctrlKey: true });
+  assert.equal(await page.locator('.doc-text .spanned').count(), 2);
+  await press({ key: 'Я', code: 'KeyZ', ctrlKey: true, shiftKey: true });
+  assert.equal(await page.locator('.doc-text .spanned').count(), 3);
+  const before = await status(page);
+  await press({ key: 'л', code: 'KeyK' });
+  assert.match(await status(page), /Selected: /);
+  assert.notEqual(await status(page), before);
   // Nothing typed reached the text.
   assert.equal(await page.locator('.doc-text').textContent(), 'Hamas said 100 captives were freed on Friday.');
   assert.deepEqual(errors, []);
