@@ -1,9 +1,9 @@
-//! In-browser tests of the browser layer: local storage, the DOM selection, and DOM ranges for
-//! search hits.
+//! In-browser tests of the browser layer: local storage, the DOM selection, input methods, and
+//! DOM ranges for search hits.
 //! Run with `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p glossa --target wasm32-unknown-unknown`.
 #![cfg(target_arch = "wasm32")]
 
-use glossa::browser::{crash, highlight, selection, storage};
+use glossa::browser::{crash, highlight, ime, selection, storage};
 use glossa_core::{Document, TextIndex, Unit};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -230,4 +230,91 @@ fn a_panic_shows_one_banner_that_says_how_to_go_on_with_the_message_as_text() {
     let reload = banner.query_selector("a").unwrap().unwrap();
     assert_eq!(reload.get_attribute("href").as_deref(), Some(""));
     banner.remove();
+}
+
+/// Resolves after a timeout of `ms`, so what the page does after an event has run.
+async fn pause(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn an_input_method_composes_beside_the_text_which_gets_back_its_focus_and_selection() {
+    use std::{cell::RefCell, rc::Rc};
+    let document = web_sys::window().unwrap().document().unwrap();
+    let event = |kind: &str| {
+        let e = document.create_event("Event").unwrap();
+        e.init_event_with_bubbles(kind, true);
+        e
+    };
+    let text: web_sys::HtmlElement = document.create_element("div").unwrap().dyn_into().unwrap();
+    text.set_attribute("contenteditable", "true").unwrap();
+    text.set_text_content(Some("Hamas said 100 captives"));
+    document.body().unwrap().append_child(&text).unwrap();
+    let words = text.first_child().unwrap();
+    let range = document.create_range().unwrap();
+    range.set_start(&words, 6).unwrap();
+    range.set_end(&words, 10).unwrap();
+    text.focus().unwrap();
+    selection::restore_range(&range);
+
+    let committed = Rc::new(RefCell::new(Vec::new()));
+    let sink = {
+        let (text, committed) = (text.clone(), committed.clone());
+        ime::ImeSink::install(
+            move || Some(text.clone()),
+            move |typed| committed.borrow_mut().push(typed),
+        )
+        .unwrap()
+    };
+    let field: web_sys::HtmlTextAreaElement = document
+        .query_selector(".ime-sink")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let focused = || document.active_element();
+
+    // A composition starting in the text goes to the field; its end gives everything back.
+    words.dispatch_event(&event("compositionstart")).unwrap();
+    assert_eq!(
+        focused().as_ref(),
+        Some(field.unchecked_ref::<web_sys::Element>())
+    );
+    field.set_value("１");
+    field.dispatch_event(&event("compositionend")).unwrap();
+    pause(10).await;
+    assert_eq!(
+        focused().as_ref(),
+        Some(text.unchecked_ref::<web_sys::Element>())
+    );
+    let selected = web_sys::window().unwrap().get_selection().unwrap().unwrap();
+    assert_eq!(String::from(selected.to_string()), "said");
+    assert_eq!(*committed.borrow(), vec!["１".to_string()]);
+    assert_eq!(text.text_content().unwrap(), "Hamas said 100 captives");
+    assert_eq!(field.value(), "");
+
+    // One elsewhere (a form field) is its own.
+    let other: web_sys::HtmlElement = document
+        .create_element("input")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    document.body().unwrap().append_child(&other).unwrap();
+    other.focus().unwrap();
+    other.dispatch_event(&event("compositionstart")).unwrap();
+    assert_eq!(
+        focused().as_ref(),
+        Some(other.unchecked_ref::<web_sys::Element>())
+    );
+
+    drop(sink);
+    assert!(document.query_selector(".ime-sink").unwrap().is_none());
+    text.remove();
+    other.remove();
 }

@@ -5,6 +5,7 @@ pub mod crash;
 pub mod download;
 pub mod formats_worker;
 pub mod highlight;
+pub mod ime;
 pub mod near_view;
 pub mod selection;
 pub mod storage;

@@ -73,3 +73,26 @@ pub fn clear_selection() {
         }
     }
 }
+
+/// The selection's first range, as it is now (a copy, which later changes do not move).
+pub fn current_range() -> Option<web_sys::Range> {
+    let selection = web_sys::window()?.get_selection().ok()??;
+    (selection.range_count() > 0)
+        .then(|| selection.get_range_at(0).ok().map(|r| r.clone_range()))
+        .flatten()
+}
+
+/// Makes `range` the selection again.
+pub fn restore_range(range: &web_sys::Range) {
+    if let Some(Ok(Some(selection))) = web_sys::window().map(|w| w.get_selection()) {
+        let _ = selection.remove_all_ranges();
+        let _ = selection.add_range(range);
+    }
+}
+
+/// Moves the keyboard focus to `element` without scrolling the page to it.
+pub fn focus_in_place(element: &web_sys::HtmlElement) {
+    let options = web_sys::FocusOptions::new();
+    options.set_prevent_scroll(true);
+    let _ = element.focus_with_options(&options);
+}

@@ -476,6 +476,15 @@ fn single_char(s: &str) -> Option<char> {
     }
 }
 
+/// A full-width form ("１", "Ａ", as East Asian input methods type them) as its ASCII
+/// character; any other character as it is.
+fn half_width(c: char) -> char {
+    match c {
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        _ => c,
+    }
+}
+
 /// The digit on a number key ("Digit1", "Numpad1"), whatever the keyboard layout types with it.
 fn digit_key(code: &str) -> Option<char> {
     let digit = code
@@ -668,6 +677,30 @@ pub fn Editor() -> impl IntoView {
         };
         selected.set(next);
     };
+
+    // An input method's composition never reaches the text (see browser::ime); a label key it
+    // commits tags the selection (a Japanese input method commits "１" for the 1 key).
+    let ime = crate::browser::ime::ImeSink::install(
+        move || {
+            editor
+                .text_ref
+                .try_get_untracked()
+                .flatten()
+                .map(|t| t.unchecked_into())
+        },
+        move |typed| {
+            let label = single_char(typed.trim()).map(half_width).and_then(|c| {
+                state
+                    .document
+                    .with_untracked(|d| d.as_ref()?.labels.by_hotkey(c).map(|l| l.name.clone()))
+            });
+            if let Some(label) = label {
+                editor.tag(&label);
+            }
+        },
+    );
+    let ime = StoredValue::new_local(ime);
+    on_cleanup(move || drop(ime.try_update_value(Option::take)));
 
     // Copy the document's own text, not the page's rendering of it.
     let on_copy = move |ev: ev::ClipboardEvent| {

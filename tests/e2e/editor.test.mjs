@@ -107,6 +107,35 @@ test('keyboard only: caret, Shift+arrows, tag, move between spans, relabel, resi
   await context.close();
 });
 
+test('an input method (Japanese, Chinese, Korean) never changes the text; a label key it commits tags', async () => {
+  const original = 'Hamas said 100 captives were freed on Friday.';
+  const { context, page, errors } = await open(original);
+  const shown = () => page.locator('.doc-text').textContent();
+  await page.locator('.doc-text').focus();
+  await page.keyboard.press('Control+Home');
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+  // A composition typed at the caret, then committed, as an input method sends them.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Input.imeSetComposition', { text: 'とうきょう', selectionStart: 5, selectionEnd: 5 });
+  assert.equal(await shown(), original);
+  await cdp.send('Input.insertText', { text: '東京' });
+  await page.waitForFunction(() => document.activeElement?.classList.contains('doc-text'));
+  assert.equal(await shown(), original);
+  // The offsets under the text are still right: a drag over "said" tags "said".
+  await dragSelect(page, 'said');
+  await page.keyboard.press('1');
+  assert.match(await status(page), /actor “said”/);
+  // A Japanese input method types the 1 key as "１" and commits it with Enter: it tags.
+  await dragSelect(page, 'Friday');
+  await cdp.send('Input.imeSetComposition', { text: '１', selectionStart: 1, selectionEnd: 1 });
+  await cdp.send('Input.insertText', { text: '１' });
+  await page.waitForFunction(() => /actor “Friday”/.test(document.querySelector('.status').textContent));
+  assert.equal(await shown(), original);
+  assert.deepEqual(await listed(page), ['said', 'Friday']);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('tagging a long claim leaves the text where it was: the status stays one line', async () => {
   const claim = 'The ministry of health said on Tuesday that more than 4,000 people had been treated in field hospitals since the start of the month';
   const { context, page, errors } = await open(`${claim}, and that supplies would last another week.`);
