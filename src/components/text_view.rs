@@ -154,8 +154,11 @@ pub fn TextView(
     let blocks = RwSignal::new(Vec::<Block>::new());
     // (document id, generation, fingerprint of each block as last painted)
     let painted = StoredValue::new((String::new(), 0u64, Vec::<u64>::new()));
+    // Bumped when something changed the shown text after all (see `on:input` below).
+    let redraw = RwSignal::new(0u32);
 
     Effect::new(move |_| {
+        redraw.track();
         state.document.with(|doc| {
             let Some(doc) = doc else { return };
             let per_block;
@@ -283,6 +286,13 @@ pub fn TextView(
             contenteditable="true" spellcheck="false" autocapitalize="off"
             role="textbox" aria-readonly="true" aria-multiline="true" aria-label="Article text"
             on:beforeinput=|ev| ev.prevent_default()
+            // Every change to the text is refused before it happens, but a few cannot be (an
+            // input method's composition, when it reaches the text at all): one that got through
+            // is undone by drawing the whole text again, as it is in the document.
+            on:input=move |_| {
+                painted.update_value(|(id, _, _)| id.clear());
+                redraw.update(|n| *n += 1);
+            }
             on:paste=|ev| ev.prevent_default()
             on:cut=|ev| ev.prevent_default()
             on:drop=|ev| ev.prevent_default()

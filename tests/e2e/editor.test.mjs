@@ -132,6 +132,17 @@ test('an input method (Japanese, Chinese, Korean) never changes the text; a labe
   await page.waitForFunction(() => /actor “Friday”/.test(document.querySelector('.status').textContent));
   assert.equal(await shown(), original);
   assert.deepEqual(await listed(page), ['said', 'Friday']);
+  // Should a composition reach the text after all (here the field is gone, as if a browser
+  // extension took it), the text is drawn again as the document has it.
+  await page.evaluate(() => document.querySelector('.ime-sink').remove());
+  await page.locator('.doc-text').focus();
+  await page.keyboard.press('Control+Home');
+  await cdp.send('Input.imeSetComposition', { text: 'ソウル', selectionStart: 3, selectionEnd: 3 });
+  await cdp.send('Input.insertText', { text: '서울' });
+  await page.waitForFunction((original) => document.querySelector('.doc-text').textContent === original, original);
+  await dragSelect(page, 'captives');
+  await page.keyboard.press('2');
+  assert.deepEqual(await listed(page), ['said', 'captives', 'Friday']);
   assert.deepEqual(errors, []);
   await context.close();
 });
