@@ -485,6 +485,15 @@ fn half_width(c: char) -> char {
     }
 }
 
+/// The label of the open document whose key is the first of `keys` that is one.
+fn label_by_key(state: &AppState, keys: impl IntoIterator<Item = char>) -> Option<String> {
+    state.document.with_untracked(|d| {
+        let labels = &d.as_ref()?.labels;
+        keys.into_iter()
+            .find_map(|k| labels.by_hotkey(k).map(|l| l.name.clone()))
+    })
+}
+
 /// The digit on a number key ("Digit1", "Numpad1"), whatever the keyboard layout types with it.
 fn digit_key(code: &str) -> Option<char> {
     let digit = code
@@ -614,14 +623,8 @@ pub fn Editor() -> impl IntoView {
                         // (French AZERTY's "1" key types "&", Czech's types "+"), or the Latin
                         // letter, for layouts of another script.
                         let printed = digit_key(&ev.code()).or(single_char(&key));
-                        let label = state.document.with_untracked(|d| {
-                            let labels = &d.as_ref()?.labels;
-                            labels
-                                .by_hotkey(c)
-                                .or_else(|| labels.by_hotkey(printed?))
-                                .map(|l| l.name.clone())
-                        });
-                        label.is_some_and(|label| editor.tag(&label))
+                        label_by_key(&state, [Some(c), printed].into_iter().flatten())
+                            .is_some_and(|label| editor.tag(&label))
                     }
                     None => false,
                 }
@@ -689,12 +692,8 @@ pub fn Editor() -> impl IntoView {
                 .map(|t| t.unchecked_into())
         },
         move |typed| {
-            let label = single_char(typed.trim()).map(half_width).and_then(|c| {
-                state
-                    .document
-                    .with_untracked(|d| d.as_ref()?.labels.by_hotkey(c).map(|l| l.name.clone()))
-            });
-            if let Some(label) = label {
+            let key = single_char(typed.trim()).map(half_width);
+            if let Some(label) = label_by_key(&state, key) {
                 editor.tag(&label);
             }
         },

@@ -283,7 +283,9 @@ pub fn TextView(
         // Editable only so the keyboard gets a caret and Shift+arrows selections; every change
         // to the text itself is refused before it happens.
         <div class="doc-text" node_ref=text_ref on:click=move |ev| on_click.run(ev)
+            // No on-screen keyboard on a phone: the text takes no typing (the label menu tags).
             contenteditable="true" spellcheck="false" autocapitalize="off"
+            inputmode="none"
             role="textbox" aria-readonly="true" aria-multiline="true" aria-label="Article text"
             on:beforeinput=|ev| ev.prevent_default()
             // Every change to the text is refused before it happens, but a few cannot be (an
