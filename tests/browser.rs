@@ -313,6 +313,25 @@ async fn an_input_method_composes_beside_the_text_which_gets_back_its_focus_and_
         Some(other.unchecked_ref::<web_sys::Element>())
     );
 
+    // One left for somewhere else (a click ends a composition too): the focus stays there and
+    // nothing is committed.
+    text.focus().unwrap();
+    selection::restore_range(&range);
+    words.dispatch_event(&event("compositionstart")).unwrap();
+    assert_eq!(
+        focused().as_ref(),
+        Some(field.unchecked_ref::<web_sys::Element>())
+    );
+    field.set_value("２");
+    other.focus().unwrap();
+    field.dispatch_event(&event("compositionend")).unwrap();
+    pause(10).await;
+    assert_eq!(
+        focused().as_ref(),
+        Some(other.unchecked_ref::<web_sys::Element>())
+    );
+    assert_eq!(*committed.borrow(), vec!["１".to_string()]);
+
     drop(sink);
     assert!(document.query_selector(".ime-sink").unwrap().is_none());
     text.remove();

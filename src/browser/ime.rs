@@ -76,6 +76,16 @@ impl ImeSink {
                 let back = Closure::once_into_js(move || {
                     let typed = field.value();
                     field.set_value("");
+                    // The user went elsewhere meanwhile (a click ends a composition too): the
+                    // focus stays where they put it, and what was typed is dropped.
+                    let still_here = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.active_element())
+                        .is_some_and(|a| &a == field.unchecked_ref::<web_sys::Element>());
+                    if !still_here {
+                        saved.borrow_mut().take();
+                        return;
+                    }
                     if let Some(text) = text() {
                         super::selection::focus_in_place(&text);
                     }
