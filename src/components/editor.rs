@@ -528,10 +528,12 @@ pub fn Editor() -> impl IntoView {
     let keys = window_event_listener(ev::keydown, move |ev| {
         let typed = ev.key();
         // Shortcuts go by the Latin letter on the key where the layout types another script
-        // (Ctrl+Z types "я" on a Russian keyboard, J types "ת" on a Hebrew one); label keys
-        // still try the typed character first (below).
+        // (Ctrl+Z types "я" on a Russian keyboard, J types "ת" on a Hebrew one), unless the
+        // typed letter is a label's key.
         let key = match (single_char(&typed), latin_key(&ev.code())) {
-            (Some(c), Some(latin)) if !c.is_ascii() => latin.to_string(),
+            (Some(c), Some(latin)) if !c.is_ascii() && label_by_key(&state, [c]).is_none() => {
+                latin.to_string()
+            }
             _ => typed.clone(),
         };
         // On a Mac the command key does what Ctrl does elsewhere (⌘Z, ⌘⇧Z, ⌘F); any other

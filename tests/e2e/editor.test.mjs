@@ -476,9 +476,17 @@ test('label set: add, rename, re-key, and removing a used label asks first', asy
   await dragSelect(page, 'captives');
   await page.keyboard.press('4');
   assert.match(await status(page), /source “captives”/);
+  // A key in another script, on the key that is J in Latin: the label's key, not the shortcut.
+  await page.getByLabel('Key for source').fill('о');
+  await page.getByLabel('Key for source').press('Enter');
+  await page.getByLabel('Key for source').blur();
+  await dragSelect(page, 'freed');
+  await page.evaluate(() => document.querySelector('.doc-text').dispatchEvent(
+    new KeyboardEvent('keydown', { key: 'о', code: 'KeyJ', bubbles: true, cancelable: true })));
+  assert.match(await status(page), /source “freed”/);
   // speaker and source start alike, but their letters differ, in the text and in the list.
-  assert.deepEqual(await page.locator('.doc-text [data-badge]').evaluateAll((els) => els.map((e) => e.dataset.badge)), ['S', 'O']);
-  assert.deepEqual(await page.locator('.span-list .row .chip').allTextContents(), ['S', 'O']);
+  assert.deepEqual(await page.locator('.doc-text [data-badge]').evaluateAll((els) => els.map((e) => e.dataset.badge)), ['S', 'O', 'O']);
+  assert.deepEqual(await page.locator('.span-list .row .chip').allTextContents(), ['S', 'O', 'O']);
 
   // An unused label goes at once; a used one asks.
   await page.getByRole('button', { name: 'Remove label figure' }).click();
