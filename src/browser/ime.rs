@@ -90,7 +90,7 @@ impl ImeSink {
                         super::selection::focus_in_place(&text);
                     }
                     if let Some(range) = saved.borrow_mut().take() {
-                        super::selection::restore_range(&range);
+                        super::selection::select_range(&range);
                     }
                     committed(typed);
                 });

@@ -82,8 +82,8 @@ pub fn current_range() -> Option<web_sys::Range> {
         .flatten()
 }
 
-/// Makes `range` the selection again.
-pub fn restore_range(range: &web_sys::Range) {
+/// Makes `range` the selection.
+pub fn select_range(range: &web_sys::Range) {
     if let Some(Ok(Some(selection))) = web_sys::window().map(|w| w.get_selection()) {
         let _ = selection.remove_all_ranges();
         let _ = selection.add_range(range);

@@ -3,7 +3,7 @@
 
 use super::editor::EditorState;
 use super::library::open_id;
-use crate::browser::highlight;
+use crate::browser::{highlight, selection};
 use glossa_core::{Edit, Unit};
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -88,10 +88,7 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
                 parent.scroll_into_view_with_scroll_into_view_options(&options);
             }
             // Select the hit, so a label key tags it.
-            if let Some(Ok(Some(selection))) = web_sys::window().map(|w| w.get_selection()) {
-                let _ = selection.remove_all_ranges();
-                let _ = selection.add_range(&range);
-            }
+            selection::select_range(&range);
         }
     };
 
