@@ -261,7 +261,7 @@ async fn an_input_method_composes_beside_the_text_which_gets_back_its_focus_and_
     range.set_start(&words, 6).unwrap();
     range.set_end(&words, 10).unwrap();
     text.focus().unwrap();
-    selection::restore_range(&range);
+    selection::select_range(&range);
 
     let committed = Rc::new(RefCell::new(Vec::new()));
     let sink = {
@@ -316,7 +316,7 @@ async fn an_input_method_composes_beside_the_text_which_gets_back_its_focus_and_
     // One left for somewhere else (a click ends a composition too): the focus stays there and
     // nothing is committed.
     text.focus().unwrap();
-    selection::restore_range(&range);
+    selection::select_range(&range);
     words.dispatch_event(&event("compositionstart")).unwrap();
     assert_eq!(
         focused().as_ref(),

@@ -16,6 +16,15 @@ async function newContext() {
   return browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
 }
 
+/** A page in a context of its own (its own local storage) on the app, its errors watched. */
+async function openApp() {
+  const context = await newContext();
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  return { context, page, errors };
+}
+
 async function newDoc(page, title, text = TEXT) {
   await page.getByLabel('Title').fill(title);
   await page.getByLabel('Article text').fill(text);
@@ -160,10 +169,7 @@ test('a page that opens while the lease looks free and another page edits: one e
 });
 
 test('a reload in the middle of typing keeps every edit, a half-typed note included', async () => {
-  const context = await newContext();
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  await page.goto(server.url);
+  const { context, page, errors } = await openApp();
   await newDoc(page, 'Reload');
   await tag(page, 'Hamas', '1');
   await tag(page, '100 captives', '2');
@@ -203,10 +209,7 @@ test('a page closed right after an edit has the edit when reopened', async () =>
 });
 
 test('an edit is one small journal write at once; the document is written whole after a pause; a crash loses nothing', async () => {
-  const context = await newContext();
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  await page.goto(server.url);
+  const { context, page, errors } = await openApp();
   await newDoc(page, 'Journal');
   const id = (await docByTitle(page, 'Journal')).id;
   const historyBefore = (await stored(page))[`glossa.history.${id}`];
@@ -293,10 +296,7 @@ test('an edit made while the pause\'s whole write is under way is neither lost n
 });
 
 test('library: rename, duplicate, delete with undo, storage use', async () => {
-  const context = await newContext();
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  await page.goto(server.url);
+  const { context, page, errors } = await openApp();
   await newDoc(page, 'Truce talks');
   await tag(page, 'Hamas', '1');
   await tag(page, 'Qatar', '1');
@@ -348,10 +348,7 @@ test('library: rename, duplicate, delete with undo, storage use', async () => {
 });
 
 test('a Windows "Unicode" (UTF-16) text file opens exactly; an older encoding is refused, saying what to do', async () => {
-  const context = await newContext();
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  await page.goto(server.url);
+  const { context, page, errors } = await openApp();
   // Windows-1252, as older Windows editors save "café": one byte that is not UTF-8.
   await page.locator('#open-file').setInputFiles({ name: 'old.txt', mimeType: 'text/plain', buffer: Buffer.from('Le caf\xe9 est pr\xeat.', 'latin1') });
   await page.locator('.problem').waitFor();
@@ -374,10 +371,7 @@ test('a Windows "Unicode" (UTF-16) text file opens exactly; an older encoding is
 });
 
 test('new documents from files, exact bytes; export and import the library', async () => {
-  const context = await newContext();
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  await page.goto(server.url);
+  const { context, page, errors } = await openApp();
 
   const crlf = 'Line one\r\nLine two 😀 “quoted”\r\n\r\n\tTabbed';
   await page.locator('#open-file').setInputFiles({ name: 'crlf story.txt', mimeType: 'text/plain', buffer: Buffer.from(crlf, 'utf8') });
@@ -484,10 +478,7 @@ test('once there is a document, Glossa asks the browser to keep its storage, and
 });
 
 test('a full storage: the edit stays on screen, the user is told, nothing saved is lost', async () => {
-  const context = await newContext();
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  await page.goto(server.url);
+  const { context, page, errors } = await openApp();
   await newDoc(page, 'Full');
   await tag(page, 'Hamas', '1');
   const before = await stored(page);
@@ -524,10 +515,7 @@ test('a full storage: the edit stays on screen, the user is told, nothing saved 
 });
 
 test('a text too large for any browser\'s storage opens, says so once, and downloads whole', async () => {
-  const context = await newContext();
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  await page.goto(server.url);
+  const { context, page, errors } = await openApp();
   await newDoc(page, 'Small');
   const before = await stored(page);
   // 5.5 million characters: more than local storage keeps for a site in any browser.
@@ -563,10 +551,7 @@ test('a text too large for any browser\'s storage opens, says so once, and downl
 });
 
 test('a step too big for its journal in the room left is saved by writing the document whole', async () => {
-  const context = await newContext();
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  await page.goto(server.url);
+  const { context, page, errors } = await openApp();
   await newDoc(page, 'Room', 'Qatar said. '.repeat(1000));
   const id = (await docByTitle(page, 'Room')).id;
   // Fill the storage, then leave about 65,000 characters free: tagging all 1,000 hits needs
@@ -596,10 +581,7 @@ test('a step too big for its journal in the room left is saved by writing the do
 });
 
 test('an unreadable document is named, kept aside, and downloadable as it was', async () => {
-  const context = await newContext();
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  await page.goto(server.url);
+  const { context, page, errors } = await openApp();
   await newDoc(page, 'Healthy');
   await page.getByRole('button', { name: 'New document' }).click();
   await newDoc(page, 'Damaged');
