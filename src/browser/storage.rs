@@ -110,6 +110,9 @@ pub enum StorageProblem {
         full: bool,
         too_large: bool,
     },
+    /// The browser lets this page store nothing (`why`: its words): every edit is only in
+    /// memory. See [`denied`].
+    Denied { why: String },
     /// A stored value could not be read. It was moved to `quarantined_as`, or left in place
     /// untouched when even that was refused (`None`).
     Corrupt {
@@ -134,7 +137,10 @@ pub enum StorageProblem {
 impl StorageProblem {
     /// True for a failed write (the edit is only in memory).
     pub fn is_not_saved(&self) -> bool {
-        matches!(self, StorageProblem::NotSaved { .. })
+        matches!(
+            self,
+            StorageProblem::NotSaved { .. } | StorageProblem::Denied { .. }
+        )
     }
 
     /// True when a document was repaired as it opened and its value as it was is kept aside:
@@ -187,6 +193,14 @@ impl std::fmt::Display for StorageProblem {
                 f,
                 "Not saved: the browser refused to store this edit ({why}). Your work is still \
                  open here: export it now, or delete documents you no longer need."
+            ),
+            StorageProblem::Denied { why } => write!(
+                f,
+                "Nothing is saved: this browser does not let Glossa keep anything on this page \
+                 (it says: {why}), which happens when cookies and site data are blocked. You can \
+                 annotate and export, but nothing is kept when this tab closes: export your \
+                 work (Export JSON) before you leave, or allow this site to store data and \
+                 reload."
             ),
             StorageProblem::Corrupt {
                 key,
@@ -253,8 +267,38 @@ impl std::fmt::Display for StorageProblem {
     }
 }
 
-fn store() -> web_sys::Storage {
-    LocalStorage::raw()
+/// Why this page may not use local storage at all (`None`: it may). A browser denies it when
+/// the user blocks cookies and site data (for every site or this one), or has it switched off;
+/// gloo's handle panics there, so it is only taken once the browser has said yes. Asked once:
+/// such a setting takes effect at the next load.
+pub fn denied() -> Option<String> {
+    thread_local! {
+        static DENIED: std::cell::OnceCell<Option<String>> = const { std::cell::OnceCell::new() };
+    }
+    DENIED.with(|d| {
+        d.get_or_init(|| match web_sys::window().map(|w| w.local_storage()) {
+            Some(Ok(Some(_))) => None,
+            Some(Ok(None)) | None => Some("this browser has local storage switched off".into()),
+            Some(Err(e)) => Some(
+                js_sys::Reflect::get(&e, &"message".into())
+                    .ok()
+                    .and_then(|m| m.as_string())
+                    .unwrap_or_else(|| format!("{e:?}")),
+            ),
+        })
+        .clone()
+    })
+}
+
+fn store() -> Option<web_sys::Storage> {
+    denied().is_none().then(LocalStorage::raw)
+}
+
+/// A write to a storage the browser denies.
+fn denied_write() -> StorageProblem {
+    StorageProblem::Denied {
+        why: denied().unwrap_or_default(),
+    }
 }
 
 pub fn doc_key(id: &str) -> String {
@@ -277,24 +321,27 @@ fn document_of(key: &str) -> Option<&str> {
 
 /// The value under `key`, as stored.
 pub fn raw(key: &str) -> Option<String> {
-    store().get_item(key).ok().flatten()
+    store()?.get_item(key).ok().flatten()
 }
 
 /// The first `n` UTF-16 units of a stored value, without copying the rest of it into the wasm
 /// (a long document's value is megabytes).
 fn raw_prefix(key: &str, n: u32) -> Option<String> {
-    let get: js_sys::Function = js_sys::Reflect::get(&store(), &"getItem".into())
+    let store = store()?;
+    let get: js_sys::Function = js_sys::Reflect::get(&store, &"getItem".into())
         .ok()?
         .dyn_into()
         .ok()?;
-    let value = get.call1(&store(), &key.into()).ok()?;
+    let value = get.call1(&store, &key.into()).ok()?;
     let value: js_sys::JsString = value.dyn_into().ok()?;
     Some(value.slice(0, n.min(value.length())).into())
 }
 
 /// Every key in local storage.
 pub fn keys() -> Vec<String> {
-    let s = store();
+    let Some(s) = store() else {
+        return Vec::new();
+    };
     let n = s.length().unwrap_or(0);
     (0..n).filter_map(|i| s.key(i).ok().flatten()).collect()
 }
@@ -310,16 +357,18 @@ pub fn is_quota_error(e: &wasm_bindgen::JsValue) -> bool {
 /// Writes `value` under `key`; on failure nothing under `key` has changed.
 pub fn write_raw(key: &str, value: &str) -> Result<(), StorageProblem> {
     store()
+        .ok_or_else(denied_write)?
         .set_item(key, value)
         .map_err(|e| not_saved(e, key.len() + value.encode_utf16().count()))
 }
 
 /// Writes a value already in a JavaScript string (see [`DocumentValue`]), as [`write_raw`].
 fn write_js(key: &str, value: &js_sys::JsString) -> Result<(), StorageProblem> {
-    let set: js_sys::Function = js_sys::Reflect::get(&store(), &"setItem".into())
+    let store = store().ok_or_else(denied_write)?;
+    let set: js_sys::Function = js_sys::Reflect::get(&store, &"setItem".into())
         .and_then(|f| f.dyn_into())
         .map_err(|e| not_saved(e, 0))?;
-    set.call2(&store(), &key.into(), value)
+    set.call2(&store, &key.into(), value)
         .map(|_| ())
         .map_err(|e| not_saved(e, key.len() + value.length() as usize))
 }
@@ -337,8 +386,10 @@ fn not_saved(e: wasm_bindgen::JsValue, chars: usize) -> StorageProblem {
     }
 }
 
-fn remove(key: &str) {
-    let _ = store().remove_item(key);
+pub(crate) fn remove(key: &str) {
+    if let Some(store) = store() {
+        let _ = store.remove_item(key);
+    }
 }
 
 /// Best effort at a title inside an unreadable document value, to tell the user which it was.
@@ -1050,7 +1101,9 @@ pub fn discard_quarantined(key: &str) {
 
 /// UTF-16 code units every key and value takes together (what quotas count).
 pub fn usage() -> usize {
-    let s = store();
+    let Some(s) = store() else {
+        return 0;
+    };
     keys()
         .into_iter()
         .map(|k| {

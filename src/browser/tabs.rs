@@ -94,8 +94,6 @@ pub fn take_over(doc_id: &str) {
 /// Drops the lease if this tab holds it.
 pub fn release(doc_id: &str) {
     if holder(doc_id) == Holder::ThisTab {
-        if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-            let _ = s.remove_item(&lock_key(doc_id));
-        }
+        super::storage::remove(&lock_key(doc_id));
     }
 }

@@ -51,7 +51,9 @@ impl AppState {
     /// Reopens the document that was open when the page was last closed.
     fn restore() -> Self {
         let mut problem_note = None;
-        let mut problem = None;
+        // Said at once, before any work is done that could not be kept.
+        let mut problem =
+            storage::denied().map(|why| storage::StorageProblem::Denied { why }.to_string());
         let document =
             storage::current_document_id().and_then(|id| match storage::open_document(&id) {
                 Ok(Some((d, note))) => {
@@ -334,11 +336,12 @@ impl AppState {
     /// an earlier "not saved" message.
     fn report_save(&self, result: Option<&Result<(), storage::StorageProblem>>) {
         library::record_save(self, result);
-        if matches!(result, Some(Ok(())))
-            && self
-                .problem
-                .with_untracked(|p| p.as_deref().is_some_and(|p| p.starts_with("Not saved")))
-        {
+        let said_already = self.problem.with_untracked(|said| match (said, result) {
+            (Some(said), Some(Ok(()))) => said.starts_with("Not saved"),
+            (Some(said), Some(Err(p))) => *said == p.to_string(),
+            _ => false,
+        });
+        if said_already {
             self.problem.set(None)
         }
     }

@@ -44,13 +44,15 @@ export async function serveDist() {
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.close(ok)) };
 }
 
-/** Headless Debian Chromium with the flags this closed network needs. */
+/** How to start headless Debian Chromium with the flags this closed network needs. */
+export const chromiumOptions = (extraArgs = []) => ({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run', '--disable-dev-shm-usage', ...extraArgs],
+});
+
 export async function launch(extraArgs = []) {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-dev-shm-usage', ...extraArgs],
-  });
+  return chromium.launch(chromiumOptions(extraArgs));
 }
 
 /** Collects console errors and warnings and uncaught exceptions, so a test can insist there

@@ -3,8 +3,11 @@
 // unreadable value.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { serveDist, launch, watchErrors, screenshot, dragSelect, writtenWhole, watchSaid, said, fillStorage, confirmImport } from './harness.mjs';
+import { readFile, mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { serveDist, launch, chromiumOptions, watchErrors, screenshot, dragSelect, writtenWhole, watchSaid, said, fillStorage, confirmImport, exportJson } from './harness.mjs';
 
 const TEXT = 'Hamas said 100 captives were freed on Tuesday.\n\nQatar and Egypt mediated the talks in Doha.';
 
@@ -548,6 +551,44 @@ test('a text too large for any browser\'s storage opens, says so once, and downl
   }
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('a browser that blocks site data: Glossa says at once that nothing is kept, and the work can be exported', async () => {
+  // A real profile with cookies and site data blocked for every site (Chromium's setting),
+  // where reading window.localStorage throws.
+  const profile = await mkdtemp(join(tmpdir(), 'glossa-blocked-'));
+  await mkdir(join(profile, 'Default'));
+  await writeFile(join(profile, 'Default', 'Preferences'),
+    JSON.stringify({ profile: { default_content_setting_values: { cookies: 2 } } }));
+  const context = await chromium.launchPersistentContext(profile, {
+    ...chromiumOptions(), viewport: { width: 1280, height: 900 }, acceptDownloads: true,
+  });
+  try {
+    const page = context.pages()[0] ?? await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(server.url);
+    assert.equal(await page.evaluate(() => { try { return !!localStorage; } catch (e) { return e.name; } }), 'SecurityError');
+    const alert = page.getByRole('alert').filter({ hasText: 'Nothing is saved' });
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /cookies and site data are blocked.*export your work.*allow this site to store data/);
+    await newDoc(page, 'Blocked');
+    await tag(page, 'Hamas', '1');
+    await tag(page, '100 captives', '2');
+    await waitForSpans(page, 2);
+    assert.equal(await page.locator('.save-state').textContent(), '⚠ Not saved');
+    // Said once: the banner with the way out (download) replaces the first one.
+    assert.equal(await alert.count(), 1);
+    await alert.locator('button', { hasText: 'Download this document' }).waitFor();
+    await screenshot(page, 'library-11-storage-blocked');
+    const { file } = await exportJson(page);
+    assert.equal(file.document.text, TEXT);
+    assert.deepEqual(file.document.spans.map((s) => [s.label, s.quote]), [['actor', 'Hamas'], ['figure', '100 captives']]);
+    // Nothing else went wrong; the service worker, which needs site data too, says it cannot register.
+    assert.deepEqual(errors.filter((e) => !/service worker did not register/.test(e)), []);
+  } finally {
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
+  }
 });
 
 test('a step too big for its journal in the room left is saved by writing the document whole', async () => {
