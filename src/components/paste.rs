@@ -3,7 +3,7 @@
 use super::library::{Library, OpenFile};
 use super::AppState;
 use crate::browser::{new_document_id, now_ms};
-use glossa_core::Document;
+use glossa_core::{words::shorten, Document};
 use leptos::prelude::*;
 
 /// A title field, a text area for the article, a file opener, and the stored documents.
@@ -24,13 +24,11 @@ pub fn PasteForm() -> impl IntoView {
         }
         let name = title.get_untracked();
         let name = if name.trim().is_empty() {
+            // A pasted article often starts with blank lines; its headline is the first line
+            // with words, shortened with "…" where it is cut.
             body.lines()
-                .next()
-                .unwrap_or("Untitled")
-                .trim()
-                .chars()
-                .take(80)
-                .collect()
+                .find(|line| !line.trim().is_empty())
+                .map_or_else(|| "Untitled".into(), |line| shorten(line, 120))
         } else {
             name.trim().to_string()
         };

@@ -57,6 +57,25 @@ test('paste, tag an actor inside a claim, reload, export exact offsets', async (
   await context.close();
 });
 
+test('with no title given, the title is the first line with words, cut with … only past 120 characters', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  const headline = 'Qatar hints progress in Israel-Hamas truce talks, Haniyeh to visit Cairo for talks';
+  await page.getByLabel('Article text').fill(`\n  \n${headline}\n\nDOHA (Reuters) - Qatar said on Tuesday.`);
+  await page.getByRole('button', { name: 'Start annotating' }).click();
+  assert.equal(await page.locator('.doc-title').textContent(), headline);
+  await page.getByRole('button', { name: 'New document' }).click();
+  await page.getByLabel('Article text').fill(`${'word '.repeat(30)}\nrest`);
+  await page.getByRole('button', { name: 'Start annotating' }).click();
+  const title = await page.locator('.doc-title').textContent();
+  assert.equal(title, `${'word '.repeat(23)}word…`);
+  assert.equal([...title].length, 120);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a clicked span is selected and Delete removes it', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
