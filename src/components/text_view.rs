@@ -242,6 +242,10 @@ pub fn TextView(
         true
     }));
     on_cleanup(move || observer.set_value(None));
+    // Printing (or saving as PDF) shows the whole text: the blocks still plain get their spans.
+    let _print = window_event_listener_untyped("beforeprint", move |_| {
+        blocks.with_untracked(|b| b.iter().for_each(|b| b.shown.set(true)));
+    });
     // Watch the blocks still plain once they are in the DOM (after this render).
     Effect::new(move |_| {
         blocks.track();

@@ -363,6 +363,39 @@ test('tagging thousands of hits says it is working before the page is busy, then
   await context.close();
 });
 
+test('printing gives the annotated article: every span drawn, a legend, no controls', async () => {
+  const text = Array.from({ length: 300 }, (_, i) => `Paragraph ${i + 1}: the minister said 40 trucks crossed.`).join('\n\n');
+  const { context, page, errors } = await open(text, 'Print me');
+  await dragSelect(page, 'minister');
+  await page.keyboard.press('1');
+  await page.keyboard.press('Control+f');
+  await page.keyboard.type('trucks');
+  await page.getByLabel('Label for all hits').selectOption('figure');
+  await page.getByRole('button', { name: 'Tag all hits' }).click();
+  await page.locator('.status', { hasText: 'Tagged 300 hits as figure' }).waitFor();
+  await page.keyboard.press('Escape');
+  // Far blocks are still plain text on screen...
+  assert.ok(await page.locator('.doc-text .block[data-plain]').count() > 0);
+  // ...and printing draws them all first (printToPDF fires beforeprint, as a print does).
+  const pdf = await page.pdf({ format: 'A4' });
+  assert.ok(pdf.length > 10_000);
+  assert.equal(await page.locator('.doc-text .block[data-plain]').count(), 0);
+  assert.equal(await page.locator('.doc-text .spanned').evaluateAll((els) =>
+    new Set(els.flatMap((e) => e.getAttribute('data-spans').split(' '))).size), 301);
+  await page.emulateMedia({ media: 'print' });
+  const shown = (selector) => page.locator(selector).first().evaluate((e) => getComputedStyle(e).display !== 'none');
+  for (const control of ['.toolbar', '.app-header', '.details', '.span-list .rows']) {
+    assert.equal(await shown(control), false, control);
+  }
+  assert.equal(await shown('.counts'), true);
+  assert.match(await page.locator('.counts').textContent(), /actor: 1.*figure: 300/);
+  const last = page.locator('.doc-text .spanned', { hasText: 'trucks' }).last();
+  assert.equal(await last.evaluate((e) => getComputedStyle(e).printColorAdjust), 'exact');
+  await screenshot(page, '19-print');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('a long text without line breaks is shown in parts that keep its direction; tagging in them is exact', async () => {
   // About 60 kB on one line, every sentence but the first opening with an Arabic name.
   const text = 'The minister said talks went on. ' + 'قال الوزير said 1.2 million people 🇶🇦 would leave. '.repeat(900).trim();
