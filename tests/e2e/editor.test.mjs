@@ -363,6 +363,20 @@ test('tagging thousands of hits says it is working before the page is busy, then
   await context.close();
 });
 
+test('snap to words keeps a figure\'s signs and emoji, and stops at an apostrophe', async () => {
+  const { context, page, errors } = await open("Qatar's GDP fell -3.5% to US$3bn. Fans 🔥🔥 cheered.");
+  for (const [drag, key] of [['-3.5%', '2'], ['US$3bn.', '2'], ['🔥🔥', '3'], ['Qatar', '1']]) {
+    assert.equal(await dragSelect(page, drag), drag);
+    await page.keyboard.press(key);
+  }
+  const { file } = await exportJson(page);
+  assert.deepEqual(file.document.spans.map((s) => [s.label, s.quote]).sort(),
+    [['actor', 'Qatar'], ['claim', '🔥🔥'], ['figure', '-3.5%'], ['figure', 'US$3bn']]);
+  assertExactOffsets(file.document, assert);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('printing gives the annotated article: every span drawn, a legend, no controls', async () => {
   const text = Array.from({ length: 300 }, (_, i) => `Paragraph ${i + 1}: the minister said 40 trucks crossed.`).join('\n\n');
   const { context, page, errors } = await open(text, 'Print me');

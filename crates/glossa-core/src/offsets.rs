@@ -250,16 +250,58 @@ pub fn snap(text: &str, start: usize, end: usize, mode: Snap) -> Option<(usize, 
         Snap::None => Some((start, end)),
         Snap::Grapheme => Some(widen(text.grapheme_indices(true), text.len(), start, end)),
         Snap::Word => {
-            let (s, e) = widen(text.split_word_bound_indices(), text.len(), start, end);
-            // A drag that began or ended on a space or comma should not take it along.
-            let inner = &text[s..e];
-            let trimmed_start = inner.trim_start_matches(|c: char| !c.is_alphanumeric());
-            let s2 = s + (inner.len() - trimmed_start.len());
-            let trimmed = trimmed_start.trim_end_matches(|c: char| !c.is_alphanumeric());
-            let e2 = s2 + trimmed.len();
-            (e2 > s2).then_some((s2, e2))
+            let (mut s, mut e) = widen(word_pieces(text), text.len(), start, end);
+            // A drag that began or ended on a space, a comma or a quotation mark should not
+            // take it along; signs that are part of a figure or a name ($, %, a minus, #, @)
+            // and emoji stay.
+            for (_, g) in text[s..e].grapheme_indices(true) {
+                if !edge_mark(g, text[s + g.len()..].chars().next()) {
+                    break;
+                }
+                s += g.len();
+            }
+            for (_, g) in text[s..e].grapheme_indices(true).rev() {
+                if !edge_mark(g, None) {
+                    break;
+                }
+                e -= g.len();
+            }
+            (e > s).then_some((s, e))
         }
     }
+}
+
+/// Word pieces for snapping: Unicode's word boundaries, and also either side of an
+/// apostrophe, so a drag over "Qatar" in "Qatar's" stays "Qatar".
+fn word_pieces(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split_word_bound_indices().flat_map(|(at, word)| {
+        let mut cuts = vec![0];
+        for (i, c) in word.char_indices().filter(|&(_, c)| c == '\'' || c == '’') {
+            cuts.extend([i, i + c.len_utf8()]);
+        }
+        cuts.push(word.len());
+        cuts.dedup();
+        let pieces: Vec<_> = cuts
+            .windows(2)
+            .map(|w| (at + w[0], &word[w[0]..w[1]]))
+            .collect();
+        pieces
+    })
+}
+
+/// True for a grapheme that word snapping trims from an end of a selection: white space, and
+/// punctuation that separates words rather than belonging to them. A hyphen or full stop
+/// before a digit at the start is a minus or a decimal point (`next`: the character after).
+fn edge_mark(grapheme: &str, next: Option<char>) -> bool {
+    let mut chars = grapheme.chars();
+    let (Some(c), None) = (chars.next(), chars.next()) else {
+        return grapheme.chars().all(char::is_whitespace);
+    };
+    if (c == '-' || c == '.') && next.is_some_and(|n| n.is_ascii_digit()) {
+        return false;
+    }
+    c.is_whitespace()
+        || ",.;:!?…-–—()[]{}\"'“”‘’«»‹›„‚¿¡、。，；：！？「」『』（）《》،؛؟".contains(c)
 }
 
 /// Widens `[start, end)` to the boundaries of the pieces produced by `pieces`.
@@ -385,5 +427,52 @@ mod tests {
         assert_eq!(snap(text, 22, 24, Snap::Word), None);
         // A drag that started on the space before "Sheikh".
         assert_eq!(snap(text, 23, 27, Snap::Word), Some((24, 30)));
+        // "Qatar" dragged exactly, or with its apostrophe, stays "Qatar"; "Qata" widens to it.
+        for end in [5, 6] {
+            assert_eq!(snap(text, 0, end, Snap::Word), Some((0, 5)));
+        }
+        assert_eq!(snap(text, 0, 4, Snap::Word), Some((0, 5)));
+    }
+
+    /// The quote `snap` leaves of the first `dragged` in `text`.
+    fn snapped<'t>(text: &'t str, dragged: &str) -> Option<&'t str> {
+        let start = text.find(dragged).unwrap();
+        snap(text, start, start + dragged.len(), Snap::Word).map(|(s, e)| &text[s..e])
+    }
+
+    #[test]
+    fn word_snap_keeps_the_signs_of_figures_and_names_and_emoji() {
+        let text = "GDP fell -3.5% (−2.1%) in Q4, costing US$3bn, £940m, €20,000 and .75% of #1 \
+                    for @UN_News; \"We are hoping,\" he said. Fans 🔥🔥 cheered 👍🏽 «loudly» 😂";
+        for figure in [
+            "-3.5%",
+            "−2.1%",
+            "US$3bn",
+            "£940m",
+            "€20,000",
+            ".75%",
+            "#1",
+            "@UN_News",
+        ] {
+            assert_eq!(snapped(text, figure), Some(figure));
+        }
+        assert_eq!(snapped(text, " -3.5%"), Some("-3.5%"));
+        assert_eq!(snapped(text, "(−2.1%) "), Some("−2.1%"));
+        assert_eq!(snapped(text, "£940m, "), Some("£940m"));
+        assert_eq!(snapped(text, "\"We are hoping,\""), Some("We are hoping"));
+        assert_eq!(snapped(text, "🔥🔥"), Some("🔥🔥"));
+        assert_eq!(snapped(text, "cheered 👍🏽 "), Some("cheered 👍🏽"));
+        assert_eq!(snapped(text, "«loudly» "), Some("loudly"));
+        assert_eq!(snapped(text, "😂"), Some("😂"));
+        // Half a skin-toned thumb widens to the whole emoji.
+        let thumb = text.find("👍🏽").unwrap();
+        assert_eq!(
+            snap(text, thumb + 4, thumb + 8, Snap::Word),
+            Some((thumb, thumb + 8))
+        );
+        // A dash between words is not a minus.
+        assert_eq!(snapped("Hamas - Israel", "Hamas - "), Some("Hamas"));
+        assert_eq!(snapped("Hamas - Israel", " - Israel"), Some("Israel"));
+        assert_eq!(snapped(text, "; \""), None);
     }
 }

@@ -168,6 +168,41 @@ fn edit_for(d: &Document, op: u8, a: usize, b: usize, c: usize) -> Option<Edit> 
     })
 }
 
+/// Pieces for word snapping: the torture alphabet with the signs of figures and names, and
+/// the punctuation it trims.
+const SNAP_PIECES: &[&str] = &[
+    "Qatar",
+    " ",
+    "said",
+    "e\u{301}",
+    "中文",
+    "العربية",
+    "😀",
+    "👨\u{200d}👩\u{200d}👧",
+    "🇶🇦",
+    "👍🏽",
+    "\r\n",
+    "\u{a0}",
+    ",",
+    ".",
+    ";",
+    "\"",
+    "(",
+    ")",
+    "’",
+    "'",
+    "s",
+    "-",
+    "−",
+    "3",
+    "3.5",
+    "%",
+    "$",
+    "£",
+    "#",
+    "@",
+];
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -189,6 +224,38 @@ proptest! {
         for r in &cut {
             prop_assert!(!r.is_empty());
             prop_assert!(graphemes.binary_search(&r.start).is_ok(), "{:?} in {:?}", r, text);
+        }
+    }
+
+    #[test]
+    fn word_snap_keeps_every_selected_grapheme_but_edge_marks(
+        pieces in prop::collection::vec(prop::sample::select(SNAP_PIECES), 1..40),
+        a in any::<prop::sample::Index>(),
+        b in any::<prop::sample::Index>(),
+    ) {
+        let text: String = pieces.concat();
+        let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        let (start, end) = (a.get(&bounds).min(b.get(&bounds)), a.get(&bounds).max(b.get(&bounds)));
+        let graphemes: Vec<(usize, &str)> = text.grapheme_indices(true).collect();
+        let on_grapheme = |at: usize| at == text.len() || graphemes.iter().any(|&(i, _)| i == at);
+        // What must stay: every grapheme the drag touched that is not white space or one of
+        // the punctuation marks snapping trims.
+        let kept: Vec<(usize, usize)> = graphemes
+            .iter()
+            .filter(|&&(i, g)| i < *end && i + g.len() > *start || (start == end && i <= *start && *start < i + g.len()))
+            .filter(|&&(_, g)| !(g.chars().all(char::is_whitespace) || [",", ".", ";", "\"", "(", ")", "’", "'", "-"].contains(&g)))
+            .map(|&(i, g)| (i, i + g.len()))
+            .collect();
+        match glossa_core::snap(&text, *start, *end, glossa_core::Snap::Word) {
+            Some((s, e)) => {
+                prop_assert!(s < e && on_grapheme(s) && on_grapheme(e), "{s}..{e} of {text:?}");
+                for &(gs, ge) in &kept {
+                    prop_assert!(s <= gs && ge <= e, "{:?} lost from {:?} ({start}..{end})", &text[gs..ge], &text[s..e]);
+                }
+                let quote = &text[s..e];
+                prop_assert!(!quote.starts_with(char::is_whitespace) && !quote.ends_with(char::is_whitespace));
+            }
+            None => prop_assert!(kept.is_empty(), "{kept:?} dropped"),
         }
     }
 
