@@ -92,27 +92,47 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
         }
     };
 
-    let tag_all = move |_| {
-        let label = tag_label.get_untracked();
-        let label = if label.is_empty() {
-            app.document.with_untracked(|d| {
-                d.as_ref()
-                    .and_then(|d| d.labels.iter().next().map(|l| l.name.clone()))
-                    .unwrap_or_default()
-            })
+    let labels = move || {
+        editor
+            .labels
+            .with(|l| l.iter().map(|l| l.name.clone()).collect::<Vec<_>>())
+    };
+    // The label the menu shows: the one last chosen while it still exists, else the first
+    // (the menu is drawn anew each time the search finds hits again).
+    let chosen = move || {
+        let all = labels();
+        let wanted = tag_label.get();
+        if all.contains(&wanted) {
+            wanted
         } else {
-            label
-        };
-        let edits: Vec<Edit> = hits
-            .get_untracked()
-            .into_iter()
-            .map(|r| Edit::add_span(&label, r.start, r.end))
-            .collect();
+            all.into_iter().next().unwrap_or_default()
+        }
+    };
+
+    let tag_all = move |_| {
+        let label = untrack(chosen);
+        let found = hits.get_untracked();
+        // Hits this label already tags are left out, and the count says so.
+        let edits: Vec<Edit> = app.document.with_untracked(|d| {
+            found
+                .iter()
+                .filter(|r| {
+                    d.as_ref()
+                        .is_some_and(|d| d.find_span(&label, r.start, r.end).is_none())
+                })
+                .map(|r| Edit::add_span(&label, r.start, r.end))
+                .collect()
+        });
         if edits.is_empty() {
-            editor.say("No hits to tag.");
+            if found.is_empty() {
+                editor.say("No hits to tag.");
+            } else {
+                editor.tell(format!("Every hit is already tagged as {label}."));
+            }
             return;
         }
         let n = edits.len();
+        let skipped = found.len() - n;
         let document = open_id(&app);
         let apply = move || {
             tagging.set(false);
@@ -122,20 +142,19 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
                 return;
             }
             if editor.change(Edit::group(edits)) {
+                let already = if skipped > 0 {
+                    format!(" ({skipped} already were)")
+                } else {
+                    String::new()
+                };
                 editor.tell(format!(
-                    "Tagged {n} hits as {label}. Ctrl+Z takes them all back."
+                    "Tagged {n} hits as {label}{already}. Ctrl+Z takes them all back."
                 ));
             }
         };
         // Thousands of new spans take a moment to lay out: the button waits meanwhile.
         tagging.set(true);
         editor.tell_first(n, || format!("Tagging {n} hits…"), apply);
-    };
-
-    let labels = move || {
-        editor
-            .labels
-            .with(|l| l.iter().map(|l| l.name.clone()).collect::<Vec<_>>())
     };
 
     view! {
@@ -163,7 +182,7 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
             </span>
             <Show when=move || hits.with(|h| !h.is_empty())>
                 <select aria-label="Label for all hits" on:change=move |ev| tag_label.set(event_target_value(&ev))>
-                    {move || labels().into_iter().map(|l| view! { <option value=l.clone()>{l.clone()}</option> }).collect_view()}
+                    {move || labels().into_iter().map(|l| view! { <option value=l.clone() prop:selected=chosen() == l>{l.clone()}</option> }).collect_view()}
                 </select>
                 <button on:click=tag_all disabled=move || tagging.get() aria-busy=move || tagging.get().to_string()>"Tag all hits"</button>
             </Show>

@@ -302,8 +302,26 @@ test('search ignores case and accents, and tags every hit whole, accents and all
   await page.getByLabel('Label for all hits').selectOption('actor');
   await page.getByRole('button', { name: 'Tag all hits' }).click();
   assert.deepEqual(await listed(page), ['José Álvarez', 'JOSE\u0301 ALVAREZ', 'Jose Alvarez']);
+  // Closed and searched again, the menu shows the label it will use (it said actor and used
+  // claim before), and hits already tagged are counted as such.
+  await page.getByLabel('Label for all hits').selectOption('claim');
+  await page.getByLabel('Search the text').press('Escape');
+  await page.getByLabel('Search the text').fill('alvarez');
+  assert.equal(await page.getByLabel('Label for all hits').inputValue(), 'claim');
+  await page.getByLabel('Label for all hits').selectOption('actor');
+  await page.getByLabel('Search the text').press('Escape');
+  await page.getByLabel('Search the text').fill('jose alvarez');
+  assert.equal(await page.getByLabel('Label for all hits').inputValue(), 'actor');
+  await page.getByRole('button', { name: 'Tag all hits' }).click();
+  assert.match(await status(page), /Every hit is already tagged as actor/);
+  await page.getByLabel('Search the text').fill('alvarez');
+  await page.getByLabel('Label for all hits').selectOption('claim');
+  await dragSelect(page, 'Alvarez');
+  await page.keyboard.press('3');
+  await page.getByRole('button', { name: 'Tag all hits' }).click();
+  assert.match(await status(page), /Tagged 2 hits as claim \(1 already were\)/);
   const { file } = await exportJson(page);
-  assert.equal(file.document.spans.length, 3);
+  assert.equal(file.document.spans.length, 6);
   assertExactOffsets(file.document, assert);
   assert.deepEqual(errors, []);
   await context.close();

@@ -250,23 +250,18 @@ pub fn snap(text: &str, start: usize, end: usize, mode: Snap) -> Option<(usize, 
         Snap::None => Some((start, end)),
         Snap::Grapheme => Some(widen(text.grapheme_indices(true), text.len(), start, end)),
         Snap::Word => {
-            let (mut s, mut e) = widen(word_pieces(text), text.len(), start, end);
+            let (s, e) = widen(word_pieces(text), text.len(), start, end);
             // A drag that began or ended on a space, a comma or a quotation mark should not
             // take it along; signs that are part of a figure or a name ($, %, a minus, #, @)
-            // and emoji stay.
-            for (_, g) in text[s..e].grapheme_indices(true) {
-                if !edge_mark(g, text[s + g.len()..].chars().next()) {
-                    break;
+            // and emoji stay. One pass forwards: the first and last graphemes to keep.
+            let mut kept: Option<(usize, usize)> = None;
+            for (at, g) in text[s..e].grapheme_indices(true) {
+                let (from, to) = (s + at, s + at + g.len());
+                if !edge_mark(g, text[to..e].chars().next()) {
+                    kept = Some((kept.map_or(from, |k| k.0), to));
                 }
-                s += g.len();
             }
-            for (_, g) in text[s..e].grapheme_indices(true).rev() {
-                if !edge_mark(g, None) {
-                    break;
-                }
-                e -= g.len();
-            }
-            (e > s).then_some((s, e))
+            kept
         }
     }
 }
@@ -291,7 +286,7 @@ fn word_pieces(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 /// True for a grapheme that word snapping trims from an end of a selection: white space, and
 /// punctuation that separates words rather than belonging to them. A hyphen or full stop
-/// before a digit at the start is a minus or a decimal point (`next`: the character after).
+/// before a digit is a minus or a decimal point (`next`: the selected character after it).
 fn edge_mark(grapheme: &str, next: Option<char>) -> bool {
     let mut chars = grapheme.chars();
     let (Some(c), None) = (chars.next(), chars.next()) else {

@@ -168,39 +168,10 @@ fn edit_for(d: &Document, op: u8, a: usize, b: usize, c: usize) -> Option<Edit> 
     })
 }
 
-/// Pieces for word snapping: the torture alphabet with the signs of figures and names, and
-/// the punctuation it trims.
-const SNAP_PIECES: &[&str] = &[
-    "Qatar",
-    " ",
-    "said",
-    "e\u{301}",
-    "中文",
-    "العربية",
-    "😀",
-    "👨\u{200d}👩\u{200d}👧",
-    "🇶🇦",
-    "👍🏽",
-    "\r\n",
-    "\u{a0}",
-    ",",
-    ".",
-    ";",
-    "\"",
-    "(",
-    ")",
-    "’",
-    "'",
-    "s",
-    "-",
-    "−",
-    "3",
-    "3.5",
-    "%",
-    "$",
-    "£",
-    "#",
-    "@",
+/// Added to the torture alphabet for word snapping: the signs of figures and names, and the
+/// punctuation it trims.
+const SNAP_SIGNS: &[&str] = &[
+    ".", ";", "\"", "(", ")", "’", "'", "s", "-", "−", "3", "3.5", "%", "$", "£", "#", "@",
 ];
 
 proptest! {
@@ -229,7 +200,7 @@ proptest! {
 
     #[test]
     fn word_snap_keeps_every_selected_grapheme_but_edge_marks(
-        pieces in prop::collection::vec(prop::sample::select(SNAP_PIECES), 1..40),
+        pieces in prop::collection::vec(prop::sample::select([PIECES, SNAP_SIGNS].concat()), 1..40),
         a in any::<prop::sample::Index>(),
         b in any::<prop::sample::Index>(),
     ) {
