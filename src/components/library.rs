@@ -410,10 +410,10 @@ async fn read_file(file: web_sys::File) -> Result<Picked, String> {
 
 /// An article to annotate rather than an annotation file (or the text beside one).
 fn is_article(name: &str) -> bool {
-    let lower = name.to_lowercase();
-    [".txt", ".md", ".markdown"]
-        .iter()
-        .any(|e| lower.ends_with(e))
+    let name = name.as_bytes();
+    [".txt", ".md", ".markdown"].iter().any(|e| {
+        name.len() >= e.len() && name[name.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes())
+    })
 }
 
 /// A new document from a text file, character for character (CRLF kept): UTF-8, or UTF-16
