@@ -306,7 +306,9 @@ impl EditorState {
     }
 
     /// Moves the selection to the next (`step` 1) or previous (-1) span in text order.
-    pub fn step(&self, step: isize) {
+    /// Selects the span `step` places after the selected one, going round from the last to the
+    /// first with `wrap`; without it, false when there is none (Tab then leaves the text).
+    pub fn step(&self, step: isize, wrap: bool) -> bool {
         let next = self.app.document.with_untracked(|d| {
             let spans = d.as_ref()?.spans();
             if spans.is_empty() {
@@ -318,6 +320,7 @@ impl EditorState {
                 .and_then(|id| spans.iter().position(|s| s.id == id));
             let n = spans.len() as isize;
             let i = match at {
+                Some(i) if !wrap && !(0..n).contains(&(i as isize + step)) => return None,
                 Some(i) => (i as isize + step).rem_euclid(n),
                 None if step > 0 => 0,
                 None => n - 1,
@@ -327,6 +330,7 @@ impl EditorState {
         if next.is_some() {
             self.select(next);
         }
+        next.is_some()
     }
 
     /// Grows (`grow`) or shrinks the selected span by one word at its end, or at its start
@@ -434,7 +438,14 @@ const SHORTCUTS: &[(&str, &str)] = &[
         "Shift + arrows",
         "Extend the selection (click in the text first for a caret)",
     ),
-    ("Tab / Shift+Tab, J / K", "Next / previous span"),
+    (
+        "Tab / Shift+Tab, J / K",
+        "Next / previous span (Tab past the last leaves the text)",
+    ),
+    (
+        "Enter",
+        "Write the selected span's note (Shift+Tab comes back)",
+    ),
     (
         "Alt+Shift+→ / ←",
         "Grow / shrink the selected span by a word at its end",
@@ -442,7 +453,8 @@ const SHORTCUTS: &[(&str, &str)] = &[
     ("Alt+Shift+Ctrl+→ / ←", "Shrink / grow it at its start"),
     (
         "R",
-        "Link the selected span: then click the actor who said it (or what it is about)",
+        "Link the selected span: then click the actor who said it (or what it is about), or pick \
+         it with J / K and press Enter",
     ),
     ("Delete / Backspace", "Remove the selected span"),
     ("Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y (⌘Z, ⌘⇧Z)", "Undo, redo"),
@@ -597,18 +609,25 @@ pub fn Editor() -> impl IntoView {
                 editor.help_open.update(|o| *o = !*o);
                 true
             }
-            // Tab moves between spans only inside the text, so it still leaves the text too.
-            ("Tab", _, _, shift) if in_text => {
-                editor.step(if shift { -1 } else { 1 });
-                true
-            }
-            ("j" | "J", ..) => {
-                editor.step(1);
-                true
-            }
-            ("k" | "K", ..) => {
-                editor.step(-1);
-                true
+            // Tab moves between spans only inside the text, and past the last (or before the
+            // first) leaves it, for the note and the rest of the side panel.
+            ("Tab", _, _, shift) if in_text => editor.step(if shift { -1 } else { 1 }, false),
+            ("j" | "J", ..) => editor.step(1, true),
+            ("k" | "K", ..) => editor.step(-1, true),
+            // While linking, the span picked with J / K is the other end; else the note.
+            ("Enter", ..) if in_text => {
+                match (editor.linking.get_untracked(), selected.get_untracked()) {
+                    (Some(from), Some(target)) if from != target => {
+                        editor.finish_link(target);
+                        editor.select(Some(from));
+                        true
+                    }
+                    (None, Some(_)) => document()
+                        .get_element_by_id("span-note")
+                        .and_then(|note| note.dyn_into::<web_sys::HtmlElement>().ok())
+                        .is_some_and(|note| note.focus().is_ok()),
+                    _ => false,
+                }
             }
             ("r" | "R", ..) => match selected.get_untracked() {
                 Some(id) => {
@@ -782,7 +801,9 @@ pub fn Editor() -> impl IntoView {
             return (
                 "Linking “".into(),
                 Some(quote),
-                "”: click the span it relates to (Escape cancels).".into(),
+                "”: click the span it relates to, or pick it with J / K and Enter (Escape \
+                 cancels)."
+                    .into(),
             );
         }
         if let Some(notice) = editor.notice.get() {

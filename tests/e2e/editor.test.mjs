@@ -107,6 +107,60 @@ test('keyboard only: caret, Shift+arrows, tag, move between spans, relabel, resi
   await context.close();
 });
 
+test('keyboard only: Tab leaves the text after the last span, Enter writes a note, R then J / K and Enter links', async () => {
+  const { context, page, errors } = await open('Hamas said 100 captives were freed on Friday.');
+  for (const [quote, key] of [['Hamas', '1'], ['100 captives', '2'], ['captives were freed', '3']]) {
+    await dragSelect(page, quote);
+    await page.keyboard.press(key);
+  }
+  await page.keyboard.press('Escape');
+  const focused = () => page.evaluate(() => document.activeElement.id || document.activeElement.className);
+  await page.locator('.doc-text').focus();
+  // Tab walks the spans and, after the last, goes on to the side panel (no trap).
+  for (const quote of ['Hamas', '100 captives', 'captives were freed']) {
+    await page.keyboard.press('Tab');
+    assert.match(await status(page), new RegExp(`“${quote}”`));
+    assert.equal(await focused(), 'doc-text');
+  }
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(), 'span-note');
+  // Shift+Tab comes back to the text, on the same span; Shift+Tab before the first leaves too.
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await focused(), 'doc-text');
+  for (const quote of ['100 captives', 'Hamas']) {
+    await page.keyboard.press('Shift+Tab');
+    assert.match(await status(page), new RegExp(`“${quote}”`));
+  }
+  await page.keyboard.press('Shift+Tab');
+  assert.notEqual(await focused(), 'doc-text');
+  // Enter on a selected span goes to its note (the selection stayed on Hamas).
+  await page.locator('.doc-text').focus();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  assert.match(await status(page), /claim “captives were freed”/);
+  assert.equal(await focused(), 'doc-text');
+  await page.keyboard.press('Enter');
+  assert.equal(await focused(), 'span-note');
+  await page.keyboard.type('Check the figure with the ministry.');
+  await page.keyboard.press('Shift+Tab');
+  // Link by keyboard: R, then K to the actor, Enter.
+  await page.keyboard.press('r');
+  assert.match(await status(page), /Linking “captives were freed”.*J \/ K and Enter/);
+  await page.keyboard.press('k');
+  await page.keyboard.press('k');
+  await page.keyboard.press('Enter');
+  assert.match(await status(page), /claim “captives were freed”/);
+  assert.match(await page.locator('.details').textContent(), /said-by.*Hamas/);
+  await screenshot(page, '20-keyboard-link');
+  const { file } = await exportJson(page);
+  const claim = file.document.spans.find((s) => s.label === 'claim');
+  assert.equal(claim.note, 'Check the figure with the ministry.');
+  assert.deepEqual(file.document.relations.map((r) => [r.kind, r.from, r.to]),
+    [['said-by', claim.id, file.document.spans.find((s) => s.label === 'actor').id]]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('an input method (Japanese, Chinese, Korean) never changes the text; a label key it commits tags', async () => {
   const original = 'Hamas said 100 captives were freed on Friday.';
   const { context, page, errors } = await open(original);
