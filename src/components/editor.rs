@@ -874,7 +874,7 @@ pub fn Editor() -> impl IntoView {
             </div>
             <Show when=move || editor.menu_at.with(Option::is_some)>
                 <div class="label-menu" role="toolbar" aria-label="Tag the selection"
-                    style=move || editor.menu_at.get().map(|(x, y)| format!("left:{x}px;top:{y}px")).unwrap_or_default()>
+                    style=move || editor.menu_at.get().map(|(x, y)| format!("left:{x}px;top:{y}px;--x:{x}px")).unwrap_or_default()>
                     <LabelButtons compact=true/>
                 </div>
             </Show>

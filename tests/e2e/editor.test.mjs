@@ -261,6 +261,32 @@ test('on a phone: a touch selection brings the label menu to it, and the toolbar
   await page.locator('.span-list .row').waitFor();
   assert.deepEqual(await listed(page), [quote]);
   assert.match(await status(page), /figure “over 100 captives”/);
+  // A selection ending near the right edge: the menu stays inside the window, every label in reach.
+  await page.locator('.doc-text').evaluate(() => getSelection().removeAllRanges());
+  const name = 'Sheikh Mohammed bin Abdulrahman';
+  await page.evaluate((name) => {
+    const walker = document.createTreeWalker(document.querySelector('.doc-text'), NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const at = n.data.indexOf(name);
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(n, at);
+      range.setEnd(n, at + name.length);
+      n.parentElement.scrollIntoView({ block: 'center' });
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      return;
+    }
+  }, name);
+  await menu.waitFor();
+  await page.waitForFunction(() => document.querySelector('.label-menu')?.style.getPropertyValue('--x'));
+  for (const button of await menu.getByRole('button').all()) {
+    const b = await button.boundingBox();
+    assert.ok(b.x >= 0 && b.x + b.width <= 390, `${await button.textContent()} at ${b.x}..${b.x + b.width}`);
+  }
+  await screenshot(page, '19-phone-menu-right');
+  await menu.getByRole('button', { name: /Claim/ }).tap();
+  assert.match(await status(page), /claim “Sheikh Mohammed bin Abdulrahman”/);
   // Scrolled down, the toolbar is gone with the page rather than covering half the screen.
   await page.evaluate(() => scrollTo(0, 1200));
   const toolbar = await page.locator('.toolbar').evaluate((t) => t.getBoundingClientRect().bottom);
@@ -477,7 +503,7 @@ test('printing gives the annotated article: every span drawn, a legend, no contr
   assert.match(await page.locator('.counts').textContent(), /actor: 1.*figure: 300/);
   const last = page.locator('.doc-text .spanned', { hasText: 'trucks' }).last();
   assert.equal(await last.evaluate((e) => getComputedStyle(e).printColorAdjust), 'exact');
-  await screenshot(page, '19-print');
+  await screenshot(page, '21-print');
   assert.deepEqual(errors, []);
   await context.close();
 });
