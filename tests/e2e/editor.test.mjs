@@ -224,6 +224,25 @@ test('tagging a long claim leaves the text where it was: the status stays one li
   await context.close();
 });
 
+/** Selects `quote` as a long press and its handles leave it (a range, no mouseup), scrolled
+ *  to the middle of the window with `scroll`; resolves to the selection's bottom in the page. */
+function selectAsTouch(page, quote, { scroll = false } = {}) {
+  return page.evaluate(({ quote, scroll }) => {
+    const walker = document.createTreeWalker(document.querySelector('.doc-text'), NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const at = n.data.indexOf(quote);
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(n, at);
+      range.setEnd(n, at + quote.length);
+      if (scroll) n.parentElement.scrollIntoView({ block: 'center' });
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      return range.getBoundingClientRect().bottom + scrollY;
+    }
+  }, { quote, scroll });
+}
+
 test('on a phone: a touch selection brings the label menu to it, and the toolbar scrolls away', async () => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
   const page = await context.newPage();
@@ -237,19 +256,7 @@ test('on a phone: a touch selection brings the label menu to it, and the toolbar
   const box = await page.locator('.doc-text').boundingBox();
   await page.touchscreen.tap(box.x + 40, box.y + 10);
   const quote = 'over 100 captives';
-  const bottom = await page.evaluate((quote) => {
-    const walker = document.createTreeWalker(document.querySelector('.doc-text'), NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const at = n.data.indexOf(quote);
-      if (at < 0) continue;
-      const range = document.createRange();
-      range.setStart(n, at);
-      range.setEnd(n, at + quote.length);
-      getSelection().removeAllRanges();
-      getSelection().addRange(range);
-      return range.getBoundingClientRect().bottom + scrollY;
-    }
-  }, quote);
+  const bottom = await selectAsTouch(page, quote);
   const menu = page.locator('.label-menu');
   await menu.waitFor();
   // Just below the selection, where the system's copy menu (above it) does not cover it.
@@ -264,20 +271,7 @@ test('on a phone: a touch selection brings the label menu to it, and the toolbar
   // A selection ending near the right edge: the menu stays inside the window, every label in reach.
   await page.locator('.doc-text').evaluate(() => getSelection().removeAllRanges());
   const name = 'Sheikh Mohammed bin Abdulrahman';
-  await page.evaluate((name) => {
-    const walker = document.createTreeWalker(document.querySelector('.doc-text'), NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const at = n.data.indexOf(name);
-      if (at < 0) continue;
-      const range = document.createRange();
-      range.setStart(n, at);
-      range.setEnd(n, at + name.length);
-      n.parentElement.scrollIntoView({ block: 'center' });
-      getSelection().removeAllRanges();
-      getSelection().addRange(range);
-      return;
-    }
-  }, name);
+  await selectAsTouch(page, name, { scroll: true });
   await menu.waitFor();
   await page.waitForFunction(() => document.querySelector('.label-menu')?.style.getPropertyValue('--x'));
   for (const button of await menu.getByRole('button').all()) {
