@@ -112,14 +112,17 @@ impl EditorState {
 
     /// Makes one undoable change; a refusal is shown to the user.
     pub fn change(&self, edit: Edit) -> bool {
-        match self.with_history(|h, doc| h.do_edit(doc, edit)) {
-            Some(Ok(changed)) => changed,
-            Some(Err(e)) => {
-                self.say(e.to_string());
-                false
-            }
-            None => false,
-        }
+        self.try_change(edit).unwrap_or_else(|e| {
+            self.say(e.to_string());
+            false
+        })
+    }
+
+    /// Makes one undoable change; a refusal is the caller's to show, beside what the user
+    /// was doing (the label editor's fields).
+    pub fn try_change(&self, edit: Edit) -> Result<bool, glossa_core::EditError> {
+        self.with_history(|h, doc| h.do_edit(doc, edit))
+            .unwrap_or(Ok(false))
     }
 
     /// Takes back the last change (`redo` false) or makes it again. A step of thousands of

@@ -21,6 +21,16 @@ pub fn LabelEditor() -> impl IntoView {
     let new_color = RwSignal::new("#9467bd".to_string());
 
     let labels = editor.labels;
+    // A refused change is said here, beside the fields, and the field shows the label as it
+    // is again (it kept the refused value, as if it had been taken).
+    let refused = RwSignal::new(None::<String>);
+    let apply = move |edit: Edit, ev: &web_sys::Event, was: String| match editor.try_change(edit) {
+        Ok(_) => refused.set(None),
+        Err(e) => {
+            event_target::<web_sys::HtmlInputElement>(ev).set_value(&was);
+            refused.set(Some(format!("Not changed: {e}.")));
+        }
+    };
 
     let remove = move |name: String, spans: Option<LabelRemoval>| {
         let edit = Edit::RemoveLabel {
@@ -49,11 +59,15 @@ pub fn LabelEditor() -> impl IntoView {
         // The first free digit key, so the new label can be applied at once.
         let hotkey = labels
             .with_untracked(|ls| ('1'..='9').find(|k| ls.iter().all(|l| l.hotkey != Some(*k))));
-        if editor.change(Edit::AddLabel {
+        match editor.try_change(Edit::AddLabel {
             label: Label::new(&name, &new_color.get_untracked(), hotkey),
             at: None,
         }) {
-            new_name.set(String::new());
+            Ok(_) => {
+                refused.set(None);
+                new_name.set(String::new());
+            }
+            Err(e) => refused.set(Some(format!("Not added: {e}."))),
         }
     };
 
@@ -74,13 +88,13 @@ pub fn LabelEditor() -> impl IntoView {
                                     <input type="text" class="label-name" aria-label=format!("Name of {name}") prop:value=name.clone()
                                         on:change=move |ev| {
                                             let to = event_target_value(&ev).trim().to_string();
-                                            if to != n2 { editor.change(Edit::RenameLabel { from: n2.clone(), to }); }
+                                            if to != n2 { apply(Edit::RenameLabel { from: n2.clone(), to }, &ev, n2.clone()); }
                                         }/>
                                     <input type="text" class="label-key" maxlength="1" aria-label=format!("Key for {name}")
                                         prop:value=label.hotkey.map(String::from).unwrap_or_default()
                                         on:change=move |ev| {
                                             let hotkey = event_target_value(&ev).chars().next();
-                                            editor.change(Edit::SetLabelHotkey { name: n3.clone(), hotkey });
+                                            apply(Edit::SetLabelHotkey { name: n3.clone(), hotkey }, &ev, label.hotkey.map(String::from).unwrap_or_default());
                                         }/>
                                     <button class="small" aria-label=format!("Remove label {name}")
                                         on:click=move |_| remove(n4.clone(), None)>"Remove"</button>
@@ -89,6 +103,7 @@ pub fn LabelEditor() -> impl IntoView {
                         }
                     </For>
                 </ul>
+                {move || refused.get().map(|why| view! { <p class="label-refused" role="alert">{why}</p> })}
                 {move || pending.get().map(|p| {
                     let others: Vec<String> = labels.get().into_iter().map(|l| l.name).filter(|n| *n != p.name).collect();
                     let target = RwSignal::new(others.first().cloned().unwrap_or_default());

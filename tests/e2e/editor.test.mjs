@@ -623,6 +623,33 @@ test('label set: add, rename, re-key, and removing a used label asks first', asy
   await page.evaluate(() => document.querySelector('.doc-text').dispatchEvent(
     new KeyboardEvent('keydown', { key: 'о', code: 'KeyJ', bubbles: true, cancelable: true })));
   assert.match(await status(page), /source “freed”/);
+  // Refused changes are said beside the fields, and the fields go back to the label as it is:
+  // a name that differs only in case, a key another label has, a key the editor keeps.
+  const refused = page.locator('.label-refused');
+  await page.getByLabel('Name of the new label').fill('Source');
+  await page.getByRole('button', { name: 'Add label' }).click();
+  assert.match(await refused.textContent(), /Not added: there is already a label "source"/);
+  await page.getByLabel('Name of the new label').fill('');
+  for (const [field, value, said, was] of [
+    ['Name of claim', 'SPEAKER', /already a label "speaker"/, 'claim'],
+    ['Name of claim', '', /a label needs a name/, 'claim'],
+    ['Key for claim', '1', /the key 1 already applies "speaker"/, '3'],
+    ['Key for claim', 'r', /"r" cannot be a label's key: J and K move between spans, R links/, '3'],
+    ['Key for claim', '?', /"\?" cannot be a label's key/, '3'],
+  ]) {
+    await page.getByLabel(field).fill(value);
+    await page.getByLabel(field).press('Enter');
+    assert.match(await refused.textContent(), said);
+    assert.equal(await page.getByLabel(field).inputValue(), was, `${field} after ${value}`);
+  }
+  await screenshot(page, '14-labels-refused');
+  assert.match(await page.locator('.toolbar').textContent(), /Claim3/);
+  await page.getByLabel('Name of claim').fill('Claim');
+  await page.getByLabel('Name of claim').press('Enter');
+  await page.getByLabel('Name of Claim').waitFor();
+  assert.equal(await refused.count(), 0);
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await page.getByLabel('Name of claim').waitFor();
   // speaker and source start alike, but their letters differ, in the text and in the list.
   assert.deepEqual(await page.locator('.doc-text [data-badge]').evaluateAll((els) => els.map((e) => e.dataset.badge)), ['S', 'O', 'O']);
   assert.deepEqual(await page.locator('.span-list .row .chip').allTextContents(), ['S', 'O', 'O']);

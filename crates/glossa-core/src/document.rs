@@ -131,6 +131,8 @@ pub enum EditError {
     BadColor(String),
     /// Another label already uses this key.
     HotkeyInUse { key: char, label: String },
+    /// The editor keeps this key for itself (see [`crate::label::EDITOR_KEYS`]).
+    EditorKey(char),
     /// The label still tags `count` spans: say whether to remove them or move them to another
     /// label (see [`crate::edit::LabelRemoval`]).
     LabelInUse { label: String, count: usize },
@@ -156,6 +158,11 @@ impl fmt::Display for EditError {
             EditError::HotkeyInUse { key, label } => {
                 write!(f, "the key {key} already applies \"{label}\"")
             }
+            EditError::EditorKey(key) => write!(
+                f,
+                "\"{key}\" cannot be a label's key: J and K move between spans, R links, / \
+                 searches and ? lists the keys"
+            ),
             EditError::LabelInUse { label, count } => write!(
                 f,
                 "\"{label}\" still tags {count} span{}: remove them or move them to another label",

@@ -6,7 +6,7 @@
 //! ids. Only the id counters keep counting, so an id never names two different spans.
 
 use crate::document::{Document, EditError, Relation, RelationId, Span, SpanId};
-use crate::label::{is_color, Label};
+use crate::label::{is_color, Label, EDITOR_KEYS};
 use crate::offsets::Unit;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -196,8 +196,8 @@ impl Document {
             }
             Edit::AddLabel { label, at } => {
                 check_name(&label.name)?;
-                if self.labels.contains(&label.name) {
-                    return Err(EditError::LabelExists(label.name));
+                if let Some(other) = self.labels.named_like(&label.name) {
+                    return Err(EditError::LabelExists(other.name.clone()));
                 }
                 if !is_color(&label.color) {
                     return Err(EditError::BadColor(label.color));
@@ -217,8 +217,9 @@ impl Document {
                     return Ok(noop());
                 }
                 check_name(&to)?;
-                if self.labels.contains(&to) {
-                    return Err(EditError::LabelExists(to));
+                // Another label by that name but for case; the label itself may change case.
+                if let Some(other) = self.labels.named_like(&to).filter(|l| l.name != from) {
+                    return Err(EditError::LabelExists(other.name.clone()));
                 }
                 self.labels.labels[at].name = to.clone();
                 for span in self.spans.iter_mut().filter(|s| s.label == from) {
@@ -334,8 +335,11 @@ impl Document {
             .ok_or_else(|| EditError::UnknownLabel(name.to_string()))
     }
 
-    /// A key may apply only one label.
+    /// A key may apply only one label, and not be one the editor keeps for itself.
     fn check_hotkey(&self, hotkey: Option<char>, for_label: &str) -> Result<(), EditError> {
+        if let Some(key) = hotkey.filter(|&k| k.is_whitespace() || EDITOR_KEYS.contains(k)) {
+            return Err(EditError::EditorKey(key));
+        }
         match hotkey.and_then(|k| self.labels.by_hotkey(k)) {
             Some(other) if other.name != for_label => Err(EditError::HotkeyInUse {
                 key: hotkey.unwrap_or_default(),
@@ -845,6 +849,17 @@ mod tests {
     }
 
     #[test]
+    fn a_label_may_change_the_case_of_its_own_name() {
+        let (mut d, actor, _, _) = tagged();
+        let rename = Edit::RenameLabel {
+            from: "actor".into(),
+            to: "Actor".into(),
+        };
+        assert!(d.apply(rename).is_ok());
+        assert_eq!(d.span(actor).unwrap().label, "Actor");
+    }
+
+    #[test]
     fn refused_edits_change_nothing() {
         let (mut d, actor, claim, _) = tagged();
         let other_actor = d.add_span("actor", 36, 41, Unit::Utf8).unwrap();
@@ -1015,6 +1030,20 @@ mod tests {
             (
                 Edit::SetLabelHotkey {
                     name: "actor".into(),
+                    hotkey: Some('r'),
+                },
+                EditError::EditorKey('r'),
+            ),
+            (
+                Edit::SetLabelHotkey {
+                    name: "actor".into(),
+                    hotkey: Some(' '),
+                },
+                EditError::EditorKey(' '),
+            ),
+            (
+                Edit::SetLabelHotkey {
+                    name: "actor".into(),
                     hotkey: Some('2'),
                 },
                 EditError::HotkeyInUse {
@@ -1028,6 +1057,27 @@ mod tests {
                     hotkey: None,
                 },
                 unknown("person"),
+            ),
+            (
+                Edit::RenameLabel {
+                    from: "actor".into(),
+                    to: "Claim".into(),
+                },
+                EditError::LabelExists("claim".into()),
+            ),
+            (
+                Edit::AddLabel {
+                    label: Label::new("FIGURE", "#0000ff", None),
+                    at: None,
+                },
+                EditError::LabelExists("figure".into()),
+            ),
+            (
+                Edit::AddLabel {
+                    label: Label::new("place", "#0000ff", Some('?')),
+                    at: None,
+                },
+                EditError::EditorKey('?'),
             ),
             (
                 Edit::RemoveLabel {

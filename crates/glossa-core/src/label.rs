@@ -58,6 +58,14 @@ impl LabelSet {
         self.get(name).is_some()
     }
 
+    /// The label whose name is `name` but for upper and lower case ("Source" for "source"):
+    /// two such labels would look the same in the toolbar.
+    pub fn named_like(&self, name: &str) -> Option<&Label> {
+        let folded = |n: &str| n.chars().flat_map(char::to_lowercase).collect::<Vec<_>>();
+        let name = folded(name);
+        self.labels.iter().find(|l| folded(&l.name) == name)
+    }
+
     /// Where the label called `name` sits in toolbar order.
     pub fn position(&self, name: &str) -> Option<usize> {
         self.labels.iter().position(|l| l.name == name)
@@ -104,6 +112,10 @@ fn badge_candidates(name: &str) -> impl Iterator<Item = char> + '_ {
         .filter(|c| c.is_alphanumeric())
         .filter_map(|c| c.to_uppercase().next())
 }
+
+/// Keys the editor keeps for itself, never a label's: J and K move between spans, R links, /
+/// searches, ? lists the keys (and white space is no key to show).
+pub const EDITOR_KEYS: &str = "jkrJKR/?";
 
 /// True for a colour written `#rrggbb`, the form the view and the exports use.
 pub fn is_color(color: &str) -> bool {
