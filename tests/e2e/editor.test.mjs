@@ -716,7 +716,8 @@ test('export in every format, each in its own offset unit', async () => {
   const ann = brat.find(([n]) => n.endsWith('.ann'))[1];
   assert.match(ann, /^T\d+\tactor 2 7\tHamas$/m);
 
-  const [[, conll]] = await exportAs('conll');
+  const [[conllName, conll]] = await exportAs('conll');
+  assert.equal(conllName, 'Formats.conll');
   assert.match(conll, /^Hamas\s.*B-actor$/m);
   assert.deepEqual(errors, []);
   await context.close();

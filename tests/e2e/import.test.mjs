@@ -150,6 +150,10 @@ test('a broken or unknown file changes nothing and says where it is wrong', asyn
   // JSON that is no tool's format.
   await page.locator('#open-file').setInputFiles({ name: 'other.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });
   await page.waitForFunction(() => /cannot tell the format/.test(document.querySelector('.problem')?.textContent ?? ''));
+  // A Glossa file cut off: broken JSON, said where it breaks.
+  await page.locator('#open-file').setInputFiles({ name: 'cut.glossa.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"glossa", "version":1, "document": {') });
+  await page.waitForFunction(() => /cut\.glossa\.json: is not valid JSON \(EOF while parsing an object at line 1 column 46\): was it cut off/
+    .test(document.querySelector('.problem')?.textContent ?? ''));
   // A Glossa file whose quote is not what its offsets slice: the JSON path is named.
   const glossa = { format: 'glossa', version: 1, document: { id: 'bad', title: 'Bad', text: 'Hamas said so.',
     labels: [{ name: 'actor', color: '#1f77b4', hotkey: '1' }],

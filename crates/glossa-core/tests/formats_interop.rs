@@ -383,6 +383,22 @@ fn detection_names_every_interop_file() {
         }
     }
     assert!(formats::detect("x.bin", b"\x00\x01 nothing").is_err());
+    // Broken JSON is said as such, with where it breaks, not as a format it cannot tell.
+    let said = |bytes: &[u8]| formats::detect("cut.json", bytes).unwrap_err().to_string();
+    let cut = said(br#"{"format":"glossa", "version":1, "document": {"#);
+    assert!(
+        cut.contains("is not valid JSON (EOF while parsing an object at line 1 column 46)"),
+        "{cut}"
+    );
+    let pretty = said(b"{\n  \"format\": \"glossa\",\n  \"document\": {\n    \"id\": \"a\",\n");
+    assert!(pretty.contains("at line 5 column 0"), "{pretty}");
+    // JSON lines with a comma missing in the first: said in that line.
+    let lines = said(b"{\"text\": \"a\" \"label\": []}\n{\"text\": \"b\"}\n");
+    assert!(
+        lines.contains("expected `,` or `}` at line 1 column 14"),
+        "{lines}"
+    );
+    assert!(said(br#"{"hello": 1}"#).contains("cannot tell the format"));
     // The W3C folder holds schemas, not annotations: detect on the golden collection.
     let w3c = std::fs::read(golden().join("doc.w3c.jsonld")).unwrap();
     assert_eq!(formats::detect("upload", &w3c), Ok(Format::W3c));

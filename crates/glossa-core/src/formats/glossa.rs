@@ -548,21 +548,34 @@ fn import_document(
 }
 
 /// A file name for a document's export: its title made safe for file systems.
+/// The format's name is left out where it is the extension (`title.conll`, not
+/// `title.conll.conll`).
 pub fn file_name(title: &str, format: &str, ext: &str) -> String {
-    let safe: String = title
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' || c == ' ' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let safe = safe.trim();
-    let safe = if safe.is_empty() { "untitled" } else { safe };
+    let mut safe = String::new();
+    for c in title.chars() {
+        let c = if c.is_alphanumeric() || c == '-' || c == '_' || c == ' ' {
+            c
+        } else {
+            '-'
+        };
+        // One dash for a run a file name cannot hold ("Q&A: …", a title of emoji).
+        if !(c == '-' && safe.ends_with('-')) {
+            safe.push(c);
+        }
+    }
+    let safe = safe.trim_matches([' ', '-']);
+    let safe = if safe.chars().any(char::is_alphanumeric) {
+        safe
+    } else {
+        "untitled"
+    };
     let short: String = safe.chars().take(80).collect();
-    format!("{}.{format}.{ext}", short.trim_end())
+    let short = short.trim_end_matches([' ', '-']);
+    if format == ext {
+        format!("{short}.{ext}")
+    } else {
+        format!("{short}.{format}.{ext}")
+    }
 }
 
 #[cfg(test)]
@@ -637,8 +650,17 @@ mod tests {
     fn file_names_are_safe() {
         assert_eq!(
             file_name("Qatar: truce/talks?", "glossa", "json"),
-            "Qatar- truce-talks-.glossa.json"
+            "Qatar- truce-talks.glossa.json"
         );
         assert_eq!(file_name("  ", "glossa", "json"), "untitled.glossa.json");
+        assert_eq!(
+            file_name("😂👍🏽🇶🇦👨‍👩‍👧", "glossa", "json"),
+            "untitled.glossa.json"
+        );
+        assert_eq!(
+            file_name("🇶🇦 Israel-Hamas talks", "glossa", "json"),
+            "Israel-Hamas talks.glossa.json"
+        );
+        assert_eq!(file_name("Talks", "conll", "conll"), "Talks.conll");
     }
 }

@@ -285,7 +285,7 @@ pub fn export(
     }
     let stem = match docs {
         [one] => glossa::file_name(&one.title, format.name(), format.extension()),
-        _ => format!("glossa-library.{}.{}", format.name(), format.extension()),
+        _ => glossa::file_name("glossa-library", format.name(), format.extension()),
     };
     let one = |(contents, warnings): (String, Vec<Warning>)| Exported {
         files: vec![OutputFile {
@@ -437,9 +437,21 @@ pub fn detect(name: &str, contents: &[u8]) -> Result<Format, FormatError> {
             .unwrap_or(contents);
         let probe = match serde_json::from_slice::<JsonProbe>(body) {
             Ok(p) => p,
-            Err(_) => {
+            Err(whole) => {
                 let first = head.lines().next().unwrap_or("");
-                serde_json::from_str(first).map_err(|_| unknown())?
+                serde_json::from_str(first).map_err(|line| {
+                    // Broken JSON (a file cut off, or edited by hand) is said as such, where
+                    // it breaks: in the first line of JSON lines, else in the whole value.
+                    let e = if first.trim_end().ends_with('}') {
+                        line
+                    } else {
+                        whole
+                    };
+                    FormatError::invalid(
+                        name,
+                        format!("is not valid JSON ({e}): was it cut off, or edited by hand?"),
+                    )
+                })?
             }
         };
         return probe.format().ok_or_else(unknown);
