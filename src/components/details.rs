@@ -16,6 +16,8 @@ struct Shown {
     quote: String,
     note: String,
     verdict: String,
+    /// Attributes other than the verdict (brat's, Label Studio's choices), as imported.
+    attributes: Vec<(String, String)>,
     /// Each relation: its id, our words before the quote, and the other end's quote.
     relations: Vec<(RelationId, String, String)>,
 }
@@ -41,6 +43,12 @@ pub fn DetailsPanel() -> impl IntoView {
                 quote: shorten(d.quote(span), 140),
                 note: span.note.clone().unwrap_or_default(),
                 verdict: span.attributes.get("verdict").cloned().unwrap_or_default(),
+                attributes: span
+                    .attributes
+                    .iter()
+                    .filter(|(k, _)| *k != "verdict")
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
                 relations: d
                     .relations()
                     .iter()
@@ -79,14 +87,16 @@ pub fn DetailsPanel() -> impl IntoView {
                 None => view! { <p class="muted">"Select a span to add a note, a verdict or a relation."</p> }.into_any(),
                 Some(s) => {
                     let id = s.id;
-                    let is_claim = s.label == "claim";
+                    // A verdict shows on a claim, and on any span that still has one (a claim
+                    // relabelled keeps it, and exports it), so it can be seen and cleared.
+                    let has_verdict = s.label == "claim" || !s.verdict.is_empty();
                     view! {
                         <h3>{format!("{} ", s.label)}<span class="muted">{format!("{id}")}</span></h3>
                         <blockquote>{s.quote.clone()}</blockquote>
                         <label for="span-note">"Note"</label>
                         <textarea id="span-note" rows="3" prop:value=s.note.clone()
                             on:change=move |ev| set_note(id, event_target_value(&ev))></textarea>
-                        {is_claim.then(|| view! {
+                        {has_verdict.then(|| view! {
                             <label for="span-verdict">"Verdict"</label>
                             <select id="span-verdict" on:change=move |ev| {
                                 let v = event_target_value(&ev);
@@ -95,6 +105,20 @@ pub fn DetailsPanel() -> impl IntoView {
                                 <option value="" selected=s.verdict.is_empty()>"not checked"</option>
                                 {VERDICTS.iter().map(|v| view! { <option value=*v selected=s.verdict == *v>{*v}</option> }).collect_view()}
                             </select>
+                        })}
+                        {(!s.attributes.is_empty()).then(|| view! {
+                            <h4>"Attributes"</h4>
+                            <ul class="relations">
+                                {s.attributes.iter().map(|(key, value)| {
+                                    let key = key.clone();
+                                    view! {
+                                        <li>{format!("{key}: ")}<bdi>{value.clone()}</bdi>" "
+                                            <button class="small" aria-label=format!("Remove attribute {key}")
+                                                on:click=move |_| { editor.change(Edit::SetAttribute { id, key: key.clone(), value: None }); }>"Remove"</button>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
                         })}
                         <h4>"Relations"</h4>
                         <ul class="relations">

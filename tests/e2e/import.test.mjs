@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launch, watchErrors, screenshot, root, assertExactOffsets, watchSaid, said } from './harness.mjs';
+import { serveDist, launch, watchErrors, screenshot, root, assertExactOffsets, watchSaid, said, confirmImport, exportJson } from './harness.mjs';
 
 const interop = join(root, '..', 'shared', 'interop');
 let server, browser;
@@ -118,6 +118,46 @@ test('files from brat, doccano, Label Studio and Prodigy come in through a previ
     assert.deepEqual(spanSet(copies[0]), spanSet(copies[1]), d.title);
   }
   await screenshot(page, 'import-03-library');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('attributes that came with a file are shown with their span, and a verdict left on a relabelled claim can be seen and cleared', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  await page.locator('#open-file').setInputFiles([await file('brat/100-attribute_annotation.ann'), await file('brat/100-attribute_annotation.txt')]);
+  await confirmImport(page);
+  await page.waitForSelector('.doc-text .spanned');
+  // brat's A4 "Individual T1" (a flag) on the first "Somebody".
+  await page.locator('.doc-text .spanned', { hasText: 'Somebody' }).first().click();
+  const details = page.getByRole('region', { name: 'Selected span' });
+  assert.match(await details.textContent(), /Attributes\s*Individual: true/);
+  await screenshot(page, 'import-05-attributes');
+  await details.getByRole('button', { name: 'Remove attribute Individual' }).click();
+  assert.doesNotMatch(await details.textContent(), /Attributes/);
+  await page.keyboard.press('Control+z');
+  assert.match(await details.textContent(), /Individual: true/);
+  // A claim with a verdict, relabelled as an actor: the verdict still shows, and clears.
+  await page.locator('.doc-text .spanned', { hasText: 'Somebody' }).first().click();
+  await page.keyboard.press('Escape');
+  await page.locator('.doc-text .spanned', { hasText: 'Somebody' }).first().click();
+  const label = await page.locator('.details h3').textContent();
+  assert.match(label, /^Person/);
+  await page.getByRole('button', { name: 'Labels…' }).click();
+  await page.getByLabel('Name of the new label').fill('claim');
+  await page.getByRole('button', { name: 'Add label' }).click();
+  const claimKey = await page.getByLabel('Key for claim').inputValue();
+  await page.locator('.doc-text .spanned', { hasText: 'Somebody' }).first().click();
+  await page.locator('.doc-text').press(claimKey);
+  await page.getByLabel('Verdict').selectOption('false');
+  await page.locator('.doc-text').press('1');
+  assert.doesNotMatch(await page.locator('.details h3').textContent(), /^claim/);
+  assert.equal(await page.getByLabel('Verdict').inputValue(), 'false');
+  await page.getByLabel('Verdict').selectOption('');
+  const { file: exported } = await exportJson(page);
+  assert.ok(exported.document.spans.every((s) => !s.attributes?.verdict), 'no verdict left');
   assert.deepEqual(errors, []);
   await context.close();
 });
