@@ -492,7 +492,11 @@ fn read_current<T: serde::de::DeserializeOwned>(
     current: u32,
 ) -> Result<T, MigrateError> {
     match schema_of(&value)? {
-        n if n == u64::from(current) => serde_json::from_value(value).map_err(MigrateError::from),
+        // Read back from text: the text reader is in the app already, and serde_json's
+        // reader of JSON trees would add one more copy of every stored shape's reading.
+        n if n == u64::from(current) => {
+            serde_json::from_str(&value.to_string()).map_err(MigrateError::from)
+        }
         n if n > u64::from(current) => Err(MigrateError::Newer(n)),
         n => Err(unknown_schema(n)),
     }

@@ -76,9 +76,11 @@ export async function tagHardArticle(page, press) {
   await press('Escape');
   await page.evaluate(() => document.querySelector('.doc-text').focus());
   await press('Control+Home');
-  for (let i = 0; i < 5; i++) await press('Shift+ArrowRight');
+  for (let i = 0; i < 4; i++) await press('Shift+ArrowRight');
   await press('1');
-  // Snapped to the whole word.
+  // Snapped to the whole word, which stops at the apostrophe; grown by a word twice.
+  assert.match(await status(page), /actor “Qatar”/);
+  await press('Alt+Shift+ArrowRight');
   assert.match(await status(page), /actor “Qatar’s”/);
   await press('Alt+Shift+ArrowRight');
   assert.match(await status(page), /actor “Qatar’s Prime”/);
@@ -86,6 +88,9 @@ export async function tagHardArticle(page, press) {
   await page.evaluate(() => document.querySelector('.doc-text').focus());
   await page.keyboard.type('x');
   await press('Enter');
+  // Enter on the selected span went to its note; back to the text.
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'span-note');
+  await page.evaluate(() => document.querySelector('.doc-text').focus());
 
   // Undo takes the growth back, redo returns it.
   await press('Control+z');

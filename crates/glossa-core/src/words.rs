@@ -1,11 +1,11 @@
 //! Moving a span's ends by whole words, for growing and shrinking a span from the keyboard
 //! (offsets are UTF-8 bytes), and shortening a quote to a few words for lists.
 
-use unicode_segmentation::UnicodeSegmentation;
-
-/// The starts and ends of the words (runs with a letter or digit) of `text`.
-fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    text.split_word_bound_indices()
+/// The starts and ends of the words (runs with a letter or digit) of `text[from..to]`, cut at
+/// apostrophes as snapping cuts them ("Qatar" grows to "Qatar's"), at their places in `text`;
+/// `from` is where boundaries start afresh (see `offsets::fresh_start`).
+fn words(text: &str, from: usize, to: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+    crate::offsets::word_pieces_from(&text[..to], from)
         .filter(|(_, w)| w.chars().any(char::is_alphanumeric))
         .map(|(at, w)| (at, at + w.len()))
 }
@@ -20,27 +20,52 @@ pub fn step_word(
     at_start: bool,
     grow: bool,
 ) -> Option<(usize, usize)> {
+    // Only the words from just before the span on are read, not the whole text before it.
+    let from = crate::offsets::fresh_start(text, start);
+    step_word_from(text, start, end, at_start, grow, from)
+}
+
+/// [`step_word`], reading words from `from`, a place where boundaries start afresh.
+fn step_word_from(
+    text: &str,
+    start: usize,
+    end: usize,
+    at_start: bool,
+    grow: bool,
+    from: usize,
+) -> Option<(usize, usize)> {
     match (at_start, grow) {
         // Take the next word after the end.
-        (false, true) => words(text)
+        (false, true) => words(text, from, text.len())
             .find(|&(s, _)| s >= end)
             .map(|(_, e)| (start, e)),
         // Drop the last word inside the span.
         (false, false) => {
-            let last = words(&text[..end]).filter(|&(s, _)| s > start).last()?;
-            let prev_end = words(&text[..last.0])
+            let last = words(text, from, end).filter(|&(s, _)| s > start).last()?;
+            let prev_end = words(text, from, last.0)
                 .filter(|&(s, _)| s >= start)
                 .last()
                 .map(|(_, e)| e)?;
             Some((start, prev_end))
         }
-        // Take the word before the start.
-        (true, true) => words(&text[..start]).last().map(|(s, _)| (s, end)),
+        // Take the word before the start, reading further back until there is one.
+        (true, true) => {
+            let mut from = from;
+            loop {
+                if let Some((s, _)) = words(text, from, start).last() {
+                    return Some((s, end));
+                }
+                if from == 0 {
+                    return None;
+                }
+                from = crate::offsets::fresh_start(text, from - 1);
+            }
+        }
         // Drop the first word inside the span.
         (true, false) => {
-            let first = words(&text[start..end]).next()?;
-            let next = words(&text[start + first.1..end]).next()?;
-            Some((start + first.1 + next.0, end))
+            let first = words(text, start, end).next()?;
+            let next = words(text, first.1, end).next()?;
+            Some((next.0, end))
         }
     }
 }
@@ -95,6 +120,14 @@ mod tests {
         assert_eq!(&TEXT[less.0..less.1], "Mohammed");
         let less = step_word(TEXT, s, e, true, false).unwrap();
         assert_eq!(&TEXT[less.0..less.1], "bin");
+        // An apostrophe cuts words as snapping cuts them: "Qatar" grows to "Qatar’s", then on.
+        let text = "Qatar’s Prime Minister";
+        let grown = step_word(text, 0, 5, false, true).unwrap();
+        assert_eq!(&text[grown.0..grown.1], "Qatar’s");
+        let grown = step_word(text, grown.0, grown.1, false, true).unwrap();
+        assert_eq!(&text[grown.0..grown.1], "Qatar’s Prime");
+        let less = step_word(text, grown.0, grown.1, false, false).unwrap();
+        assert_eq!(&text[less.0..less.1], "Qatar’s");
     }
 
     #[test]
@@ -103,6 +136,21 @@ mod tests {
         assert_eq!(step_word(TEXT, 7, 15, true, false), None);
         assert_eq!(step_word(TEXT, 33, 37, false, true), None);
         assert_eq!(step_word(TEXT, 0, 6, true, true), None);
+    }
+
+    #[test]
+    fn reading_from_a_fresh_start_steps_as_reading_from_the_text_start() {
+        let text = crate::offsets::SEGMENTS_TORTURE;
+        for (start, end) in crate::offsets::char_ranges(text).filter(|(s, e)| s < e) {
+            for (at_start, grow) in [(false, true), (false, false), (true, true), (true, false)] {
+                assert_eq!(
+                    step_word(text, start, end, at_start, grow),
+                    step_word_from(text, start, end, at_start, grow, 0),
+                    "{at_start} {grow} {:?}",
+                    &text[start..end]
+                );
+            }
+        }
     }
 
     #[test]
