@@ -20,6 +20,9 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
     let app = editor.app;
     let query = RwSignal::new(String::new());
     let current = RwSignal::new(0usize);
+    // Whether Enter has shown a hit since the query changed (the count then says which).
+    let walking = RwSignal::new(false);
+    let whole_words = RwSignal::new(false);
     let tag_label = RwSignal::new(String::new());
     let tagging = RwSignal::new(false);
 
@@ -29,8 +32,19 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
         if q.trim().is_empty() {
             return Vec::<Range<usize>>::new();
         }
-        app.document
-            .with(|d| d.as_ref().map(|d| d.search(&q)).unwrap_or_default())
+        let whole = whole_words.get();
+        app.document.with(|d| {
+            d.as_ref()
+                .map(|d| {
+                    let found = d.search(&q);
+                    if whole {
+                        glossa_core::search::whole_words(&d.text, found)
+                    } else {
+                        found
+                    }
+                })
+                .unwrap_or_default()
+        })
     });
 
     // Paint the hits; the text view's DOM is not touched.
@@ -70,6 +84,7 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
         }
         let i = i % n;
         current.set(i);
+        walking.set(true);
         let (Some(container), Some(hit)) = (
             editor.text_ref.get_untracked(),
             hits.with_untracked(|h| h.get(i).cloned()),
@@ -161,13 +176,20 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
         <div class="search" role="search">
             <input type="search" node_ref=input_ref placeholder="Search (Ctrl+F)" aria-label="Search the text"
                 prop:value=move || query.get()
-                on:input=move |ev| { query.set(event_target_value(&ev)); current.set(0); }
+                on:input=move |ev| { query.set(event_target_value(&ev)); current.set(0); walking.set(false); }
                 on:keydown=move |ev| {
                     match ev.key().as_str() {
                         "Enter" => {
                             ev.prevent_default();
                             let n = hits.with_untracked(Vec::len).max(1);
-                            let next = if ev.shift_key() { current.get_untracked() + n - 1 } else { current.get_untracked() + 1 };
+                            // The first Enter shows the first hit (Shift: the last), then each walks on.
+                            let at = current.get_untracked();
+                            let next = match (walking.get_untracked(), ev.shift_key()) {
+                                (false, false) => 0,
+                                (false, true) => n - 1,
+                                (true, false) => at + 1,
+                                (true, true) => at + n - 1,
+                            };
                             show(if query.get_untracked().is_empty() { 0 } else { next });
                         }
                         "Escape" => { query.set(String::new()); }
@@ -177,9 +199,20 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
             <span class="hits" aria-live="polite">
                 {move || {
                     let n = hits.with(Vec::len);
-                    if query.with(|q| q.trim().is_empty()) { String::new() } else { format!("{n} hits") }
+                    match (query.with(|q| q.trim().is_empty()), walking.get() && n > 0) {
+                        (true, _) => String::new(),
+                        (false, true) => format!("{} of {n} hits", current.get() + 1),
+                        (false, false) => format!("{n} hits"),
+                    }
                 }}
             </span>
+            <Show when=move || query.with(|q| !q.trim().is_empty())>
+                <label class="toggle" title="Only hits that are whole words: US, not discussions">
+                    <input type="checkbox" prop:checked=move || whole_words.get()
+                        on:change=move |ev| { whole_words.set(event_target_checked(&ev)); current.set(0); walking.set(false); }/>
+                    "Whole words"
+                </label>
+            </Show>
             <Show when=move || hits.with(|h| !h.is_empty())>
                 <select aria-label="Label for all hits" on:change=move |ev| tag_label.set(event_target_value(&ev))>
                     {move || labels().into_iter().map(|l| view! { <option value=l.clone() prop:selected=chosen() == l>{l.clone()}</option> }).collect_view()}

@@ -401,6 +401,31 @@ test('search ignores case and accents, and tags every hit whole, accents and all
   await context.close();
 });
 
+test('search: whole words only, and which hit Enter is on', async () => {
+  const { context, page, errors } = await open('The US and the discussions; US-led talks. USA said thus.');
+  await page.keyboard.press('Control+f');
+  await page.keyboard.type('us');
+  const hits = page.locator('.search .hits');
+  assert.equal(await hits.textContent(), '5 hits');
+  await page.getByLabel('Whole words').check();
+  assert.equal(await hits.textContent(), '2 hits');
+  await page.getByLabel('Search the text').press('Enter');
+  assert.equal(await hits.textContent(), '1 of 2 hits');
+  await page.getByLabel('Search the text').press('Enter');
+  assert.equal(await hits.textContent(), '2 of 2 hits');
+  await page.getByLabel('Search the text').press('Shift+Enter');
+  assert.equal(await hits.textContent(), '1 of 2 hits');
+  await screenshot(page, '22-search-whole-words');
+  await page.getByLabel('Label for all hits').selectOption('actor');
+  await page.getByRole('button', { name: 'Tag all hits' }).click();
+  assert.deepEqual(await listed(page), ['US', 'US']);
+  // Typing again starts the count afresh.
+  await page.getByLabel('Search the text').fill('the');
+  assert.equal(await hits.textContent(), '2 hits');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('tagging thousands of hits says it is working before the page is busy, then tags them all in one step', async () => {
   const text = 'The minister said 40 trucks crossed. '.repeat(1500).trim();
   const { context, page, errors } = await open(text, 'Many hits');

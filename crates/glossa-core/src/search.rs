@@ -98,9 +98,34 @@ pub fn find_all(text: &str, query: &str) -> Vec<Range<usize>> {
     hits
 }
 
+/// The hits that are whole words: no letter or digit (or a combining mark on one) right
+/// before or after, so "US" finds "the US" and not "discussions". In scripts written without
+/// spaces (Chinese, Japanese) a hit is rarely a whole word in this sense.
+pub fn whole_words(text: &str, hits: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    let word_char = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || ignored_mark(c));
+    hits.into_iter()
+        .filter(|h| {
+            !word_char(text[..h.start].chars().next_back())
+                && !word_char(text[h.end..].chars().next())
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_words_leave_out_hits_inside_words() {
+        let text = "The US and discussions; US-led, “US” USA e\u{301}US";
+        let all = find_all(text, "us");
+        assert_eq!(all.len(), 6);
+        let whole: Vec<&str> = whole_words(text, all)
+            .into_iter()
+            .map(|h| &text[h])
+            .collect();
+        assert_eq!(whole, ["US", "US", "US"]);
+    }
 
     #[test]
     fn finds_every_hit_ignoring_case() {
