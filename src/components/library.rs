@@ -604,10 +604,16 @@ fn ImportPreview(plan: PendingImport) -> impl IntoView {
     } else {
         view! {
             <p>{format!(
-                "{} of the {} documents are already in your library: {}. Replace them with the file's copies?",
-                plan.existing.len(),
-                docs,
-                plan.existing.iter().map(|t| format!("“{t}”")).collect::<Vec<_>>().join(", ")
+                "{} already in your library: {}. Replace {} with the file's {}?",
+                match (plan.existing.len(), docs) {
+                    (1, 1) => "This document is".to_string(),
+                    (n, d) if n == d => format!("All {d} documents are"),
+                    (1, d) => format!("1 of the {d} documents is"),
+                    (n, d) => format!("{n} of the {d} documents are"),
+                },
+                plan.existing.iter().map(|t| format!("“{t}”")).collect::<Vec<_>>().join(", "),
+                if plan.existing.len() == 1 { "it" } else { "them" },
+                if plan.existing.len() == 1 { "copy" } else { "copies" },
             )}</p>
             <button class="small danger" node_ref=first on:click=move |_| { ctx.pending.set(None); store_imported(&state, &ctx, replace.clone(), true); }>"Replace them"</button>
             <button class="small" on:click=move |_| { ctx.pending.set(None); store_imported(&state, &ctx, keep.clone(), false); }>"Keep mine, import only new ones"</button>

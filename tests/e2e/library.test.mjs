@@ -417,7 +417,7 @@ test('new documents from files, exact bytes; export and import the library', asy
   await page.locator('#import-library').setInputFiles({ name: 'backup.json', mimeType: 'application/json', buffer: Buffer.from(backup) });
   const ask = page.getByRole('alertdialog', { name: 'Import documents?' });
   await ask.waitFor();
-  assert.match(await ask.textContent(), /1 of the 2 documents .* “crlf story”/);
+  assert.match(await ask.textContent(), /1 of the 2 documents is already in your library: “crlf story”\. Replace it with the file's copy\?/);
   await screenshot(page, 'library-06-import-asks');
   await ask.getByRole('button', { name: 'Keep mine, import only new ones' }).click();
   await page.locator('.doc-row', { hasText: 'notes' }).waitFor();
