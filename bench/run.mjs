@@ -150,11 +150,17 @@ async function openOnce(browser, url, script) {
 /** Tags `count` untagged words through the UI; returns key-press-to-painted times in ms. With
  *  `key` 'Shift', which Glossa ignores, the same selections and measures show the floor under
  *  every key: the browser's frames with nothing to draw but the page's own listeners. */
-async function tagTimes(page, count, key = '1') {
+async function tagTimes(page, count, key = '1', { nearEnd = false } = {}) {
+  if (nearEnd) {
+    // The text's last blocks, drawn: a tag's cost must not grow with how far down it is.
+    await page.evaluate(() => [...document.querySelectorAll('.doc-text .block')].at(-1).scrollIntoView({ block: 'end' }));
+    await page.waitForTimeout(500);
+  }
   // Distinct untagged words, each found by its absolute place in the text.
-  const targets = await page.evaluate((count) => {
+  const targets = await page.evaluate(({ count, nearEnd }) => {
     const found = [];
-    for (const block of document.querySelectorAll('.doc-text .block')) {
+    const blocks = [...document.querySelectorAll('.doc-text .block')];
+    for (const block of nearEnd ? blocks.reverse().filter((b) => !b.hasAttribute('data-plain')) : blocks) {
       let offset = Number(block.dataset.u16);
       for (const piece of block.children) {
         const m = piece.dataset.spans ? null : piece.textContent.match(/\b(meant|that|said|stated)\b/);
@@ -164,7 +170,7 @@ async function tagTimes(page, count, key = '1') {
       }
     }
     return found;
-  }, count);
+  }, { count, nearEnd });
   const text = await page.locator('.doc-text').textContent();
   const times = [];
   for (const { word, at } of targets) {
@@ -252,6 +258,7 @@ try {
       warmFromStart.push(t.fromWasmStart);
     }
     const tags = await tagTimes(page, TAGS);
+    const endTags = await tagTimes(page, TAGS, '1', { nearEnd: true });
     const fast = await openOnce(unthrottled, server.url, script);
     // With the wasm from the code cache, as for the tags above.
     await fast.page.waitForTimeout(300);
@@ -310,6 +317,8 @@ try {
       idle_key_painted_unthrottled_frames_ms: stats(fastIdle.map((t) => t.painted)),
       tag_work_unthrottled_frames_ms: stats(fastTags.map((t) => t.work)),
       tag_storage_set_item_ms: stats(tags.map((t) => t.storage)),
+      tag_near_end_work_ms: stats(endTags.map((t) => t.work)),
+      tag_near_end_painted_ms: stats(endTags.map((t) => t.painted)),
       // Writing the document whole after a pause: the longest task then (0: none over 50 ms),
       // the longest the page was busy at once (a probe's longest gap between two tasks), and
       // the time in localStorage.setItem.

@@ -206,13 +206,13 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
                     }
                 }}
             </span>
-            <Show when=move || query.with(|q| !q.trim().is_empty())>
-                <label class="toggle" title="Only hits that are whole words: US, not discussions">
-                    <input type="checkbox" prop:checked=move || whole_words.get()
-                        on:change=move |ev| { whole_words.set(event_target_checked(&ev)); current.set(0); walking.set(false); }/>
-                    "Whole words"
-                </label>
-            </Show>
+            // Shown while there is a query; drawn once, so the first key of a search draws no more.
+            <label class="toggle" class:idle=move || query.with(|q| q.trim().is_empty())
+                title="Only hits that are whole words: US, not discussions">
+                <input type="checkbox" prop:checked=move || whole_words.get()
+                    on:change=move |ev| { whole_words.set(event_target_checked(&ev)); current.set(0); walking.set(false); }/>
+                "Whole words"
+            </label>
             <Show when=move || hits.with(|h| !h.is_empty())>
                 <select aria-label="Label for all hits" on:change=move |ev| tag_label.set(event_target_value(&ev))>
                     {move || labels().into_iter().map(|l| view! { <option value=l.clone() prop:selected=chosen() == l>{l.clone()}</option> }).collect_view()}
