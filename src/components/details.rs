@@ -5,6 +5,7 @@ use super::editor::EditorState;
 use glossa_core::words::shorten;
 use glossa_core::{Edit, RelationId, SpanId};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// The verdicts a fact-checker gives a claim.
 const VERDICTS: [&str; 4] = ["true", "false", "misleading", "unverifiable"];
@@ -99,6 +100,12 @@ pub fn DetailsPanel() -> impl IntoView {
                         {has_verdict.then(|| view! {
                             <label for="span-verdict">"Verdict"</label>
                             <select id="span-verdict" on:change=move |ev| {
+                                // A note typed but not yet committed (that happens when it loses
+                                // the focus) goes in first: the panel is drawn anew after this.
+                                if let Some(note) = document().get_element_by_id("span-note")
+                                    .and_then(|n| n.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) {
+                                    set_note(id, note.value());
+                                }
                                 let v = event_target_value(&ev);
                                 editor.change(Edit::SetAttribute { id, key: "verdict".into(), value: (!v.is_empty()).then_some(v) });
                             }>
