@@ -34,6 +34,9 @@ pub struct EditorState {
     /// Page pixels. Whole numbers: formatting floats would pull float printing into the wasm.
     pub menu_at: RwSignal<Option<(i32, i32)>>,
     pub help_open: RwSignal<bool>,
+    /// Enter in the text while a search is open: walk to the next hit (`true`: the previous).
+    /// The search bar walks; the focus is in the text once a hit is selected there.
+    pub walk_hits: RwSignal<Option<bool>>,
     pub text_ref: NodeRef<Div>,
     /// Every change goes through the history, so each can be undone and redone.
     pub history: StoredValue<History>,
@@ -59,6 +62,7 @@ impl EditorState {
             linking: RwSignal::new(None),
             menu_at: RwSignal::new(None),
             help_open: RwSignal::new(false),
+            walk_hits: RwSignal::new(None),
             text_ref: NodeRef::new(),
             // Kept with the document, so undo survives a reload.
             history: app.history,
@@ -390,12 +394,8 @@ fn LabelButtons(#[prop(optional)] compact: bool) -> impl IntoView {
             .into_iter()
             .map(|label| {
                 let name = label.name.clone();
-                let caption: String = name
-                    .chars()
-                    .take(1)
-                    .flat_map(char::to_uppercase)
-                    .chain(name.chars().skip(1))
-                    .collect();
+                // Shown capitalised by the style sheet (::first-letter).
+                let caption = name.clone();
                 let title = match label.hotkey {
                     Some(k) => format!("Tag the selection as {name} (key {k})"),
                     None => format!("Tag the selection as {name}"),
@@ -617,6 +617,18 @@ pub fn Editor() -> impl IntoView {
             ("Tab", _, _, shift) if in_text => editor.step(if shift { -1 } else { 1 }, false),
             ("j" | "J", ..) => editor.step(1, true),
             ("k" | "K", ..) => editor.step(-1, true),
+            // While a search is open, Enter walks its hits (the first Enter in the search box
+            // selected one in the text, which took the focus).
+            ("Enter", _, _, back)
+                if in_text
+                    && editor.linking.get_untracked().is_none()
+                    && search_ref
+                        .get_untracked()
+                        .is_some_and(|input| !input.value().trim().is_empty()) =>
+            {
+                editor.walk_hits.set(Some(back));
+                true
+            }
             // While linking, the span picked with J / K is the other end; else the note.
             ("Enter", ..) if in_text => {
                 match (editor.linking.get_untracked(), selected.get_untracked()) {

@@ -124,6 +124,30 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
         }
     };
 
+    // The first Enter shows the first hit (Shift: the last), then each walks on; from the
+    // search box, or from the text once a hit is selected there (EditorState::walk_hits).
+    let walk = move |back: bool| {
+        let n = hits.with_untracked(Vec::len).max(1);
+        let at = current.get_untracked();
+        let next = match (walking.get_untracked(), back) {
+            (false, false) => 0,
+            (false, true) => n - 1,
+            (true, false) => at + 1,
+            (true, true) => at + n - 1,
+        };
+        show(if query.get_untracked().is_empty() {
+            0
+        } else {
+            next
+        });
+    };
+    Effect::new(move |_| {
+        if let Some(back) = editor.walk_hits.get() {
+            untrack(|| walk(back));
+            editor.walk_hits.set(None);
+        }
+    });
+
     let tag_all = move |_| {
         let label = untrack(chosen);
         let found = hits.get_untracked();
@@ -181,16 +205,7 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
                     match ev.key().as_str() {
                         "Enter" => {
                             ev.prevent_default();
-                            let n = hits.with_untracked(Vec::len).max(1);
-                            // The first Enter shows the first hit (Shift: the last), then each walks on.
-                            let at = current.get_untracked();
-                            let next = match (walking.get_untracked(), ev.shift_key()) {
-                                (false, false) => 0,
-                                (false, true) => n - 1,
-                                (true, false) => at + 1,
-                                (true, true) => at + n - 1,
-                            };
-                            show(if query.get_untracked().is_empty() { 0 } else { next });
+                            walk(ev.shift_key());
                         }
                         "Escape" => { query.set(String::new()); }
                         _ => {}

@@ -86,7 +86,7 @@ test('a clicked span is selected and Delete removes it', async () => {
 
   assert.equal(await dragSelect(page, '100 captives'), '100 captives');
   // The label menu floats beside the selection.
-  await page.getByRole('toolbar', { name: 'Tag the selection' }).getByRole('button', { name: 'Figure', exact: true }).click();
+  await page.getByRole('toolbar', { name: 'Tag the selection' }).getByRole('button', { name: 'figure', exact: true }).click();
   assert.equal(await dragSelect(page, 'Hamas'), 'Hamas');
   await page.keyboard.press('1');
   assert.equal(await page.locator('.doc-text .spanned').count(), 2);
