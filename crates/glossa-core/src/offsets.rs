@@ -280,7 +280,13 @@ fn snap_from(
                     kept = Some((kept.map_or(from, |k| k.0), to));
                 }
             }
-            kept
+            // An abbreviation's last full stop stays ("U.S.", "a.m."): a letter after a stop.
+            kept.map(|(ks, ke)| {
+                let abbreviation = text[ks..ke].chars().rev().nth(1) == Some('.')
+                    && text[..ke].ends_with(char::is_alphabetic)
+                    && text[ke..e].starts_with('.');
+                (ks, ke + usize::from(abbreviation))
+            })
         }
     }
 }
@@ -307,21 +313,28 @@ pub(crate) fn word_pieces_from(text: &str, from: usize) -> impl Iterator<Item = 
     word_pieces(&text[from..]).map(move |(at, piece)| (from + at, piece))
 }
 
-/// Word pieces for snapping and for growing a span by a word: Unicode's word boundaries, and
-/// also either side of an apostrophe, so a drag over "Qatar" in "Qatar's" stays "Qatar".
+/// Word pieces for snapping and for growing a span by a word: Unicode's words, with a
+/// possessive's "'s" as pieces of its own, so a drag over "Qatar" in "Qatar's" stays "Qatar",
+/// while a name with an apostrophe inside (O'Brien, Côte d'Ivoire) stays whole.
 pub(crate) fn word_pieces(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.split_word_bound_indices().flat_map(|(at, word)| {
-        let mut cuts = vec![0];
-        for (i, c) in word.char_indices().filter(|&(_, c)| c == '\'' || c == '’') {
-            cuts.extend([i, i + c.len_utf8()]);
+        let stem = ["'s", "’s", "'S", "’S"]
+            .iter()
+            .find_map(|p| word.strip_suffix(p))
+            .filter(|stem| !stem.is_empty());
+        match stem {
+            Some(stem) => {
+                let (mark, s) = (stem.len(), word.len() - 1);
+                [
+                    Some((at, stem)),
+                    Some((at + mark, &word[mark..s])),
+                    Some((at + s, &word[s..])),
+                ]
+            }
+            None => [Some((at, word)), None, None],
         }
-        cuts.push(word.len());
-        cuts.dedup();
-        let pieces: Vec<_> = cuts
-            .windows(2)
-            .map(|w| (at + w[0], &word[w[0]..w[1]]))
-            .collect();
-        pieces
+        .into_iter()
+        .flatten()
     })
 }
 
@@ -492,6 +505,20 @@ mod tests {
             assert_eq!(snap(text, 0, end, Snap::Word), Some((0, 5)));
         }
         assert_eq!(snap(text, 0, 4, Snap::Word), Some((0, 5)));
+        // An abbreviation keeps its last full stop; a sentence's is left out.
+        let abbreviations = "In the U.S. at 10:30 a.m. Mr. Smith said so.";
+        for (dragged, quote) in [
+            ("U.S. ", "U.S."),
+            ("a.m. ", "a.m."),
+            ("Mr. ", "Mr"),
+            ("so.", "so"),
+        ] {
+            assert_eq!(snapped(abbreviations, dragged), Some(quote));
+        }
+        // An apostrophe inside a name is no cut: part of "O'Brien" widens to all of it.
+        let name = "Conan O’Brien and Côte d'Ivoire";
+        assert_eq!(snapped(name, "Bri"), Some("O’Brien"));
+        assert_eq!(snapped(name, "Ivo"), Some("d'Ivoire"));
     }
 
     /// The quote `snap` leaves of the first `dragged` in `text`.

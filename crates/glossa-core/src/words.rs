@@ -1,8 +1,9 @@
 //! Moving a span's ends by whole words, for growing and shrinking a span from the keyboard
 //! (offsets are UTF-8 bytes), and shortening a quote to a few words for lists.
 
-/// The starts and ends of the words (runs with a letter or digit) of `text[from..to]`, cut at
-/// apostrophes as snapping cuts them ("Qatar" grows to "Qatar's"), at their places in `text`;
+/// The starts and ends of the words (runs with a letter or digit) of `text[from..to]`, with a
+/// possessive's "'s" apart as snapping has it ("Qatar" grows to "Qatar's"), at their places in
+/// `text`;
 /// `from` is where boundaries start afresh (see `offsets::fresh_start`).
 fn words(text: &str, from: usize, to: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
     crate::offsets::word_pieces_from(&text[..to], from)
