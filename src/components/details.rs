@@ -7,6 +7,9 @@ use glossa_core::{Edit, RelationId, SpanId};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// The selected span's note field, which Enter in the text goes to.
+pub const NOTE_FIELD: &str = "span-note";
+
 /// The verdicts a fact-checker gives a claim.
 const VERDICTS: [&str; 4] = ["true", "false", "misleading", "unverifiable"];
 
@@ -95,14 +98,14 @@ pub fn DetailsPanel() -> impl IntoView {
                         <h3>{format!("{} ", s.label)}<span class="muted">{format!("{id}")}</span></h3>
                         <blockquote>{s.quote.clone()}</blockquote>
                         <label for="span-note">"Note"</label>
-                        <textarea id="span-note" rows="3" prop:value=s.note.clone()
+                        <textarea id=NOTE_FIELD rows="3" prop:value=s.note.clone()
                             on:change=move |ev| set_note(id, event_target_value(&ev))></textarea>
                         {has_verdict.then(|| view! {
                             <label for="span-verdict">"Verdict"</label>
                             <select id="span-verdict" on:change=move |ev| {
                                 // A note typed but not yet committed (that happens when it loses
                                 // the focus) goes in first: the panel is drawn anew after this.
-                                if let Some(note) = document().get_element_by_id("span-note")
+                                if let Some(note) = document().get_element_by_id(NOTE_FIELD)
                                     .and_then(|n| n.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) {
                                     set_note(id, note.value());
                                 }

@@ -312,9 +312,9 @@ impl EditorState {
         }
     }
 
-    /// Moves the selection to the next (`step` 1) or previous (-1) span in text order.
-    /// Selects the span `step` places after the selected one, going round from the last to the
-    /// first with `wrap`; without it, false when there is none (Tab then leaves the text).
+    /// Selects the span `step` places after the selected one in text order (1: the next, -1:
+    /// the previous), going round from the last to the first with `wrap`; without it, false
+    /// when there is none (Tab then leaves the text).
     pub fn step(&self, step: isize, wrap: bool) -> bool {
         let next = self.app.document.with_untracked(|d| {
             let spans = d.as_ref()?.spans();
@@ -638,7 +638,7 @@ pub fn Editor() -> impl IntoView {
                         true
                     }
                     (None, Some(_)) => document()
-                        .get_element_by_id("span-note")
+                        .get_element_by_id(super::details::NOTE_FIELD)
                         .and_then(|note| note.dyn_into::<web_sys::HtmlElement>().ok())
                         .is_some_and(|note| note.focus().is_ok()),
                     _ => false,

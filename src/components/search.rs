@@ -19,9 +19,9 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
     let editor = expect_context::<EditorState>();
     let app = editor.app;
     let query = RwSignal::new(String::new());
-    let current = RwSignal::new(0usize);
-    // Whether Enter has shown a hit since the query changed (the count then says which).
-    let walking = RwSignal::new(false);
+    // Which hit Enter last showed, counted from 1 as the count says it ("3 of 12"); 0 until
+    // the first Enter after the query changed.
+    let shown = RwSignal::new(0usize);
     let whole_words = RwSignal::new(false);
     let tag_label = RwSignal::new(String::new());
     let tagging = RwSignal::new(false);
@@ -83,8 +83,7 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
             return;
         }
         let i = i % n;
-        current.set(i);
-        walking.set(true);
+        shown.set(i + 1);
         let (Some(container), Some(hit)) = (
             editor.text_ref.get_untracked(),
             hits.with_untracked(|h| h.get(i).cloned()),
@@ -127,18 +126,13 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
     // The first Enter shows the first hit (Shift: the last), then each walks on; from the
     // search box, or from the text once a hit is selected there (EditorState::walk_hits).
     let walk = move |back: bool| {
+        // Nothing to walk without hits: `show` does nothing then.
         let n = hits.with_untracked(Vec::len).max(1);
-        let at = current.get_untracked();
-        let next = match (walking.get_untracked(), back) {
-            (false, false) => 0,
-            (false, true) => n - 1,
-            (true, false) => at + 1,
-            (true, true) => at + n - 1,
-        };
-        show(if query.get_untracked().is_empty() {
-            0
-        } else {
-            next
+        show(match (shown.get_untracked(), back) {
+            (0, false) => 0,
+            (0, true) => n - 1,
+            (at, false) => at,
+            (at, true) => at + n - 2,
         });
     };
     Effect::new(move |_| {
@@ -200,7 +194,7 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
         <div class="search" role="search">
             <input type="search" node_ref=input_ref placeholder="Search (Ctrl+F)" aria-label="Search the text"
                 prop:value=move || query.get()
-                on:input=move |ev| { query.set(event_target_value(&ev)); current.set(0); walking.set(false); }
+                on:input=move |ev| { query.set(event_target_value(&ev)); shown.set(0); }
                 on:keydown=move |ev| {
                     match ev.key().as_str() {
                         "Enter" => {
@@ -214,10 +208,10 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
             <span class="hits" aria-live="polite">
                 {move || {
                     let n = hits.with(Vec::len);
-                    match (query.with(|q| q.trim().is_empty()), walking.get() && n > 0) {
+                    match (query.with(|q| q.trim().is_empty()), shown.get()) {
                         (true, _) => String::new(),
-                        (false, true) => format!("{} of {n} hits", current.get() + 1),
-                        (false, false) => format!("{n} hits"),
+                        (false, at) if at > 0 && n > 0 => format!("{at} of {n} hits"),
+                        (false, _) => format!("{n} hits"),
                     }
                 }}
             </span>
@@ -225,7 +219,7 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
             <label class="toggle" class:idle=move || query.with(|q| q.trim().is_empty())
                 title="Only hits that are whole words: US, not discussions">
                 <input type="checkbox" prop:checked=move || whole_words.get()
-                    on:change=move |ev| { whole_words.set(event_target_checked(&ev)); current.set(0); walking.set(false); }/>
+                    on:change=move |ev| { whole_words.set(event_target_checked(&ev)); shown.set(0); }/>
                 "Whole words"
             </label>
             <Show when=move || hits.with(|h| !h.is_empty())>

@@ -1,10 +1,9 @@
 //! Moving a span's ends by whole words, for growing and shrinking a span from the keyboard
 //! (offsets are UTF-8 bytes), and shortening a quote to a few words for lists.
 
-/// The starts and ends of the words (runs with a letter or digit) of `text[from..to]`, with a
-/// possessive's "'s" apart as snapping has it ("Qatar" grows to "Qatar's"), at their places in
-/// `text`;
-/// `from` is where boundaries start afresh (see `offsets::fresh_start`).
+/// The starts and ends of the words (runs with a letter or digit) of `text[from..to]`, at their
+/// places in `text`, with a possessive's "'s" apart as snapping has it ("Qatar" grows to
+/// "Qatar's"); `from` is where boundaries start afresh (see `offsets::fresh_start`).
 fn words(text: &str, from: usize, to: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
     crate::offsets::word_pieces_from(&text[..to], from)
         .filter(|(_, w)| w.chars().any(char::is_alphanumeric))
@@ -121,7 +120,8 @@ mod tests {
         assert_eq!(&TEXT[less.0..less.1], "Mohammed");
         let less = step_word(TEXT, s, e, true, false).unwrap();
         assert_eq!(&TEXT[less.0..less.1], "bin");
-        // An apostrophe cuts words as snapping cuts them: "Qatar" grows to "Qatar’s", then on.
+        // A possessive's ’s is a word of its own, as snapping has it: "Qatar" grows to
+        // "Qatar’s", then on.
         let text = "Qatar’s Prime Minister";
         let grown = step_word(text, 0, 5, false, true).unwrap();
         assert_eq!(&text[grown.0..grown.1], "Qatar’s");
