@@ -11,6 +11,8 @@ use crate::offsets::Unit;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod read;
+
 /// What to do with the spans of a label being removed, so they are never dropped unasked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -29,8 +31,8 @@ pub enum LabelRemoval {
 /// In JSON an edit is `{"add-span": {"label": …, "start": …, "end": …}}`. (The first stored
 /// histories tagged it inside, `{"op": "add-span", …}`; [`History::from_v1_json`] reads those.
 /// Reading a tag from inside an object makes serde buffer every edit, which cost the wasm
-/// about 17 KB gzip.)
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// about 17 KB gzip.) It is read by hand, in `edit/read.rs`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Edit {
     /// Tag `[start, end)` with `label`; nothing happens if that span exists.
