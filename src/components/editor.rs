@@ -419,16 +419,16 @@ fn LabelButtons(#[prop(optional)] compact: bool) -> impl IntoView {
     }
 }
 
-/// The status line's hint when nothing is selected, naming the keys this document's labels
-/// have (an imported label set may have two, or none).
+/// The status line's words on keys when nothing is selected, naming the keys this document's
+/// labels have (an imported label set may have two, or none).
 fn key_hint(keys: &[char]) -> String {
     let keys: Vec<String> = keys.iter().map(char::to_string).collect();
     let press = match keys.as_slice() {
-        [] => return "Select text, then press a label button. ? lists all keys.".into(),
+        [] => return " ? lists all keys.".into(),
         [one] => one.clone(),
         [first @ .., last] => format!("{} or {last}", first.join(", ")),
     };
-    format!("Select text, then press {press} (or a label button). ? lists all keys.")
+    format!(" Or press {press}; ? lists all keys.")
 }
 
 /// The shortcuts, shown by `?`.
@@ -461,7 +461,10 @@ const SHORTCUTS: &[(&str, &str)] = &[
     ),
     ("Delete / Backspace", "Remove the selected span"),
     ("Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y (⌘Z, ⌘⇧Z)", "Undo, redo"),
-    ("Ctrl+F (⌘F) or /", "Search the text"),
+    (
+        "Ctrl+F (⌘F) or /",
+        "Search the text; then Enter / Shift+Enter walk its hits, in the text too",
+    ),
     ("Escape", "Clear the selection, close menus"),
     ("?", "Show or hide this list"),
 ];
@@ -805,8 +808,9 @@ pub fn Editor() -> impl IntoView {
     };
 
     // The status line: words of ours around a quote of the user's, which sits in a <bdi> so
-    // right-to-left text or a bidi override in it cannot reorder our words.
-    let status = move || -> (String, Option<String>, String) {
+    // right-to-left text or a bidi override in it cannot reorder our words; then words on keys,
+    // which a touch screen does not show (the style sheet hides .keys there).
+    let status = move || -> (String, Option<String>, String, String) {
         if let Some(from) = editor.linking.get() {
             let quote = state.document.with(|d| {
                 d.as_ref()
@@ -816,13 +820,12 @@ pub fn Editor() -> impl IntoView {
             return (
                 "Linking “".into(),
                 Some(quote),
-                "”: click the span it relates to, or pick it with J / K and Enter (Escape \
-                 cancels)."
-                    .into(),
+                "”: click the span it relates to.".into(),
+                " Or pick it with J / K and Enter; Escape cancels.".into(),
             );
         }
         if let Some(notice) = editor.notice.get() {
-            return (notice, None, String::new());
+            return (notice, None, String::new(), String::new());
         }
         let selected_span = selected.get().and_then(|id| {
             state.document.with(|d| {
@@ -836,15 +839,17 @@ pub fn Editor() -> impl IntoView {
             Some((label, quote)) => (
                 format!("Selected: {label} “"),
                 Some(quote),
-                "” — Delete removes it, R links it, ? lists all keys".into(),
+                "”".into(),
+                " — Delete removes it, R links it, ? lists all keys".into(),
             ),
             None => (
+                "Select text, then choose a label.".into(),
+                None,
+                String::new(),
                 editor.labels.with(|labels| {
                     let keys: Vec<char> = labels.iter().filter_map(|l| l.hotkey).collect();
                     key_hint(&keys)
                 }),
-                None,
-                String::new(),
             ),
         }
     };
@@ -873,8 +878,8 @@ pub fn Editor() -> impl IntoView {
             <h2 class="doc-title">{move || state.document.with(|d| d.as_ref().map(|d| d.title.clone()))}</h2>
             <p class="status" aria-live="polite">
                 {move || {
-                    let (before, quote, after) = status();
-                    view! { {before}{quote.map(|q| view! { <bdi>{q}</bdi> })}{after} }
+                    let (before, quote, after, keys) = status();
+                    view! { {before}{quote.map(|q| view! { <bdi>{q}</bdi> })}{after}<span class="keys">{keys}</span> }
                 }}
             </p>
             <div class="workspace" class:linking=move || editor.linking.with(Option::is_some)>

@@ -2,6 +2,8 @@
 //! that still tags spans asks what to do with them; nothing is dropped unasked.
 
 use super::editor::EditorState;
+use super::focus_when_drawn;
+use glossa_core::words::count;
 use glossa_core::{Edit, EditError, Label, LabelRemoval};
 use leptos::prelude::*;
 
@@ -54,7 +56,7 @@ pub fn LabelEditor() -> impl IntoView {
         }
     };
 
-    let add = move |_| {
+    let add = move || {
         let name = new_name.get_untracked().trim().to_string();
         // The first free digit key, so the new label can be applied at once.
         let hotkey = labels
@@ -76,7 +78,16 @@ pub fn LabelEditor() -> impl IntoView {
             <button class="disclosure" aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)>"Labels…"</button>
             <Show when=move || open.get()>
-                <ul class="label-rows">
+                // Typing again clears a refusal. Enter takes a change; the row is then drawn
+                // anew (its key changed), and the focus goes to the same field in it.
+                <ul class="label-rows" on:input=move |_| refused.set(None)
+                    on:keydown=move |ev| if ev.key() == "Enter" {
+                        let field = event_target::<web_sys::HtmlInputElement>(&ev);
+                        focus_when_drawn(match field.class_name().as_str() {
+                            "label-name" => format!("label-name:{}", field.value().trim()),
+                            _ => field.id(),
+                        });
+                    }>
                     <For each=move || labels.get() key=|l| (l.name.clone(), l.color.clone(), l.hotkey) let:label>
                         {
                             let name = label.name.clone();
@@ -86,12 +97,14 @@ pub fn LabelEditor() -> impl IntoView {
                                     <input type="color" aria-label=format!("Colour of {name}") prop:value=label.color.clone()
                                         on:change=move |ev| { editor.change(Edit::SetLabelColor { name: n1.clone(), color: event_target_value(&ev) }); }/>
                                     <input type="text" class="label-name" aria-label=format!("Name of {name}") prop:value=name.clone()
+                                        id=format!("label-name:{name}")
                                         on:change=move |ev| {
                                             let to = event_target_value(&ev).trim().to_string();
                                             if to != n2 { apply(Edit::RenameLabel { from: n2.clone(), to }, &ev, n2.clone()); }
                                         }/>
                                     <input type="text" class="label-key" maxlength="1" aria-label=format!("Key for {name}")
                                         prop:value=label.hotkey.map(String::from).unwrap_or_default()
+                                        id=format!("label-key:{name}")
                                         on:change=move |ev| {
                                             let hotkey = event_target_value(&ev).chars().next();
                                             apply(Edit::SetLabelHotkey { name: n3.clone(), hotkey }, &ev, label.hotkey.map(String::from).unwrap_or_default());
@@ -110,7 +123,7 @@ pub fn LabelEditor() -> impl IntoView {
                     let (a, b) = (p.name.clone(), p.name.clone());
                     view! {
                         <div class="ask" role="alertdialog" aria-label="Label still in use">
-                            <p>{format!("“{}” still tags {} span{}. What should happen to them?", p.name, p.count, if p.count == 1 { "" } else { "s" })}</p>
+                            <p>{format!("“{}” still tags {}. What should happen to them?", p.name, count(p.count, "span"))}</p>
                             <button on:click=move |_| remove(a.clone(), Some(LabelRemoval::RemoveSpans))>"Remove the spans too"</button>
                             <span class="move-to">
                                 <button disabled=others.is_empty()
@@ -123,13 +136,14 @@ pub fn LabelEditor() -> impl IntoView {
                         </div>
                     }
                 })}
-                <div class="add-label">
+                // A form, so that Enter in the name adds the label.
+                <form class="add-label" on:submit=move |ev| { ev.prevent_default(); add(); }>
                     <input type="color" aria-label="Colour of the new label" prop:value=move || new_color.get()
                         on:change=move |ev| new_color.set(event_target_value(&ev))/>
                     <input type="text" placeholder="New label, e.g. source" aria-label="Name of the new label"
                         prop:value=move || new_name.get() on:input=move |ev| new_name.set(event_target_value(&ev))/>
-                    <button on:click=add>"Add label"</button>
-                </div>
+                    <button type="submit">"Add label"</button>
+                </form>
             </Show>
         </section>
     }

@@ -3,12 +3,13 @@
 //! is `browser::tabs`. The design is in `docs/storage.md`.
 
 use super::export_menu::ExportMenu;
-use super::AppState;
+use super::{focus_when_drawn, AppState};
 use crate::browser::download::{self, download};
 use crate::browser::formats_worker;
 use crate::browser::storage::{self, Change, IndexEntry, StorageProblem};
 use crate::browser::{after_paint, new_document_id, now_ms, tabs};
 use glossa_core::formats::Format;
+use glossa_core::words::count;
 use glossa_core::Document;
 use leptos::ev;
 use leptos::prelude::*;
@@ -624,30 +625,24 @@ fn ImportPreview(plan: PendingImport) -> impl IntoView {
         <div class="import-confirm" role="alertdialog" aria-labelledby="import-heading"
             on:keydown=move |ev: ev::KeyboardEvent| if ev.key() == "Escape" { ctx.pending.set(None) }>
             <h3 id="import-heading">"Import documents?"</h3>
-            <p>{format!(
-                "{}: {docs} document{}, {spans} span{}.",
-                plan.source,
-                if docs == 1 { "" } else { "s" },
-                if spans == 1 { "" } else { "s" }
-            )}</p>
+            <p>{format!("{}: {}, {}.", plan.source, count(docs, "document"), count(spans, "span"))}</p>
             <ul class="import-docs">
                 {plan.documents.iter().take(SHOWN).map(|d| view! {
                     <li>
                         <bdi>{format!("“{}”", d.title)}</bdi>
                         <span class="muted">{format!(
-                            " — {} characters, {} span{}{}{}",
-                            d.text.chars().count(),
-                            d.spans().len(),
-                            if d.spans().len() == 1 { "" } else { "s" },
+                            " — {}, {}{}{}",
+                            count(d.text.chars().count(), "character"),
+                            count(d.spans().len(), "span"),
                             if d.spans().is_empty() { String::new() } else { format!(" ({})", label_counts(d)) },
-                            match d.relations().len() { 0 => String::new(), 1 => ", 1 relation".into(), n => format!(", {n} relations") }
+                            match d.relations().len() { 0 => String::new(), n => format!(", {}", count(n, "relation")) }
                         )}</span>
                     </li>
                 }).collect_view()}
                 {more(docs)}
             </ul>
             {(!plan.warnings.is_empty()).then(|| view! {
-                <p>{format!("{} thing{} could not come in as they were:", plan.warnings.len(), if plan.warnings.len() == 1 { "" } else { "s" })}</p>
+                <p>{format!("{} could not come in as they were:", count(plan.warnings.len(), "thing"))}</p>
                 <ul class="import-warnings">
                     {plan.warnings.iter().take(SHOWN).map(|w| view! { <li>{w.clone()}</li> }).collect_view()}
                     {more(plan.warnings.len())}
@@ -687,8 +682,7 @@ fn counts(entry: &IndexEntry) -> String {
         .iter()
         .map(|(label, n)| format!("{label} {n}"))
         .collect();
-    let plural = if entry.spans == 1 { "" } else { "s" };
-    format!("{} span{plural}: {}", entry.spans, per.join(", "))
+    format!("{}: {}", count(entry.spans, "span"), per.join(", "))
 }
 
 /// Loads, changes and stores a document from the library, unless another tab edits it.
@@ -753,9 +747,14 @@ fn LibraryRow(entry: IndexEntry) -> impl IntoView {
             bump();
         }
     };
+    // The focus goes back to the title (drawn anew), not to the top of the page.
+    let stop_renaming = move || {
+        renaming.set(false);
+        focus_when_drawn(format!("open-{}", id.get_value()));
+    };
     let rename = move || {
         let t = new_title.get_untracked().trim().to_string();
-        renaming.set(false);
+        stop_renaming();
         if t.is_empty() {
             return;
         }
@@ -813,7 +812,7 @@ fn LibraryRow(entry: IndexEntry) -> impl IntoView {
             <div class="doc-main">
                 <Show when=move || renaming.get() fallback={
                     let title = title.clone();
-                    move || view! { <button class="link doc-open" on:click=open>{title.clone()}</button> }
+                    move || view! { <button class="link doc-open" id=format!("open-{}", id.get_value()) on:click=open>{title.clone()}</button> }
                 }>
                     <span class="rename">
                         <label class="sr-only" for=format!("rename-{}", id.get_value())>"New title"</label>
@@ -822,7 +821,7 @@ fn LibraryRow(entry: IndexEntry) -> impl IntoView {
                             on:input=move |ev| new_title.set(event_target_value(&ev))
                             on:keydown=move |ev: ev::KeyboardEvent| match ev.key().as_str() {
                                 "Enter" => rename(),
-                                "Escape" => renaming.set(false),
+                                "Escape" => stop_renaming(),
                                 _ => {}
                             }/>
                         <button class="small" on:click=move |_| rename()>"Save title"</button>
@@ -846,7 +845,8 @@ fn LibraryRow(entry: IndexEntry) -> impl IntoView {
                 move || view! {
                     <span class="doc-actions">
                         <button class="small" on:click=open aria-label=format!("Open {t1}")>"Open"</button>
-                        <button class="small" on:click=move |_| renaming.set(true) aria-label=format!("Rename {t2}")>"Rename"</button>
+                        <button class="small" aria-label=format!("Rename {t2}")
+                            on:click=move |_| { renaming.set(true); focus_when_drawn(format!("rename-{}", id.get_value())); }>"Rename"</button>
                         <button class="small" on:click=duplicate aria-label=format!("Duplicate {t3}")>"Duplicate"</button>
                         <button class="small" on:click=move |_| confirming.set(true) aria-label=format!("Delete {t4}")>"Delete"</button>
                     </span>

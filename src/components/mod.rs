@@ -347,6 +347,23 @@ impl AppState {
     }
 }
 
+/// Gives the keyboard's focus to the element with this id once the page is redrawn: a row
+/// drawn anew after an edit (a renamed label, a renamed document) has lost the focus it had.
+fn focus_when_drawn(id: String) {
+    use wasm_bindgen::JsCast;
+    set_timeout(
+        move || {
+            if let Some(e) = document()
+                .get_element_by_id(&id)
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = e.focus();
+            }
+        },
+        Duration::ZERO,
+    );
+}
+
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {

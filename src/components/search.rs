@@ -4,6 +4,7 @@
 use super::editor::EditorState;
 use super::library::open_id;
 use crate::browser::{highlight, selection};
+use glossa_core::words::count;
 use glossa_core::{Edit, Unit};
 use leptos::html::Input;
 use leptos::prelude::*;
@@ -175,19 +176,21 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
                 return;
             }
             if editor.change(Edit::group(edits)) {
-                let already = if skipped > 0 {
-                    format!(" ({skipped} already were)")
-                } else {
-                    String::new()
+                let already = match skipped {
+                    0 => String::new(),
+                    1 => " (1 already was)".into(),
+                    _ => format!(" ({skipped} already were)"),
                 };
                 editor.tell(format!(
-                    "Tagged {n} hits as {label}{already}. Ctrl+Z takes them all back."
+                    "Tagged {} as {label}{already}. Ctrl+Z takes {} back.",
+                    count(n, "hit"),
+                    if n == 1 { "it" } else { "them all" }
                 ));
             }
         };
         // Thousands of new spans take a moment to lay out: the button waits meanwhile.
         tagging.set(true);
-        editor.tell_first(n, || format!("Tagging {n} hits…"), apply);
+        editor.tell_first(n, || format!("Tagging {}…", count(n, "hit")), apply);
     };
 
     view! {
@@ -210,8 +213,8 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
                     let n = hits.with(Vec::len);
                     match (query.with(|q| q.trim().is_empty()), shown.get()) {
                         (true, _) => String::new(),
-                        (false, at) if at > 0 && n > 0 => format!("{at} of {n} hits"),
-                        (false, _) => format!("{n} hits"),
+                        (false, at) if at > 0 && n > 0 => format!("{at} of {}", count(n, "hit")),
+                        (false, _) => count(n, "hit"),
                     }
                 }}
             </span>

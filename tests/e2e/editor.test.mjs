@@ -217,7 +217,7 @@ test('tagging a long claim leaves the text where it was: the status stays one li
   await page.setViewportSize({ width: 700, height: 900 });
   const narrow = await textTop();
   await page.keyboard.press('Escape');
-  assert.match(await status(page), /^Select text, then press 1, 2 or 3 \(or a label button\)/);
+  assert.match(await status(page), /^Select text, then choose a label\. Or press 1, 2 or 3; \? lists all keys\.$/);
   assert.equal(await textTop(), narrow);
   await screenshot(page, '18-long-claim-status');
   assert.deepEqual(errors, []);
@@ -251,6 +251,8 @@ test('on a phone: a touch selection brings the label menu to it, and the toolbar
   await page.getByLabel('Article text').fill(await readSample());
   await page.getByRole('button', { name: 'Start annotating' }).tap();
   await page.waitForSelector('.doc-text .block');
+  // No talk of keys a phone has not got.
+  assert.equal(await page.locator('.status').innerText(), 'Select text, then choose a label.');
   // A finger on the text, then what a long press and its handles leave behind: a selection
   // (a long press cannot be synthesised here), with no mouseup after it.
   const box = await page.locator('.doc-text').boundingBox();
@@ -432,6 +434,14 @@ test('search: whole words only, and which hit Enter is on', async () => {
   // Typing again starts the count afresh.
   await page.getByLabel('Search the text').fill('the');
   assert.equal(await hits.textContent(), '2 hits');
+  // One hit is one hit ("1 hits" before).
+  await page.getByLabel('Search the text').fill('USA');
+  assert.equal(await hits.textContent(), '1 hit');
+  await page.getByLabel('Search the text').press('Enter');
+  assert.equal(await hits.textContent(), '1 of 1 hit');
+  await page.getByLabel('Label for all hits').selectOption('actor');
+  await page.getByRole('button', { name: 'Tag all hits' }).click();
+  assert.match(await status(page), /Tagged 1 hit as actor\. Ctrl\+Z takes it back/);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -643,16 +653,22 @@ test('label set: add, rename, re-key, and removing a used label asks first', asy
   await page.getByLabel('Name of actor').press('Enter');
   await page.getByLabel('Name of speaker').waitFor();
   assert.match(await page.locator('.counts').textContent(), /speaker: 1/);
+  // The row is drawn anew with the new name, and the keyboard's focus is still in its field.
+  const focused = () => page.evaluate(() => document.activeElement.getAttribute('aria-label'));
+  await page.waitForFunction(() => document.activeElement.getAttribute('aria-label') === 'Name of speaker');
 
+  // Enter in the new label's name adds it.
   await page.getByLabel('Name of the new label').fill('source');
-  await page.getByRole('button', { name: 'Add label' }).click();
+  await page.getByLabel('Name of the new label').press('Enter');
   assert.equal(await page.getByLabel('Key for source').inputValue(), '4');
+  assert.equal(await page.getByLabel('Name of the new label').inputValue(), '');
   await dragSelect(page, 'captives');
   await page.keyboard.press('4');
   assert.match(await status(page), /source “captives”/);
   // A key in another script, on the key that is J in Latin: the label's key, not the shortcut.
   await page.getByLabel('Key for source').fill('о');
   await page.getByLabel('Key for source').press('Enter');
+  await page.waitForFunction(() => document.activeElement.getAttribute('aria-label') === 'Key for source');
   await page.getByLabel('Key for source').blur();
   await dragSelect(page, 'freed');
   await page.evaluate(() => document.querySelector('.doc-text').dispatchEvent(
@@ -676,8 +692,19 @@ test('label set: add, rename, re-key, and removing a used label asks first', asy
     await page.getByLabel(field).press('Enter');
     assert.match(await refused.textContent(), said);
     assert.equal(await page.getByLabel(field).inputValue(), was, `${field} after ${value}`);
+    assert.equal(await focused(), field);
   }
   await screenshot(page, '14-labels-refused');
+  // Put back as it was, the field has nothing to refuse: the message goes.
+  await page.getByLabel('Key for claim').fill('3');
+  await page.getByLabel('Key for claim').press('Enter');
+  assert.equal(await refused.count(), 0);
+  await page.getByLabel('Name of claim').fill('SPEAKER');
+  await page.getByLabel('Name of claim').press('Enter');
+  assert.equal(await refused.count(), 1);
+  await page.getByLabel('Name of claim').fill('claim');
+  await page.getByLabel('Name of claim').press('Enter');
+  assert.equal(await refused.count(), 0);
   assert.match(await page.locator('.toolbar').textContent(), /claim3/);
   await page.getByLabel('Name of claim').fill('Claim');
   await page.getByLabel('Name of claim').press('Enter');

@@ -79,7 +79,7 @@ test('Firefox: a brat pair imports through the formats worker; the hint names it
   await page.waitForSelector('.doc-text .spanned');
   assert.equal((await spanned(page)).length, 10);
   // Its two labels have two keys, and the hint says so.
-  assert.match(await status(page), /^Select text, then press 1 or 2 \(or a label button\)/);
+  assert.match(await status(page), /^Select text, then choose a label\. Or press 1 or 2;/);
   // With a document open, Glossa asked Firefox to keep its storage, and says it will.
   await page.waitForFunction(async () => await navigator.storage.persisted());
   await button(page, 'New document');

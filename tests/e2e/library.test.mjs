@@ -312,10 +312,15 @@ test('library: rename, duplicate, delete with undo, storage use', async () => {
   assert.match(await row('Truce talks').textContent(), /91 characters · 3 spans: actor 2, figure 1 · [\d.]+ KB stored · edited /);
   assert.match(await page.locator('.usage').textContent(), /Storage: [\d.]+ KB of about 5 MB used/);
 
-  await page.getByRole('button', { name: 'Rename Truce talks' }).click();
-  await page.getByLabel('New title').fill('Doha truce talks');
+  // By keyboard: the field takes the focus, and Enter gives it back to the title, renamed.
+  await page.getByRole('button', { name: 'Rename Truce talks' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement.getAttribute('aria-label') === 'New title');
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('Doha truce talks');
   await page.keyboard.press('Enter');
   await row('Doha truce talks').waitFor();
+  await page.waitForFunction(() => document.activeElement.textContent === 'Doha truce talks');
 
   await page.getByRole('button', { name: 'Duplicate Doha truce talks' }).click();
   await row('Doha truce talks (copy)').waitFor();

@@ -70,6 +70,11 @@ fn step_word_from(
     }
 }
 
+/// A count and its noun for messages: "1 hit", "2 hits", "0 spans".
+pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// A quote flattened to one line (runs of white space become one space) and cut to at most
 /// `max` characters, ending in "…" when cut; for lists and messages.
 pub fn shorten(text: &str, max: usize) -> String {
@@ -101,6 +106,13 @@ pub fn shorten(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_say_one_without_an_s() {
+        assert_eq!(count(1, "hit"), "1 hit");
+        assert_eq!(count(0, "hit"), "0 hits");
+        assert_eq!(count(12, "span"), "12 spans");
+    }
 
     const TEXT: &str = "Sheikh Mohammed bin Abdulrahman, said";
 
