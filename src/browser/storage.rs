@@ -135,14 +135,6 @@ pub enum StorageProblem {
 }
 
 impl StorageProblem {
-    /// True for a failed write (the edit is only in memory).
-    pub fn is_not_saved(&self) -> bool {
-        matches!(
-            self,
-            StorageProblem::NotSaved { .. } | StorageProblem::Denied { .. }
-        )
-    }
-
     /// True when a document was repaired as it opened and its value as it was is kept aside:
     /// the tab that edits it may then write it whole as it opened.
     pub fn repaired_and_kept(&self) -> bool {

@@ -632,8 +632,17 @@ pub fn Editor() -> impl IntoView {
                 editor.walk_hits.set(Some(back));
                 true
             }
-            // While linking, the span picked with J / K is the other end; else the note.
-            ("Enter", ..) if in_text => {
+            // While linking, the span picked with J / K is the other end (from the Spans list
+            // too, where Enter would otherwise press the focused row); else the note.
+            ("Enter", ..)
+                if in_text
+                    || editor.linking.get_untracked().is_some()
+                        && ev
+                            .target()
+                            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                            .and_then(|t| t.closest(".span-list").ok().flatten())
+                            .is_some() =>
+            {
                 match (editor.linking.get_untracked(), selected.get_untracked()) {
                     (Some(from), Some(target)) if from != target => {
                         editor.finish_link(target);
@@ -854,6 +863,19 @@ pub fn Editor() -> impl IntoView {
         }
     };
 
+    // A menu past the window's foot (a selection on a phone screen's last line) would be out of
+    // sight: the page scrolls just enough to show it, once it is drawn where it goes.
+    let menu_ref = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let (Some(menu), Some(_)) = (menu_ref.get(), editor.menu_at.get()) {
+            request_animation_frame(move || {
+                let options = web_sys::ScrollIntoViewOptions::new();
+                options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                menu.scroll_into_view_with_scroll_into_view_options(&options);
+            });
+        }
+    });
+
     view! {
         <section class="editor">
             <div class="toolbar" role="toolbar" aria-label="Labels and actions">
@@ -893,7 +915,7 @@ pub fn Editor() -> impl IntoView {
                 </aside>
             </div>
             <Show when=move || editor.menu_at.with(Option::is_some)>
-                <div class="label-menu" role="toolbar" aria-label="Tag the selection"
+                <div class="label-menu" role="toolbar" aria-label="Tag the selection" node_ref=menu_ref
                     style=move || editor.menu_at.get().map(|(x, y)| format!("left:{x}px;top:{y}px;--x:{x}px")).unwrap_or_default()>
                     <LabelButtons compact=true/>
                 </div>

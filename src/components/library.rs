@@ -71,7 +71,8 @@ pub(super) fn may_leave(state: &AppState, next: Option<&str>) -> bool {
     }
     if matches!(state.saved.get_untracked(), SaveState::NotSaved(_)) {
         state.problem.set(Some(
-            "This document's last edits are not saved, and closing it would lose them. Download              it first (Download this document), then Leave without saving."
+            "This document's last edits are not saved, and closing it would lose them. Download \
+             it first (Download this document), then Leave without saving."
                 .into(),
         ));
         return false;
@@ -312,11 +313,12 @@ struct PendingImport {
     open_after: bool,
 }
 
-/// What the library screen shares: a pending import, the deleted documents (for Undo).
+/// What the library screen shares: a pending import, the documents deleted or replaced by an
+/// import, as they were, each with what happened to it (for Undo).
 #[derive(Clone, Copy)]
 pub struct LibraryCtx {
     pending: RwSignal<Option<PendingImport>>,
-    deleted: RwSignal<Vec<Document>>,
+    deleted: RwSignal<Vec<(&'static str, Document)>>,
     message: RwSignal<Option<String>>,
 }
 
@@ -352,6 +354,8 @@ fn store_imported(state: &AppState, ctx: &LibraryCtx, plan: PendingImport, repla
             busy.push(doc.title.clone());
             continue;
         }
+        // The stored copy, for Undo (a replace could not be taken back before).
+        let replaced = storage::load_document(&doc.id).ok().flatten();
         if let Err(p) = storage::save_document(doc) {
             say(
                 state,
@@ -365,6 +369,9 @@ fn store_imported(state: &AppState, ctx: &LibraryCtx, plan: PendingImport, repla
             return;
         }
         saved.push(doc.clone());
+        if let Some(old) = replaced {
+            ctx.deleted.update(|v| v.push(("Replaced", old)));
+        }
     }
     state.library_rev.update(|r| *r += 1);
     let mut message = match saved.len() {
@@ -670,7 +677,10 @@ fn date(ms: i64) -> String {
         return "unknown".into();
     }
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    String::from(d.to_locale_string("en-GB", &wasm_bindgen::JsValue::UNDEFINED))
+    // In the browser's own locale, which says whether the day or the month comes first:
+    // "default" is no language, so the browser's is used. (navigator.language cannot be
+    // passed: WebKit started with LANG=C says "C", which toLocaleString refuses, a panic.)
+    String::from(d.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
 }
 
 fn counts(entry: &IndexEntry) -> String {
@@ -797,7 +807,7 @@ fn LibraryRow(entry: IndexEntry) -> impl IntoView {
         match storage::delete_document(&id) {
             Ok(Some(d)) => {
                 ctx.message.set(None);
-                ctx.deleted.update(|v| v.push(d));
+                ctx.deleted.update(|v| v.push(("Deleted", d)));
             }
             Ok(None) => {}
             Err(p) => say(&state, p.to_string()),
@@ -891,7 +901,7 @@ pub fn Library() -> impl IntoView {
     });
 
     let undo = move |_| {
-        let Some(doc) = ctx.deleted.with_untracked(|v| v.last().cloned()) else {
+        let Some((_, doc)) = ctx.deleted.with_untracked(|v| v.last().cloned()) else {
             return;
         };
         match storage::save_document(&doc) {
@@ -968,7 +978,7 @@ pub fn Library() -> impl IntoView {
             </p>
             <Show when=move || ctx.deleted.with(|v| !v.is_empty())>
                 <div class="undo-bar" role="status">
-                    {move || ctx.deleted.with(|v| v.last().map(|d| format!("Deleted “{}” — ", d.title)))}
+                    {move || ctx.deleted.with(|v| v.last().map(|(what, d)| format!("{what} “{}” — ", d.title)))}
                     <button class="small" on:click=undo>"Undo"</button>
                 </div>
             </Show>

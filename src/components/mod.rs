@@ -378,7 +378,7 @@ pub fn App() -> impl IntoView {
             <p class="tagline">"Tag actors, figures and claims in news text. Everything stays in this browser."</p>
         </header>
         <Show when=move || state.problem.with(Option::is_some)>
-            <div class="problem" class:floating=move || !editing.get() role="alert">
+            <div class="problem" role="alert">
                 {move || state.problem.get().unwrap_or_default()}
                 <button on:click=move |_| state.problem.set(None)>"Dismiss"</button>
             </div>

@@ -151,7 +151,11 @@ pub fn SpanList() -> impl IntoView {
                         view! {
                             <li>
                                 <button class="row" class:current=move || editor.selected.get() == Some(id)
-                                    on:click=move |_| editor.select(Some(id))>
+                                    on:click=move |_| match editor.linking.get_untracked() {
+                                        // While linking, a row is the link's other end.
+                                        Some(_) => editor.finish_link(id),
+                                        None => editor.select(Some(id)),
+                                    }>
                                     <span class="chip" aria-hidden="true" style=format!("--label-color:{}", row.color)>{letter}</span>
                                     <span class="sr-only">{format!("{} ", row.label)}</span>
                                     <span class="quote">{row.quote.clone()}</span>

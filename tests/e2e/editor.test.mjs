@@ -152,11 +152,24 @@ test('keyboard only: Tab leaves the text after the last span, Enter writes a not
   assert.match(await status(page), /claim “captives were freed”/);
   assert.match(await page.locator('.details').textContent(), /said-by.*Hamas/);
   await screenshot(page, '20-keyboard-link');
+  // From the Spans list: a row focused, R, J / K, Enter links (Enter pressed the row before).
+  await page.locator('.span-list .row', { hasText: '100 captives' }).focus();
+  await page.keyboard.press('Enter');
+  assert.match(await status(page), /figure “100 captives”/);
+  await page.keyboard.press('r');
+  await page.keyboard.press('k');
+  assert.match(await page.locator('.span-list .row.current').textContent(), /Hamas/);
+  await page.keyboard.press('Enter');
+  assert.match(await status(page), /figure “100 captives”/);
+  // And with the mouse: while linking, a click on a row picks it.
+  await page.keyboard.press('r');
+  await page.locator('.span-list .row', { hasText: 'captives were freed' }).click();
   const { file } = await exportJson(page);
   const claim = file.document.spans.find((s) => s.label === 'claim');
+  const id = (label) => file.document.spans.find((s) => s.label === label).id;
   assert.equal(claim.note, 'Check the figure with the ministry.');
   assert.deepEqual(file.document.relations.map((r) => [r.kind, r.from, r.to]),
-    [['said-by', claim.id, file.document.spans.find((s) => s.label === 'actor').id]]);
+    [['said-by', claim.id, id('actor')], ['about', id('figure'), id('actor')], ['about', id('figure'), claim.id]]);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -226,8 +239,8 @@ test('tagging a long claim leaves the text where it was: the status stays one li
 
 /** Selects `quote` as a long press and its handles leave it (a range, no mouseup), scrolled
  *  to the middle of the window with `scroll`; resolves to the selection's bottom in the page. */
-function selectAsTouch(page, quote, { scroll = false } = {}) {
-  return page.evaluate(({ quote, scroll }) => {
+function selectAsTouch(page, quote, { scroll = false, atFoot = false } = {}) {
+  return page.evaluate(({ quote, scroll, atFoot }) => {
     const walker = document.createTreeWalker(document.querySelector('.doc-text'), NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const at = n.data.indexOf(quote);
@@ -236,11 +249,13 @@ function selectAsTouch(page, quote, { scroll = false } = {}) {
       range.setStart(n, at);
       range.setEnd(n, at + quote.length);
       if (scroll) n.parentElement.scrollIntoView({ block: 'center' });
+      // On the window's last line.
+      if (atFoot) scrollBy(0, range.getBoundingClientRect().bottom - innerHeight + 4);
       getSelection().removeAllRanges();
       getSelection().addRange(range);
       return range.getBoundingClientRect().bottom + scrollY;
     }
-  }, { quote, scroll });
+  }, { quote, scroll, atFoot });
 }
 
 test('on a phone: a touch selection brings the label menu to it, and the toolbar scrolls away', async () => {
@@ -283,6 +298,17 @@ test('on a phone: a touch selection brings the label menu to it, and the toolbar
   await screenshot(page, '19-phone-menu-right');
   await menu.getByRole('button', { name: /claim/ }).tap();
   assert.match(await status(page), /claim “Sheikh Mohammed bin Abdulrahman”/);
+  // A selection on the screen's last line: the page scrolls the menu below it into sight.
+  await page.locator('.doc-text').evaluate(() => getSelection().removeAllRanges());
+  await selectAsTouch(page, 'Ismail Haniyeh', { atFoot: true });
+  await menu.waitFor();
+  await page.waitForFunction(() => {
+    const r = document.querySelector('.label-menu').getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= innerHeight;
+  });
+  await screenshot(page, '19-phone-menu-foot');
+  await menu.getByRole('button', { name: /actor/ }).tap();
+  assert.match(await status(page), /actor “Ismail Haniyeh”/);
   // Scrolled down, the toolbar is gone with the page rather than covering half the screen.
   await page.evaluate(() => scrollTo(0, 1200));
   const toolbar = await page.locator('.toolbar').evaluate((t) => t.getBoundingClientRect().bottom);
@@ -396,7 +422,7 @@ test('search ignores case and accents, and tags every hit whole, accents and all
   await dragSelect(page, 'Alvarez');
   await page.keyboard.press('3');
   await page.getByRole('button', { name: 'Tag all hits' }).click();
-  assert.match(await status(page), /Tagged 2 hits as claim \(1 already were\)/);
+  assert.match(await status(page), /Tagged 2 hits as claim \(1 already was\)\. Ctrl\+Z takes them all back/);
   const { file } = await exportJson(page);
   assert.equal(file.document.spans.length, 6);
   assertExactOffsets(file.document, assert);
@@ -525,6 +551,18 @@ test('printing gives the annotated article: every span drawn, a legend, no contr
   await page.getByRole('button', { name: 'Tag all hits' }).click();
   await page.locator('.status', { hasText: 'Tagged 300 hits as figure' }).waitFor();
   await page.keyboard.press('Escape');
+  // Far down the text, a tag refused (punctuation alone) is said where the reader is, at the
+  // foot of the window (it was said at the top of the page, out of sight).
+  await page.locator('.doc-text .block', { hasText: 'Paragraph 251:' }).scrollIntoViewIfNeeded();
+  await page.waitForSelector('.doc-text .block:has(.spanned):not([data-plain]) >> text=Paragraph 251:');
+  await dragSelect(page, ':', 250);
+  await page.keyboard.press('1');
+  const problem = page.locator('.problem');
+  assert.match(await problem.textContent(), /Nothing to tag there: select a word/);
+  const { top, bottom } = await problem.evaluate((p) => p.getBoundingClientRect());
+  assert.ok(top >= 0 && bottom <= 900, `the message at ${top}..${bottom}`);
+  await screenshot(page, '23-refused-far-down');
+  await problem.getByRole('button', { name: 'Dismiss' }).click();
   // Far blocks are still plain text on screen...
   assert.ok(await page.locator('.doc-text .block[data-plain]').count() > 0);
   // ...and printing draws them all first (printToPDF fires beforeprint, as a print does).

@@ -309,7 +309,9 @@ test('library: rename, duplicate, delete with undo, storage use', async () => {
   await page.getByRole('button', { name: 'New document' }).click();
 
   const row = (title) => page.locator('.doc-row', { hasText: title });
-  assert.match(await row('Truce talks').textContent(), /91 characters · 3 spans: actor 2, figure 1 · [\d.]+ KB stored · edited /);
+  // The date in the browser's language: month first in American English (this browser's).
+  assert.match(await row('Truce talks').textContent(), /91 characters · 3 spans: actor 2, figure 1 · [\d.]+ KB stored · edited \d+\/\d+\/\d{4}, \d+:\d\d:\d\d\s[AP]M/);
+  assert.equal(await page.evaluate(() => navigator.language), 'en-US');
   assert.match(await page.locator('.usage').textContent(), /Storage: [\d.]+ KB of about 5 MB used/);
 
   // By keyboard: the field takes the focus, and Enter gives it back to the title, renamed.
@@ -433,6 +435,13 @@ test('new documents from files, exact bytes; export and import the library', asy
   await page.locator('.doc-row', { hasText: 'crlf story' }).waitFor();
   assert.equal(await page.locator('.doc-row', { hasText: 'changed' }).count(), 0);
   assert.equal((await docByTitle(page, 'crlf story')).spans.length, 1);
+  // A replace can be taken back: Undo puts the stored copy back as it was.
+  const undoBar = page.locator('.undo-bar');
+  assert.match(await undoBar.textContent(), /^Replaced “changed” — Undo$/);
+  await undoBar.getByRole('button', { name: 'Undo' }).click();
+  await page.locator('.doc-row', { hasText: 'changed' }).waitFor();
+  assert.equal(await page.locator('.doc-row', { hasText: 'crlf story' }).count(), 0);
+  assert.match(await page.locator('.library-message').textContent(), /Restored “changed”/);
 
   // A one-document Glossa export opens as a new document.
   const single = JSON.stringify({ ...file, documents: undefined, document: { ...file.documents[0], id: 'imported-one', title: 'From JSON' } });

@@ -269,7 +269,15 @@ fn snap_from(
             end,
         )),
         Snap::Word => {
-            let (s, e) = widen(word_pieces_from(text, from), len, start, end);
+            let (mut s, mut e) = widen(word_pieces_from(text, from), len, start, end);
+            // Part of a word joined to another by a hyphen widens to the whole compound: a
+            // drag from inside "Luc" in "Jean-Luc" meant the name, not its half.
+            if s < start {
+                s = hyphen_joined(text, from, s, true);
+            }
+            if e > end {
+                e = hyphen_joined(text, from, e, false);
+            }
             // A drag that began or ended on a space, a comma or a quotation mark should not
             // take it along; signs that are part of a figure or a name ($, %, a minus, #, @)
             // and emoji stay. One pass forwards: the first and last graphemes to keep.
@@ -289,6 +297,43 @@ fn snap_from(
             })
         }
     }
+}
+
+/// The start (`back`) or end of the words joined by hyphens that the word starting or ending
+/// at `at` is one of: "Jean-Luc", "US-led", "COVID-19", "Jean-Pierre-Luc". A letter must be on
+/// one side of each hyphen at least ("10-20" is a range of two figures). `from` is where
+/// segmenting may start (see [`fresh_start`]); no such run crosses a space, so it is before it.
+fn hyphen_joined(text: &str, from: usize, mut at: usize, back: bool) -> usize {
+    const HYPHENS: [char; 2] = ['-', '\u{2010}'];
+    // A word's characters here: letters, digits and the combining accents Latin text uses.
+    let part = |c: char| c.is_alphanumeric() || ('\u{300}'..='\u{36f}').contains(&c);
+    loop {
+        let (before, after) = text.split_at(at);
+        let (joined, next) = if back {
+            let Some(word) = before[from..].strip_suffix(HYPHENS) else {
+                break;
+            };
+            (
+                word.chars().next_back().zip(after.chars().next()),
+                from + word.trim_end_matches(part).len(),
+            )
+        } else {
+            let Some(word) = after.strip_prefix(HYPHENS) else {
+                break;
+            };
+            (
+                before.chars().next_back().zip(word.chars().next()),
+                text.len() - word.trim_start_matches(part).len(),
+            )
+        };
+        match joined {
+            Some((a, b)) if part(a) && part(b) && (a.is_alphabetic() || b.is_alphabetic()) => {
+                at = next
+            }
+            _ => break,
+        }
+    }
+    at
 }
 
 /// A position at or before `at` where grapheme and word boundaries start afresh, whatever
@@ -519,6 +564,33 @@ mod tests {
         let name = "Conan O’Brien and Côte d'Ivoire";
         assert_eq!(snapped(name, "Bri"), Some("O’Brien"));
         assert_eq!(snapped(name, "Ivo"), Some("d'Ivoire"));
+    }
+
+    #[test]
+    fn part_of_a_hyphenated_word_widens_to_all_of_it() {
+        let text =
+            "Jean-Luc Mélenchon and the US-led COVID-19 talks, pages 10-20, Jean-Pierre-Luc's \
+                    Hamas - Israel";
+        for (dragged, quote) in [
+            ("uc Mél", "Jean-Luc Mélenchon"),
+            ("ea", "Jean-Luc"),
+            ("ed", "US-led"),
+            ("OV", "COVID-19"),
+            ("0-2", "10-20"),
+            ("ierr", "Jean-Pierre-Luc"),
+            // Dragged from its very start, a word after a hyphen is what was meant.
+            ("Luc Mélenchon", "Luc Mélenchon"),
+            ("led", "led"),
+            ("Israe", "Israel"),
+        ] {
+            assert_eq!(snapped(text, dragged), Some(quote), "{dragged}");
+        }
+        // "0" of "10" widens to "10" only: two figures with a hyphen are a range.
+        let ten = text.find("10-20").unwrap();
+        assert_eq!(
+            snap(text, ten + 1, ten + 2, Snap::Word),
+            Some((ten, ten + 2))
+        );
     }
 
     /// The quote `snap` leaves of the first `dragged` in `text`.
