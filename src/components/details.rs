@@ -98,11 +98,15 @@ pub fn DetailsPanel() -> impl IntoView {
                         <h3>{format!("{} ", s.label)}<span class="muted">{format!("{id}")}</span></h3>
                         <blockquote>{s.quote.clone()}</blockquote>
                         <label for="span-note">"Note"</label>
-                        <textarea id=NOTE_FIELD rows="3" prop:value=s.note.clone()
-                            on:change=move |ev| set_note(id, event_target_value(&ev))></textarea>
+                        // Read-only while another tab edits the document: a note typed here
+                        // could not be kept (it was refused when it lost the focus, and lost).
+                        <textarea id=NOTE_FIELD rows="3" prop:value=s.note.clone() readonly=move || app.read_only.get()
+                            on:change=move |ev| set_note(id, event_target_value(&ev))
+                            // Escape leaves the note for the text (the note is kept as it leaves).
+                            on:keydown=move |ev| if ev.key() == "Escape" { super::focus_when_drawn(super::text_view::TEXT_ID.into()) }></textarea>
                         {has_verdict.then(|| view! {
                             <label for="span-verdict">"Verdict"</label>
-                            <select id="span-verdict" on:change=move |ev| {
+                            <select id="span-verdict" disabled=move || app.read_only.get() on:change=move |ev| {
                                 // A note typed but not yet committed (that happens when it loses
                                 // the focus) goes in first: the panel is drawn anew after this.
                                 if let Some(note) = document().get_element_by_id(NOTE_FIELD)

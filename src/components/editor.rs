@@ -9,7 +9,7 @@ use super::span_list::SpanList;
 use super::text_view::{span_ids, span_pieces, TextView};
 use super::AppState;
 use crate::browser::{after_paint, download::download_glossa_json, selection};
-use glossa_core::words::shorten;
+use glossa_core::words::{count, shorten};
 use glossa_core::{
     snap, Edit, EditError, History, Label, OffsetError, OffsetMarks, Snap, SpanId, TextIndex, Unit,
 };
@@ -161,11 +161,21 @@ impl EditorState {
     }
 
     fn undo_now(&self, redo: bool) {
+        let size = self.history.with_value(|h| h.next_size(redo));
         let result = self.with_history(|h, doc| if redo { h.redo(doc) } else { h.undo(doc) });
-        if let Some(Err(e)) = result {
-            self.say(format!(
+        // Said in the status line (a live region): the change itself may be far off screen.
+        let (did, nothing) = if redo {
+            ("Redid", "Nothing to redo.")
+        } else {
+            ("Undid", "Nothing to undo.")
+        };
+        match result {
+            Some(Ok(true)) => self.tell(format!("{did} {}.", count(size, "change"))),
+            Some(Ok(false)) => self.tell(nothing),
+            Some(Err(e)) => self.say(format!(
                 "That step no longer fits the document and was dropped: {e}"
-            ));
+            )),
+            None => {}
         }
         // The selected span may be gone (undone) or back.
         let gone = self.selected.get_untracked().is_some_and(|id| {
@@ -264,7 +274,12 @@ impl EditorState {
                     self.relabel(id, label);
                     true
                 }
-                None => false,
+                None => {
+                    // Said for a label key as for a label button: a key that seems to do
+                    // nothing leaves a screen reader's user guessing.
+                    self.say("Select some text first, then choose a label.");
+                    false
+                }
             },
         }
     }
@@ -405,11 +420,7 @@ fn LabelButtons(#[prop(optional)] compact: bool) -> impl IntoView {
                         style=format!("--label-color:{}", label.color)
                         // Keep the text selection: a mousedown on a button would clear it.
                         on:mousedown=|ev| ev.prevent_default()
-                        on:click=move |_| {
-                            if !editor.tag(&name) {
-                                editor.say("Select some text first, then choose a label.");
-                            }
-                        }>
+                        on:click=move |_| { editor.tag(&name); }>
                         {caption}
                         {(!compact).then(|| label.hotkey.map(|k| view! { <kbd aria-hidden="true">{k.to_string()}</kbd> }))}
                     </button>
@@ -557,7 +568,9 @@ pub fn Editor() -> impl IntoView {
         // On a Mac the command key does what Ctrl does elsewhere (⌘Z, ⌘⇧Z, ⌘F); any other
         // key with it belongs to the browser or the system (⌘1 picks a tab, ⌘C copies).
         let command_key = matches!(key.as_str(), "z" | "Z" | "f" | "F");
-        if typing_in_a_field(&ev) || (ev.meta_key() && (ev.ctrl_key() || !command_key)) {
+        // Ctrl+F opens Glossa's search from a field too (from the note, it typed into it).
+        let find = (ev.ctrl_key() || ev.meta_key()) && matches!(key.as_str(), "f" | "F");
+        if (typing_in_a_field(&ev) && !find) || (ev.meta_key() && (ev.ctrl_key() || !command_key)) {
             return;
         }
         let ctrl = ev.ctrl_key() || ev.meta_key();

@@ -47,7 +47,9 @@ pub fn LabelEditor() -> impl IntoView {
         });
         match result {
             Some(Err(EditError::LabelInUse { count, .. })) => {
-                pending.set(Some(PendingRemoval { name, count }))
+                pending.set(Some(PendingRemoval { name, count }));
+                // The question takes the focus, on its least harmful answer.
+                focus_when_drawn("label-in-use".into());
             }
             _ => {
                 pending.set(None);
@@ -122,7 +124,8 @@ pub fn LabelEditor() -> impl IntoView {
                     let target = RwSignal::new(others.first().cloned().unwrap_or_default());
                     let (a, b) = (p.name.clone(), p.name.clone());
                     view! {
-                        <div class="ask" role="alertdialog" aria-label="Label still in use">
+                        <div class="ask" role="alertdialog" aria-label="Label still in use"
+                            on:keydown=move |ev| if ev.key() == "Escape" { pending.set(None) }>
                             <p>{format!("“{}” still tags {}. What should happen to them?", p.name, count(p.count, "span"))}</p>
                             <button on:click=move |_| remove(a.clone(), Some(LabelRemoval::RemoveSpans))>"Remove the spans too"</button>
                             <span class="move-to">
@@ -132,7 +135,7 @@ pub fn LabelEditor() -> impl IntoView {
                                     {others.iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
                                 </select>
                             </span>
-                            <button on:click=move |_| pending.set(None)>"Keep the label"</button>
+                            <button id="label-in-use" on:click=move |_| pending.set(None)>"Keep the label"</button>
                         </div>
                     }
                 })}

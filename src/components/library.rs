@@ -649,7 +649,7 @@ fn ImportPreview(plan: PendingImport) -> impl IntoView {
                 {more(docs)}
             </ul>
             {(!plan.warnings.is_empty()).then(|| view! {
-                <p>{format!("{} could not come in as they were:", count(plan.warnings.len(), "thing"))}</p>
+                <p>{format!("{} could not come in as {}:", count(plan.warnings.len(), "thing"), if plan.warnings.len() == 1 { "it was" } else { "they were" })}</p>
                 <ul class="import-warnings">
                     {plan.warnings.iter().take(SHOWN).map(|w| view! { <li>{w.clone()}</li> }).collect_view()}
                     {more(plan.warnings.len())}
@@ -794,8 +794,14 @@ fn LibraryRow(entry: IndexEntry) -> impl IntoView {
         }
         bump();
     };
+    let keep = move || {
+        confirming.set(false);
+        focus_when_drawn(format!("delete-{}", id.get_value()));
+    };
     let delete = move |_| {
         confirming.set(false);
+        // The row goes; the undo bar's button has the focus next.
+        focus_when_drawn("undo-delete".into());
         let id = id.get_value();
         if tabs::holder(&id) == tabs::Holder::OtherTab {
             say(
@@ -858,14 +864,18 @@ fn LibraryRow(entry: IndexEntry) -> impl IntoView {
                         <button class="small" aria-label=format!("Rename {t2}")
                             on:click=move |_| { renaming.set(true); focus_when_drawn(format!("rename-{}", id.get_value())); }>"Rename"</button>
                         <button class="small" on:click=duplicate aria-label=format!("Duplicate {t3}")>"Duplicate"</button>
-                        <button class="small" on:click=move |_| confirming.set(true) aria-label=format!("Delete {t4}")>"Delete"</button>
+                        <button class="small" id=format!("delete-{}", id.get_value()) aria-label=format!("Delete {t4}")
+                            on:click=move |_| { confirming.set(true); focus_when_drawn(format!("keep-{}", id.get_value())); }>"Delete"</button>
                     </span>
                 }
             }>
-                <span class="doc-actions confirm" role="group" aria-label="Confirm delete">
+                // The question takes the focus, on Keep it; Escape or Keep it gives it back to
+                // Delete.
+                <span class="doc-actions confirm" role="group" aria-label="Confirm delete"
+                    on:keydown=move |ev: ev::KeyboardEvent| if ev.key() == "Escape" { keep() }>
                     {format!("Delete “{}”? ", title_for_delete)}
                     <button class="small danger" on:click=delete>"Yes, delete"</button>
-                    <button class="small" on:click=move |_| confirming.set(false)>"Keep it"</button>
+                    <button class="small" id=format!("keep-{}", id.get_value()) on:click=move |_| keep()>"Keep it"</button>
                 </span>
             </Show>
         </li>
@@ -979,7 +989,7 @@ pub fn Library() -> impl IntoView {
             <Show when=move || ctx.deleted.with(|v| !v.is_empty())>
                 <div class="undo-bar" role="status">
                     {move || ctx.deleted.with(|v| v.last().map(|(what, d)| format!("{what} “{}” — ", d.title)))}
-                    <button class="small" on:click=undo>"Undo"</button>
+                    <button class="small" id="undo-delete" on:click=undo>"Undo"</button>
                 </div>
             </Show>
             <Show when=move || ctx.message.with(Option::is_some)>

@@ -121,6 +121,15 @@ impl AppState {
         if id.is_some() {
             self.keep_storage();
         }
+        // The keyboard goes on where the work is: in the text, or the new document's title.
+        focus_when_drawn(
+            if id.is_some() {
+                text_view::TEXT_ID
+            } else {
+                "title"
+            }
+            .into(),
+        );
         self.document.set(document);
     }
 

@@ -144,6 +144,10 @@ pub fn span_ids(attribute: &str) -> Vec<SpanId> {
 
 /// The article text. `selected` gets an outline through one CSS rule, so selecting a span
 /// touches no piece of the text.
+/// The text's element id: the keyboard's focus goes there when a document opens, and back
+/// there from the note with Escape.
+pub const TEXT_ID: &str = "doc-text";
+
 #[component]
 pub fn TextView(
     text_ref: NodeRef<Div>,
@@ -286,7 +290,7 @@ pub fn TextView(
     view! {
         // Editable only so the keyboard gets a caret and Shift+arrows selections; every change
         // to the text itself is refused before it happens.
-        <div class="doc-text" node_ref=text_ref on:click=move |ev| on_click.run(ev)
+        <div class="doc-text" id=TEXT_ID node_ref=text_ref on:click=move |ev| on_click.run(ev)
             // No on-screen keyboard on a phone: the text takes no typing (the label menu tags).
             contenteditable="true" spellcheck="false" autocapitalize="off"
             inputmode="none"

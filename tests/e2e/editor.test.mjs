@@ -109,6 +109,13 @@ test('keyboard only: caret, Shift+arrows, tag, move between spans, relabel, resi
 
 test('keyboard only: Tab leaves the text after the last span, Enter writes a note, R then J / K and Enter links', async () => {
   const { context, page, errors } = await open('Hamas said 100 captives were freed on Friday.');
+  // Start annotating leaves the keyboard in the text; a label key with nothing selected says why
+  // nothing happened, and undo says what it did.
+  await page.waitForFunction(() => document.activeElement.id === 'doc-text');
+  await page.keyboard.press('1');
+  assert.match(await page.locator('.problem').textContent(), /Select some text first/);
+  await page.keyboard.press('Control+z');
+  assert.equal(await status(page), 'Nothing to undo.');
   for (const [quote, key] of [['Hamas', '1'], ['100 captives', '2'], ['captives were freed', '3']]) {
     await dragSelect(page, quote);
     await page.keyboard.press(key);
@@ -142,7 +149,14 @@ test('keyboard only: Tab leaves the text after the last span, Enter writes a not
   await page.keyboard.press('Enter');
   assert.equal(await focused(), 'span-note');
   await page.keyboard.type('Check the figure with the ministry.');
-  await page.keyboard.press('Shift+Tab');
+  // Ctrl+F from the note opens Glossa's search (it typed into the note), and Escape in the note
+  // goes back to the text, the note kept.
+  await page.keyboard.press('Control+f');
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), 'Search the text');
+  await page.locator('#span-note').focus();
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => document.activeElement.id === 'doc-text');
+  assert.match(await status(page), /claim “captives were freed”/);
   // Link by keyboard: R, then K to the actor, Enter.
   await page.keyboard.press('r');
   assert.match(await status(page), /Linking “captives were freed”.*J \/ K and Enter/);
@@ -453,6 +467,7 @@ test('search: whole words only, and which hit Enter is on', async () => {
   await page.keyboard.press('Enter');
   assert.equal(await hits.textContent(), '1 of 2 hits');
   await page.keyboard.press('Control+z');
+  assert.equal(await status(page), 'Undid 1 change.');
   await screenshot(page, '22-search-whole-words');
   await page.getByLabel('Label for all hits').selectOption('actor');
   await page.getByRole('button', { name: 'Tag all hits' }).click();
@@ -760,6 +775,11 @@ test('label set: add, rename, re-key, and removing a used label asks first', asy
   await page.getByRole('button', { name: 'Remove label speaker' }).click();
   const ask = page.getByRole('alertdialog', { name: 'Label still in use' });
   assert.match(await ask.textContent(), /still tags 1 span/);
+  // The question takes the focus, on its harmless answer; Escape closes it.
+  await page.waitForFunction(() => document.activeElement.textContent === 'Keep the label');
+  await page.keyboard.press('Escape');
+  assert.equal(await ask.count(), 0);
+  await page.getByRole('button', { name: 'Remove label speaker' }).click();
   await screenshot(page, '14-labels');
   await page.getByLabel('Label to move the spans to').selectOption('claim');
   await ask.getByRole('button', { name: 'Move them to' }).click();

@@ -92,11 +92,14 @@ export async function tagHardArticle(page, press) {
   assert.equal(await page.evaluate(() => document.activeElement.id), 'span-note');
   await page.evaluate(() => document.querySelector('.doc-text').focus());
 
-  // Undo takes the growth back, redo returns it.
+  // Undo takes the growth back, redo returns it; the status line says so.
+  const quote = () => page.evaluate(() => document.querySelector('.details blockquote').textContent);
   await press('Control+z');
-  assert.match(await status(page), /actor “Qatar’s”/);
+  assert.match(await status(page), /^Undid 1 change\.$/);
+  assert.equal(await quote(), 'Qatar’s');
   await press('Control+Shift+z');
-  assert.match(await status(page), /actor “Qatar’s Prime”/);
+  assert.match(await status(page), /^Redid 1 change\.$/);
+  assert.equal(await quote(), 'Qatar’s Prime');
   const listed = await spanned(page);
   assert.equal(listed.length, 8, listed.join(' | '));
   return listed;

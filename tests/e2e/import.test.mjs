@@ -200,7 +200,7 @@ test('a broken or unknown file changes nothing and says where it is wrong', asyn
     spans: [{ id: 1, label: 'actor', start: 0, end: 5, utf16: { start: 0, end: 5 }, utf8: { start: 0, end: 5 }, quote: 'Hamaz' }],
     relations: [] } };
   await page.locator('#open-file').setInputFiles({ name: 'bad.glossa.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(glossa)) });
-  await page.waitForFunction(() => /Nothing was imported\. bad\.glossa\.json \$\.document\.spans\[0\]\.quote: is "Hamaz" but the text at code points 0\.\.5 is "Hamas"/
+  await page.waitForFunction(() => /Nothing was imported\. bad\.glossa\.json \$\.document\.spans\[0\]\.quote: is “Hamaz” but the text at code points 0\.\.5 is “Hamas”/
     .test(document.querySelector('.problem')?.textContent ?? ''));
   // A preview cancelled with Escape stores nothing either.
   await page.locator('#import-library').setInputFiles([await file('label-studio/named_entity-annotations-1.json')]);

@@ -104,6 +104,10 @@ test('two pages edit at once: one edits, the other follows read-only, and can ta
   assert.equal(await spanCount(b), 2);
   await screenshot(b, 'library-01-second-tab-read-only');
   await b.keyboard.press('Escape');
+  // Its note and verdict cannot be changed: a note typed there was refused and lost.
+  await b.locator('.span-list .row', { hasText: 'Hamas' }).click();
+  assert.equal(await b.locator('#span-note').isEditable(), false);
+  await b.keyboard.press('Escape');
 
   // B takes over; A turns read-only and follows B.
   await b.getByRole('button', { name: 'Edit here' }).click();
@@ -305,6 +309,8 @@ test('library: rename, duplicate, delete with undo, storage use', async () => {
   await tag(page, 'Qatar', '1');
   await tag(page, '100 captives', '2');
   await page.getByRole('button', { name: 'New document' }).click();
+  // The keyboard goes on in the new document's title.
+  await page.waitForFunction(() => document.activeElement.id === 'title');
   await newDoc(page, 'Other article', 'Nothing here yet.');
   await page.getByRole('button', { name: 'New document' }).click();
 
@@ -328,10 +334,22 @@ test('library: rename, duplicate, delete with undo, storage use', async () => {
   await row('Doha truce talks (copy)').waitFor();
   assert.match(await row('Doha truce talks (copy)').textContent(), /3 spans: actor 2, figure 1/);
 
-  await page.getByRole('button', { name: 'Delete Doha truce talks (copy)' }).click();
+  // By keyboard: the question takes the focus on Keep it, Escape gives it back to Delete.
+  const focusedText = () => page.evaluate(() => document.activeElement.textContent);
+  await page.getByRole('button', { name: 'Delete Doha truce talks (copy)' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement.textContent === 'Keep it');
   await screenshot(page, 'library-03-confirm-delete');
-  await page.getByRole('button', { name: 'Yes, delete' }).click();
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => document.activeElement.getAttribute('aria-label') === 'Delete Doha truce talks (copy)');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement.textContent === 'Keep it');
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await focusedText(), 'Yes, delete');
+  await page.keyboard.press('Enter');
   assert.match(await page.locator('.undo-bar').textContent(), /Deleted “Doha truce talks \(copy\)” —/);
+  // The row went; the undo bar's button has the focus.
+  await page.waitForFunction(() => document.activeElement.id === 'undo-delete');
   assert.equal(await row('(copy)').count(), 0);
   await screenshot(page, 'library-04-deleted-undo');
   await page.locator('.undo-bar').getByRole('button', { name: 'Undo' }).click();

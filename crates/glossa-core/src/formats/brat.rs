@@ -16,7 +16,7 @@
 //! chain of relations T3→T4→T5; attributes and notes on events go to the trigger span; notes
 //! and attributes on relations, and normalisations, have no place and are reported.
 
-use super::common::{doc_at, one_line, span_at, stem, utf8, Builder};
+use super::common::{doc_at, one_line, quoted, span_at, stem, utf8, Builder};
 use super::{FormatError, Imported, InputFile, OutputFile, Warning};
 use crate::document::{Document, SpanId};
 use crate::offsets::Unit;
@@ -248,10 +248,17 @@ pub fn import(text: &str, ann: &str, name: &str, now_ms: i64) -> Result<Imported
             .collect::<Vec<_>>()
             .join(" ");
         if let Some(q) = quote {
-            if q != joined {
+            // White space may differ: a quote column cannot hold a line break, and converters
+            // write the one inside a span as a space (the offsets say where the span is).
+            let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+            if q != joined && words(q) != words(&joined) {
                 return Err(FormatError::invalid(
                     at(n),
-                    format!("the quote is {q:?} but the text at {offsets} is {joined:?}"),
+                    format!(
+                        "the quote is {} but the text at {offsets} is {}",
+                        quoted(q),
+                        quoted(&joined)
+                    ),
                 ));
             }
         }
@@ -326,6 +333,11 @@ pub fn import(text: &str, ann: &str, name: &str, now_ms: i64) -> Result<Imported
                 }
             }
             'E' => {
+                warnings.push(Warning::new(
+                    at(n),
+                    "an event became relations from its trigger to each argument, named by \
+                     their roles (Glossa has no events)",
+                ));
                 let trigger = words.next().and_then(|w| w.split_once(':')).map(|(_, t)| t);
                 let from = spans_of(trigger.unwrap_or(""), n)?;
                 for arg in words {
@@ -342,6 +354,15 @@ pub fn import(text: &str, ann: &str, name: &str, now_ms: i64) -> Result<Imported
             '*' => {
                 let kind = words.next().unwrap_or("");
                 let members: Vec<&str> = words.collect();
+                warnings.push(Warning::new(
+                    at(n),
+                    format!(
+                        "an equivalence of {} spans became {} {kind} relations, each to the next \
+                         (Glossa has no equivalences)",
+                        members.len(),
+                        members.len().saturating_sub(1)
+                    ),
+                ));
                 for pair in members.windows(2) {
                     for f in spans_of(pair[0], n)? {
                         for t in spans_of(pair[1], n)? {
@@ -365,6 +386,12 @@ pub fn import(text: &str, ann: &str, name: &str, now_ms: i64) -> Result<Imported
                     ));
                     continue;
                 }
+                if target.starts_with('E') {
+                    warnings.push(Warning::new(
+                        at(n),
+                        "an attribute of an event went on its trigger's span",
+                    ));
+                }
                 for s in spans_of(target, n)? {
                     b.doc
                         .set_attribute(s, key, Some(value))
@@ -382,6 +409,12 @@ pub fn import(text: &str, ann: &str, name: &str, now_ms: i64) -> Result<Imported
                         "a note on a relation has no place in Glossa; skipped",
                     ));
                     continue;
+                }
+                if target.starts_with('E') {
+                    warnings.push(Warning::new(
+                        at(n),
+                        "a note on an event went on its trigger's span",
+                    ));
                 }
                 for s in spans_of(target, n)? {
                     notes.entry(s).or_default().push(note.to_string());
@@ -408,4 +441,43 @@ pub fn import(text: &str, ann: &str, name: &str, now_ms: i64) -> Result<Imported
         documents: vec![b.finish()],
         warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quote_may_write_a_line_break_inside_its_span_as_a_space() {
+        let text = "Kyiv said\r\nCafe\u{301} was shut.";
+        // Code points 5..16: "said\r\nCafé" (the é is two code points).
+        let ann = "T1\tclaim 5 16\tsaid Cafe\u{301}\n";
+        let got = import(text, ann, "u", 0).unwrap();
+        let d = &got.documents[0];
+        assert_eq!(d.quote(&d.spans()[0]), "said\r\nCafe\u{301}");
+        // Other words are still refused, quoted as they read.
+        let err = import(text, "T1\tclaim 5 16\tsays Cafe\u{301}\n", "u", 0).unwrap_err();
+        assert!(
+            err.to_string().ends_with(
+                "the quote is “says Cafe\u{301}” but the text at 5 16 is “said↵Cafe\u{301}”"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn events_equivalences_and_what_is_on_them_are_said_as_they_change() {
+        let text = "Hamas freed 100 captives, the group said.";
+        let ann = "T1\tactor 0 5\tHamas\nT2\tEvent 6 11\tfreed\nT3\tfigure 12 24\t100 captives\n\
+                   T4\tactor 26 35\tthe group\nE1\tEvent:T2 Agent:T1 Theme:T3\n\
+                   A1\tConfidence E1 High\n#1\tAnnotatorNotes E1\tcheck\n*\tAlias T1 T4\n";
+        let got = import(text, ann, "u", 0).unwrap();
+        let said: Vec<&str> = got.warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(said.len(), 4, "{said:?}");
+        assert!(said[0].starts_with("an event became relations"));
+        assert!(said[1].starts_with("an attribute of an event went on its trigger"));
+        assert!(said[2].starts_with("a note on an event went on its trigger"));
+        assert!(said[3].starts_with("an equivalence of 2 spans became 1 Alias relations"));
+        assert_eq!(got.documents[0].relations().len(), 3);
+    }
 }

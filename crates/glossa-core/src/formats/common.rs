@@ -136,8 +136,10 @@ impl Builder {
                 return Err(FormatError::invalid(
                     at,
                     format!(
-                        "the quote is {quote:?} but the text at {start}..{end} ({}) is {found:?}",
-                        unit.name()
+                        "the quote is {} but the text at {start}..{end} ({}) is {}",
+                        quoted(quote),
+                        unit.name(),
+                        quoted(&found)
                     ),
                 ));
             }
@@ -158,7 +160,11 @@ impl Builder {
         if self.doc.spans().len() == before {
             warnings.push(Warning::new(
                 at,
-                format!("the same {label:?} span {found:?} appears twice; kept once"),
+                format!(
+                    "the same {} span {} appears twice; kept once",
+                    quoted(label),
+                    quoted(&found)
+                ),
             ));
         }
         Ok(Some(id))
@@ -362,6 +368,25 @@ pub(crate) fn one_line(text: &str) -> String {
         .collect()
 }
 
+/// Text from a file or a document as a message quotes it: in quotation marks, as it reads,
+/// with a line break shown as ↵ and a tab as ⇥ (not Rust's escapes: `Cafe\u{301}`, `\r\n`).
+pub(crate) fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 6);
+    out.push('“');
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' | '\n' => out.push('↵'),
+            '\t' => out.push('⇥'),
+            c if c.is_control() => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out.push('”');
+    out
+}
+
 /// Document ids and titles in warnings.
 pub(crate) fn doc_at(doc: &Document) -> String {
     if doc.title.is_empty() {
@@ -374,10 +399,10 @@ pub(crate) fn doc_at(doc: &Document) -> String {
 /// A span in warnings: its label and quote.
 pub(crate) fn span_at(doc: &Document, span: &crate::document::Span) -> String {
     format!(
-        "{} span {} {:?}",
+        "{} span {} {}",
         doc_at(doc),
         span.label,
-        short_quote(doc, span)
+        quoted(&short_quote(doc, span))
     )
 }
 
@@ -449,7 +474,16 @@ mod tests {
         assert_eq!(short_quote(&doc, doc.span(name).unwrap()), "José Álvarez");
         assert_eq!(
             span_at(&doc, doc.span(name).unwrap()),
-            "\"t\" span actor \"José Álvarez\""
+            "\"t\" span actor “José Álvarez”"
         );
+    }
+
+    #[test]
+    fn messages_quote_text_as_it_reads() {
+        assert_eq!(
+            quoted("Cafe\u{301}\r\nZoë\tok\u{7}"),
+            "“Cafe\u{301}↵Zoë⇥ok\u{fffd}”"
+        );
+        assert_eq!(quoted("a\rb\nc"), "“a↵b↵c”");
     }
 }

@@ -13,7 +13,7 @@
 //! is rebuilt with one space between tokens and a line break between sentences (CoNLL keeps no
 //! spacing).
 
-use super::common::{doc_at, short_quote, span_at, stem, tokens, Builder};
+use super::common::{doc_at, quoted, short_quote, span_at, stem, tokens, Builder};
 use super::doccano::dropped_extras;
 use super::{FormatError, Imported, Nesting, Warning};
 use crate::document::{Document, Span};
@@ -67,9 +67,9 @@ fn flatten<'d>(doc: &'d Document, nesting: Nesting, warnings: &mut Vec<Warning>)
             warnings.push(Warning::new(
                 span_at(doc, s),
                 format!(
-                    "dropped: nested {how} {} {:?} (CoNLL has one tag per token)",
+                    "dropped: nested {how} {} {} (CoNLL has one tag per token)",
                     o.label,
-                    short_quote(doc, o)
+                    quoted(&short_quote(doc, o))
                 ),
             ));
             continue;
@@ -84,9 +84,9 @@ fn flatten<'d>(doc: &'d Document, nesting: Nesting, warnings: &mut Vec<Warning>)
             warnings.push(Warning::new(
                 span_at(doc, s),
                 format!(
-                    "dropped: overlaps {} {:?} (CoNLL has one tag per token)",
+                    "dropped: overlaps {} {} (CoNLL has one tag per token)",
                     o.label,
-                    short_quote(doc, o)
+                    quoted(&short_quote(doc, o))
                 ),
             ));
             continue;
@@ -337,12 +337,12 @@ mod tests {
                     let o = by_id(other);
                     match how {
                         "in" => format!(
-                            "dropped: nested {} {} {:?} (CoNLL has one tag per token)",
+                            "dropped: nested {} {} {} (CoNLL has one tag per token)",
                             if inner { "around" } else { "inside" },
                             o.label,
-                            short_quote(&doc, o)
+                            quoted(&short_quote(&doc, o))
                         ),
-                        _ => format!("dropped: overlaps {} {:?} (CoNLL has one tag per token)", o.label, short_quote(&doc, o)),
+                        _ => format!("dropped: overlaps {} {} (CoNLL has one tag per token)", o.label, quoted(&short_quote(&doc, o))),
                     }
                 })
                 .collect();

@@ -2,7 +2,9 @@
 //! `start`/`end`), UTF-16 code units and UTF-8 bytes, with its exact quote and some context,
 //! so any consumer can check or re-anchor it.
 
-use super::common::{arr, edit, field, obj, offset_field, parse_json, show, str_field, string};
+use super::common::{
+    arr, edit, field, obj, offset_field, parse_json, quoted, show, str_field, string,
+};
 use super::{Imported, Warning};
 use crate::document::{Document, Span, SpanId};
 use crate::label::{Label, LabelSet};
@@ -464,8 +466,11 @@ fn import_document(
             return Err(FormatError::invalid(
                 format!("{at}.quote"),
                 format!(
-                    "is {quote:?} but the text at code points {}..{} is {found:?}",
-                    cp.0, cp.1
+                    "is {} but the text at code points {}..{} is {}",
+                    quoted(quote),
+                    cp.0,
+                    cp.1,
+                    quoted(found)
                 ),
             ));
         }
@@ -485,7 +490,8 @@ fn import_document(
                 return Err(FormatError::invalid(
                     format!("{at}.{key}"),
                     format!(
-                        "{given:?} is not the (at most {CONTEXT} code points of) text {} the span",
+                        "{} is not the (at most {CONTEXT} code points of) text {} the span",
+                        quoted(given),
                         if before { "before" } else { "after" }
                     ),
                 ));
@@ -498,7 +504,10 @@ fn import_document(
         if doc.spans().len() == before {
             warnings.push(Warning::new(
                 at.clone(),
-                format!("repeats another {label:?} span on {quote:?}; merged with it"),
+                format!(
+                    "repeats another {label:?} span on {}; merged with it",
+                    quoted(quote)
+                ),
             ));
         }
         ids.insert(file_id, id);

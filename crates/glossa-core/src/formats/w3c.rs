@@ -16,8 +16,8 @@
 //! quote and context. Text comes from `glossa:sources`, or from a text file given alongside.
 
 use super::common::{
-    arr, field, iri_part, kind, obj, offset_field, parse_json, show, stem, str_field, string,
-    Builder,
+    arr, field, iri_part, kind, obj, offset_field, parse_json, quoted, show, stem, str_field,
+    string, Builder,
 };
 use super::glossa::CONTEXT as CONTEXT_LEN;
 use super::{FormatError, Imported, Warning};
@@ -540,7 +540,9 @@ fn locate(ix: &TextIndex, selectors: &[&Value], at: &str) -> Result<(usize, usiz
                     return Err(FormatError::invalid(
                         format!("{q_at}.exact"),
                         format!(
-                            "is {exact:?} but the text at code points {start}..{end} is {found:?}"
+                            "is {} but the text at code points {start}..{end} is {}",
+                            quoted(exact),
+                            quoted(found)
                         ),
                     ));
                 }
@@ -551,7 +553,7 @@ fn locate(ix: &TextIndex, selectors: &[&Value], at: &str) -> Result<(usize, usiz
             .ok_or_else(|| {
                 FormatError::invalid(
                     format!("{q_at}.exact"),
-                    format!("{exact:?} is not in the text"),
+                    format!("{} is not in the text", quoted(exact)),
                 )
             }),
         (None, None) => Err(FormatError::invalid(
