@@ -429,7 +429,8 @@ test('new documents from files, exact bytes; export and import the library', asy
   const backup = await readFile(await download.path(), 'utf8');
   const file = JSON.parse(backup);
   assert.equal(file.format, 'glossa');
-  assert.deepEqual(file.documents.map((d) => d.title).sort(), ['crlf story', 'notes']);
+  // Oldest first, as they were made (the list shows the last edited first).
+  assert.deepEqual(file.documents.map((d) => d.title), ['crlf story', 'notes']);
   assert.equal(file.documents.find((d) => d.title === 'crlf story').text, crlf);
 
   // Change one, delete the other, then import the backup: the deleted one comes back at
@@ -454,8 +455,11 @@ test('new documents from files, exact bytes; export and import the library', asy
   assert.equal(await page.locator('.doc-row', { hasText: 'changed' }).count(), 0);
   assert.equal((await docByTitle(page, 'crlf story')).spans.length, 1);
   // A replace can be taken back: Undo puts the stored copy back as it was.
+  // (Both were replaced, in the file's order: notes last.)
   const undoBar = page.locator('.undo-bar');
-  assert.match(await undoBar.textContent(), /^Replaced “changed” — Undo$/);
+  assert.match(await undoBar.textContent(), /^Replaced “notes” — Undo$/);
+  await undoBar.getByRole('button', { name: 'Undo' }).click();
+  await page.waitForFunction(() => /^Replaced “changed”/.test(document.querySelector('.undo-bar')?.textContent));
   await undoBar.getByRole('button', { name: 'Undo' }).click();
   await page.locator('.doc-row', { hasText: 'changed' }).waitFor();
   assert.equal(await page.locator('.doc-row', { hasText: 'crlf story' }).count(), 0);

@@ -202,6 +202,30 @@ pub struct Document {
     pub(crate) next_span_id: u32,
     #[serde(default)]
     pub(crate) next_relation_id: u32,
+    /// The tokens a spaCy/Prodigy file brought, so a spaCy export gives spans and relations the
+    /// file's own token indices (Glossa's tokens differ: "IL-4" is one token there, three
+    /// here): each token's start and end byte, one after the other, in text order (flat, as
+    /// pairs cost the app's wasm 2 KB to read). Empty for any other text. The text never
+    /// changes, so they stay true.
+    #[serde(default, rename = "tokens", skip_serializing_if = "Vec::is_empty")]
+    pub(crate) token_bounds: Vec<usize>,
+}
+
+/// True when `bounds` are pairs of start and end bytes of non-empty ranges of `text` on
+/// character boundaries, in text order and apart.
+pub(crate) fn tokens_fit(bounds: &[usize], text: &str) -> bool {
+    let mut at = 0;
+    bounds.len().is_multiple_of(2)
+        && bounds.chunks_exact(2).all(|pair| {
+            let (s, e) = (pair[0], pair[1]);
+            let fits = at <= s
+                && s < e
+                && e <= text.len()
+                && text.is_char_boundary(s)
+                && text.is_char_boundary(e);
+            at = e;
+            fits
+        })
 }
 
 impl Document {
@@ -218,7 +242,28 @@ impl Document {
             relations: Vec::new(),
             next_span_id: 1,
             next_relation_id: 1,
+            token_bounds: Vec::new(),
         }
+    }
+
+    /// The tokens a spaCy/Prodigy file brought (byte ranges, in text order); none for any
+    /// other text.
+    pub fn tokens(&self) -> Vec<(usize, usize)> {
+        self.token_bounds
+            .chunks_exact(2)
+            .map(|p| (p[0], p[1]))
+            .collect()
+    }
+
+    /// Keeps a file's tokens, if they are byte ranges of the text in order; false (and none
+    /// kept) if not.
+    pub fn set_tokens(&mut self, tokens: &[(usize, usize)]) -> bool {
+        self.token_bounds = tokens.iter().flat_map(|&(s, e)| [s, e]).collect();
+        let fit = tokens_fit(&self.token_bounds, &self.text);
+        if !fit {
+            self.token_bounds.clear();
+        }
+        fit
     }
 
     /// All spans, by start, outer before inner.
@@ -558,6 +603,10 @@ impl Document {
     /// what was set aside or added, in words (empty when the document was whole).
     pub fn repair(&mut self) -> Vec<String> {
         let mut said = Vec::new();
+        if !tokens_fit(&self.token_bounds, &self.text) {
+            said.push("its tokens do not fit the text; left out".to_string());
+            self.token_bounds.clear();
+        }
         let mut ids = std::collections::BTreeSet::new();
         let text = &self.text;
         self.spans.retain(|s| {
@@ -890,5 +939,24 @@ mod tests {
             .to_string(),
             "\"actor\" still tags 2 spans: remove them or move them to another label"
         );
+    }
+
+    #[test]
+    fn tokens_that_do_not_fit_the_text_are_left_out_on_repair() {
+        let mut d = Document::new("d", "t", "Café au lait", 0);
+        assert!(d.set_tokens(&[(0, 5), (6, 8), (9, 13)]));
+        assert_eq!(d.repair(), Vec::<String>::new());
+        assert_eq!(d.tokens(), [(0, 5), (6, 8), (9, 13)]);
+        // Inside the é, out of order, past the end, half a pair: each is refused, and left out
+        // on repair (a stored document may have been changed by hand).
+        for bad in [vec![0, 4], vec![6, 8, 0, 5], vec![9, 14], vec![0, 5, 6]] {
+            d.token_bounds = bad.clone();
+            assert_eq!(d.repair().len(), 1, "{bad:?}");
+            assert!(d.tokens().is_empty());
+            let pairs: Vec<(usize, usize)> = bad.chunks_exact(2).map(|p| (p[0], p[1])).collect();
+            if bad.len().is_multiple_of(2) {
+                assert!(!d.set_tokens(&pairs));
+            }
+        }
     }
 }

@@ -316,8 +316,22 @@ fn brat_relations_events_attributes_and_notes() {
     assert!(note("merged")
         .unwrap()
         .starts_with("Annotate as one merge event"));
-    assert_eq!(got.warnings.len(), 1);
-    assert!(got.warnings[0].at.ends_with("line 12"));
+    // Each change of shape is said: two events, the note on one, the note on a relation.
+    let said: Vec<String> = got
+        .warnings
+        .iter()
+        .map(|w| format!("{}: {}", w.at.rsplit('.').next().unwrap_or(""), w.message))
+        .collect();
+    let starts = [
+        "ann line 7: an event became relations",
+        "ann line 8: a note on an event went on its trigger",
+        "ann line 12: a note on a relation has no place",
+        "ann line 18: an event became relations",
+    ];
+    assert_eq!(said.len(), starts.len(), "{said:#?}");
+    for (w, start) in said.iter().zip(starts) {
+        assert!(w.starts_with(start), "{w}");
+    }
 }
 
 #[test]
@@ -436,4 +450,83 @@ fn a_json_file_of_many_megabytes_is_detected_by_its_whole_first_object() {
     );
     // Cut short, it is not a JSON value: no guess.
     assert!(formats::detect("upload", &json.as_bytes()[..json.len() / 2]).is_err());
+}
+
+#[test]
+fn documents_from_one_file_are_made_in_its_order() {
+    // A library listed or exported by creation keeps a dataset's lines in order.
+    let jsonl = "{\"text\": \"first\", \"label\": []}\n{\"text\": \"second\", \"label\": []}\n\
+                 {\"text\": \"third\", \"label\": []}\n";
+    let file = formats::InputFile {
+        name: "d.jsonl",
+        contents: jsonl.as_bytes(),
+    };
+    let got = formats::import(Format::Doccano, &[file], 1_000).unwrap();
+    let made: Vec<(&str, i64)> = got
+        .documents
+        .iter()
+        .map(|d| (d.text.as_str(), d.created_ms))
+        .collect();
+    assert_eq!(
+        made,
+        [("first", 1_000), ("second", 1_001), ("third", 1_002)]
+    );
+}
+
+#[test]
+fn a_spacy_file_exported_again_keeps_its_tokens_and_token_indices() {
+    for file in [
+        "spacy-prodigy/rel_component-annotations-first20.jsonl",
+        "spacy-prodigy/fashion_brands_eval-lines85-100.jsonl",
+    ] {
+        let raw = lines(file);
+        let got = import_paths(Format::Spacy, &[interop().join(file)]);
+        let out = formats::export(Format::Spacy, &got.documents, &Default::default()).unwrap();
+        let again: Vec<Value> = out.files[0]
+            .contents
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(again.len(), raw.len());
+        for (line, (new, old)) in again.iter().zip(&raw).enumerate() {
+            let tokens = |v: &Value| -> Vec<(Value, Value, Value)> {
+                v["tokens"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| (t["text"].clone(), t["start"].clone(), t["end"].clone()))
+                    .collect()
+            };
+            assert_eq!(tokens(new), tokens(old), "{file} line {line}");
+            // Spans in text order, each with the file's token indices.
+            let token_range = |v: &Value| -> Vec<(Value, Value, Value, Value)> {
+                let mut spans: Vec<_> = v["spans"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| {
+                        let f = |k: &str| s[k].clone();
+                        (f("start"), f("end"), f("token_start"), f("token_end"))
+                    })
+                    .collect();
+                spans.sort_by_key(|s| (s.0.as_u64(), s.1.as_u64()));
+                spans
+            };
+            assert_eq!(token_range(new), token_range(old), "{file} line {line}");
+            let heads = |v: &Value| -> Vec<(Value, Value)> {
+                let mut r: Vec<_> = v["relations"]
+                    .as_array()
+                    .map(|rs| {
+                        rs.iter()
+                            .map(|r| (r["head"].clone(), r["child"].clone()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                r.sort_by_key(|r| (r.0.as_u64(), r.1.as_u64()));
+                r.dedup();
+                r
+            };
+            assert_eq!(heads(new), heads(old), "{file} line {line}");
+        }
+    }
 }

@@ -30,7 +30,11 @@ pub fn export(docs: &[Document]) -> Result<(String, Vec<Warning>), FormatError> 
             ix.convert(b, Unit::Utf8, Unit::CodePoint)
                 .map_err(|e| FormatError::invalid(doc_at(doc), e.to_string()))
         };
-        let toks = tokens(&doc.text);
+        // The file's own tokens when the document came from one, so indices match it.
+        let toks = match doc.tokens() {
+            file_tokens if !file_tokens.is_empty() => file_tokens,
+            _ => tokens(&doc.text),
+        };
         let mut token_json = Vec::new();
         for (i, &(s, e)) in toks.iter().enumerate() {
             let ws = doc.text[e..].starts_with(char::is_whitespace);
@@ -88,6 +92,28 @@ pub fn export(docs: &[Document]) -> Result<(String, Vec<Warning>), FormatError> 
         out.push('\n');
     }
     Ok((out, warnings))
+}
+
+/// A file's tokens (`start`/`end` in code points) as byte ranges of the document's text.
+fn file_tokens(
+    doc: &Document,
+    list: &[Value],
+    at: &str,
+) -> Result<Vec<(usize, usize)>, FormatError> {
+    let ix = doc.index();
+    list.iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let t_at = format!("{at}[{i}]");
+            let to = obj(t, &t_at)?;
+            let range = (
+                offset_field(to, "start", &t_at)?,
+                offset_field(to, "end", &t_at)?,
+            );
+            ix.convert_range(range, Unit::CodePoint, Unit::Utf8)
+                .map_err(|e| FormatError::invalid(t_at, e.to_string()))
+        })
+        .collect()
 }
 
 /// Reads JSONL; blank lines are skipped. Errors name the line.
@@ -188,7 +214,23 @@ pub fn import(jsonl: &str, name: &str, now_ms: i64) -> Result<Imported, FormatEr
                 ));
             }
         }
-        documents.push(b.finish());
+        let mut doc = b.finish();
+        // Tokens serve the export only: ones that do not fit are said, not fatal.
+        if let Some(list) = o.get("tokens") {
+            let at = path("tokens");
+            match arr(list, &at).and_then(|l| file_tokens(&doc, l, &at)) {
+                Ok(tokens) if doc.set_tokens(&tokens) => {}
+                Ok(_) => warnings.push(Warning::new(
+                    at,
+                    "the tokens are not in text order, or overlap; an export makes its own",
+                )),
+                Err(e) => warnings.push(Warning::new(
+                    at,
+                    format!("{e}; an export makes its own tokens"),
+                )),
+            }
+        }
+        documents.push(doc);
     }
     Ok(Imported {
         documents,
