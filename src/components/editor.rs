@@ -608,6 +608,11 @@ pub fn Editor() -> impl IntoView {
             (_, true, _, _) | (_, _, true, _) => false,
             ("Delete" | "Backspace", ..) if selected.get_untracked().is_some() => {
                 editor.remove_selected();
+                // From a row of the Spans list, which goes with the span: the keyboard goes on
+                // in the text (it was left on the page's body).
+                if !in_text {
+                    super::focus_when_drawn(super::text_view::TEXT_ID.into());
+                }
                 true
             }
             ("Escape", ..) => {

@@ -972,11 +972,13 @@ pub fn Library() -> impl IntoView {
             <p class="usage">
                 {move || library.with(|l| {
                     let used = l.2;
-                    format!(
-                        "Storage: {} of about 5 MB used ({}%). ",
-                        kilobytes(used),
-                        (used * 100 / storage::QUOTA_ESTIMATE).max(if used > 0 { 1 } else { 0 })
-                    )
+                    let percent = used * 100 / storage::QUOTA_ESTIMATE;
+                    // A few kilobytes are not "1%" (nor "0%", which reads as nothing).
+                    let share = match percent {
+                        0 if used > 0 => "under 1".to_string(),
+                        p => p.to_string(),
+                    };
+                    format!("Storage: {} of about 5 MB used ({share}%). ", kilobytes(used))
                 })}
                 <meter min="0" max=storage::QUOTA_ESTIMATE.to_string()
                     value=move || library.with(|l| l.2.to_string()) aria-label="Storage used"></meter>
