@@ -111,7 +111,7 @@ pub fn LabelEditor() -> impl IntoView {
                                             let hotkey = event_target_value(&ev).chars().next();
                                             apply(Edit::SetLabelHotkey { name: n3.clone(), hotkey }, &ev, label.hotkey.map(String::from).unwrap_or_default());
                                         }/>
-                                    <button class="small" aria-label=format!("Remove label {name}")
+                                    <button class="small" aria-label=format!("Remove label {name}") id=format!("remove-label:{name}")
                                         on:click=move |_| remove(n4.clone(), None)>"Remove"</button>
                                 </li>
                             }
@@ -123,9 +123,16 @@ pub fn LabelEditor() -> impl IntoView {
                     let others: Vec<String> = labels.get().into_iter().map(|l| l.name).filter(|n| *n != p.name).collect();
                     let target = RwSignal::new(others.first().cloned().unwrap_or_default());
                     let (a, b) = (p.name.clone(), p.name.clone());
+                    // Kept: the focus goes back to the label's Remove button.
+                    let remove_button = format!("remove-label:{}", p.name);
+                    let keep = move || {
+                        pending.set(None);
+                        focus_when_drawn(remove_button.clone());
+                    };
+                    let keep_too = keep.clone();
                     view! {
                         <div class="ask" role="alertdialog" aria-label="Label still in use"
-                            on:keydown=move |ev| if ev.key() == "Escape" { pending.set(None) }>
+                            on:keydown=move |ev| if ev.key() == "Escape" { keep() }>
                             <p>{format!("“{}” still tags {}. What should happen to them?", p.name, count(p.count, "span"))}</p>
                             <button on:click=move |_| remove(a.clone(), Some(LabelRemoval::RemoveSpans))>"Remove the spans too"</button>
                             <span class="move-to">
@@ -135,7 +142,7 @@ pub fn LabelEditor() -> impl IntoView {
                                     {others.iter().map(|o| view! { <option value=o.clone()>{o.clone()}</option> }).collect_view()}
                                 </select>
                             </span>
-                            <button id="label-in-use" on:click=move |_| pending.set(None)>"Keep the label"</button>
+                            <button id="label-in-use" on:click=move |_| keep_too()>"Keep the label"</button>
                         </div>
                     }
                 })}

@@ -781,6 +781,8 @@ test('label set: add, rename, re-key, and removing a used label asks first', asy
   await page.waitForFunction(() => document.activeElement.textContent === 'Keep the label');
   await page.keyboard.press('Escape');
   assert.equal(await ask.count(), 0);
+  // The focus is back on the button that asked.
+  await page.waitForFunction(() => document.activeElement.getAttribute('aria-label') === 'Remove label speaker');
   await page.getByRole('button', { name: 'Remove label speaker' }).click();
   await screenshot(page, '14-labels');
   await page.getByLabel('Label to move the spans to').selectOption('claim');
