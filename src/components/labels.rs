@@ -85,10 +85,11 @@ pub fn LabelEditor() -> impl IntoView {
                 <ul class="label-rows" on:input=move |_| refused.set(None)
                     on:keydown=move |ev| if ev.key() == "Enter" {
                         let field = event_target::<web_sys::HtmlInputElement>(&ev);
-                        focus_when_drawn(match field.class_name().as_str() {
-                            "label-name" => format!("label-name:{}", field.value().trim()),
-                            _ => field.id(),
-                        });
+                        match field.class_name().as_str() {
+                            "label-name" => focus_when_drawn(format!("label-name:{}", field.value().trim())),
+                            "label-key" => focus_when_drawn(field.id()),
+                            _ => {}
+                        }
                     }>
                     <For each=move || labels.get() key=|l| (l.name.clone(), l.color.clone(), l.hotkey) let:label>
                         {

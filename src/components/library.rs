@@ -800,8 +800,6 @@ fn LibraryRow(entry: IndexEntry) -> impl IntoView {
     };
     let delete = move |_| {
         confirming.set(false);
-        // The row goes; the undo bar's button has the focus next.
-        focus_when_drawn("undo-delete".into());
         let id = id.get_value();
         if tabs::holder(&id) == tabs::Holder::OtherTab {
             say(
@@ -814,6 +812,8 @@ fn LibraryRow(entry: IndexEntry) -> impl IntoView {
             Ok(Some(d)) => {
                 ctx.message.set(None);
                 ctx.deleted.update(|v| v.push(("Deleted", d)));
+                // The row goes; the undo bar's button has the focus next.
+                focus_when_drawn("undo-delete".into());
             }
             Ok(None) => {}
             Err(p) => say(&state, p.to_string()),

@@ -142,12 +142,12 @@ pub fn span_ids(attribute: &str) -> Vec<SpanId> {
         .collect()
 }
 
-/// The article text. `selected` gets an outline through one CSS rule, so selecting a span
-/// touches no piece of the text.
 /// The text's element id: the keyboard's focus goes there when a document opens, and back
 /// there from the note with Escape.
 pub const TEXT_ID: &str = "doc-text";
 
+/// The article text. `selected` gets an outline through one CSS rule, so selecting a span
+/// touches no piece of the text.
 #[component]
 pub fn TextView(
     text_ref: NodeRef<Div>,

@@ -305,8 +305,7 @@ fn snap_from(
 /// segmenting may start (see [`fresh_start`]); no such run crosses a space, so it is before it.
 fn hyphen_joined(text: &str, from: usize, mut at: usize, back: bool) -> usize {
     const HYPHENS: [char; 2] = ['-', '\u{2010}'];
-    // A word's characters here: letters, digits and the combining accents Latin text uses.
-    let part = |c: char| c.is_alphanumeric() || ('\u{300}'..='\u{36f}').contains(&c);
+    let part = crate::search::word_char;
     loop {
         let (before, after) = text.split_at(at);
         let (joined, next) = if back {

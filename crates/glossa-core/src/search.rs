@@ -102,13 +102,19 @@ pub fn find_all(text: &str, query: &str) -> Vec<Range<usize>> {
 /// before or after, so "US" finds "the US" and not "discussions". In scripts written without
 /// spaces (Chinese, Japanese) a hit is rarely a whole word in this sense.
 pub fn whole_words(text: &str, hits: Vec<Range<usize>>) -> Vec<Range<usize>> {
-    let word_char = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || ignored_mark(c));
+    let word_char = |c: Option<char>| c.is_some_and(word_char);
     hits.into_iter()
         .filter(|h| {
             !word_char(text[..h.start].chars().next_back())
                 && !word_char(text[h.end..].chars().next())
         })
         .collect()
+}
+
+/// A character of a word, for whole-word search and for hyphenated words when snapping: a
+/// letter, a digit, or a combining mark on one.
+pub(crate) fn word_char(c: char) -> bool {
+    c.is_alphanumeric() || ignored_mark(c)
 }
 
 #[cfg(test)]

@@ -9,8 +9,12 @@ use glossa_core::Document;
 use serde_json::Value;
 
 fn lines(path: &str) -> Vec<Value> {
-    std::fs::read_to_string(interop().join(path))
-        .unwrap()
+    json_lines(&std::fs::read_to_string(interop().join(path)).unwrap())
+}
+
+/// Each non-blank line of JSONL, parsed.
+fn json_lines(jsonl: &str) -> Vec<Value> {
+    jsonl
         .lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).unwrap())
@@ -482,11 +486,7 @@ fn a_spacy_file_exported_again_keeps_its_tokens_and_token_indices() {
         let raw = lines(file);
         let got = import_paths(Format::Spacy, &[interop().join(file)]);
         let out = formats::export(Format::Spacy, &got.documents, &Default::default()).unwrap();
-        let again: Vec<Value> = out.files[0]
-            .contents
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let again = json_lines(&out.files[0].contents);
         assert_eq!(again.len(), raw.len());
         for (line, (new, old)) in again.iter().zip(&raw).enumerate() {
             let tokens = |v: &Value| -> Vec<(Value, Value, Value)> {
