@@ -101,6 +101,33 @@ fn a_deleted_document_comes_back_whole_on_undo() {
     assert_eq!(storage::load_index().unwrap().len(), 2);
 }
 
+#[wasm_bindgen_test]
+fn a_note_being_typed_is_kept_once_per_document_and_taken_once() {
+    local().clear().unwrap();
+    let note = "said \"100\"\nthen 🇶🇦 e\u{301}";
+    storage::save_note_draft("a", glossa_core::SpanId(7), "first");
+    storage::save_note_draft("a", glossa_core::SpanId(7), note);
+    let stored: Value = serde_json::from_str(&get("glossa.note.a").unwrap()).unwrap();
+    assert_eq!(stored, json!({ "schema": 1, "span": 7, "note": note }));
+    assert_eq!(
+        storage::take_note_draft("a"),
+        Some((glossa_core::SpanId(7), note.to_string()))
+    );
+    assert_eq!(storage::take_note_draft("a"), None);
+    // Committed: gone. Another schema, or a document deleted: never taken.
+    storage::save_note_draft("a", glossa_core::SpanId(1), "x");
+    storage::drop_note_draft("a");
+    assert_eq!(get("glossa.note.a"), None);
+    local()
+        .set_item("glossa.note.b", r#"{"schema":2,"span":1,"note":"x"}"#)
+        .unwrap();
+    assert_eq!(storage::take_note_draft("b"), None);
+    storage::save_document(&sample("c", "Deleted")).unwrap();
+    storage::save_note_draft("c", glossa_core::SpanId(1), "x");
+    storage::delete_document("c").unwrap();
+    assert_eq!(get("glossa.note.c"), None);
+}
+
 fn load_fixture() -> Value {
     local().clear().unwrap();
     store_fixture(FIXTURE_V1)

@@ -19,7 +19,7 @@
 //! together is copied there too, and opens without what does not fit. See `docs/storage.md`.
 
 use gloo_storage::{LocalStorage, Storage};
-use glossa_core::{Document, History, Journal};
+use glossa_core::{Document, History, Journal, SpanId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -45,6 +45,7 @@ pub const LOCK_PREFIX: &str = "glossa.lock.";
 pub const HISTORY_PREFIX: &str = "glossa.history.";
 pub const JOURNAL_PREFIX: &str = "glossa.journal.";
 pub const QUARANTINE_PREFIX: &str = "glossa.quarantine.";
+pub const NOTE_DRAFT_PREFIX: &str = "glossa.note.";
 
 /// What browsers give one origin's local storage, at least: about 5 million UTF-16 code units
 /// of keys and values together (5,242,877 measured by filling it in Chromium and WebKit;
@@ -303,6 +304,76 @@ pub fn history_key(id: &str) -> String {
 
 pub fn journal_key(id: &str) -> String {
     format!("{JOURNAL_PREFIX}{id}")
+}
+
+fn note_draft_key(id: &str) -> String {
+    format!("{NOTE_DRAFT_PREFIX}{id}")
+}
+
+/// A note as it is typed, before its field commits it (on losing the focus): kept at each
+/// keystroke, so that a crash, or another tab taking the document over, does not lose it.
+/// `{"schema":1,"span":…,"note":"…"}`, written by hand (no serde derive for one small value).
+pub fn save_note_draft(document: &str, span: SpanId, note: &str) {
+    let note = serde_json::to_string(note).unwrap_or_default();
+    let _ = write_raw(
+        &note_draft_key(document),
+        &format!("{{\"schema\":1,\"span\":{},\"note\":{note}}}", span.0),
+    );
+}
+
+/// Forgets the note being typed in `document` (it was committed).
+pub fn drop_note_draft(document: &str) {
+    remove(&note_draft_key(document));
+}
+
+/// The note left half-typed in `document`, taken out of storage.
+pub fn take_note_draft(document: &str) -> Option<(SpanId, String)> {
+    let key = note_draft_key(document);
+    let value = raw(&key)?;
+    remove(&key);
+    // Read as it is written (a JSON tree reader for one small value cost 1 KB of wasm).
+    let (span, note) = value
+        .strip_prefix("{\"schema\":1,\"span\":")?
+        .strip_suffix('}')?
+        .split_once(",\"note\":")?;
+    Some((SpanId(span.parse().ok()?), serde_json::from_str(note).ok()?))
+}
+
+/// Session storage's key (it goes with the tab, not with the library) for where the open
+/// document was being read when the page went away.
+const PLACE_KEY: &str = "glossa.place";
+
+/// Where a document was being read: the selected span, and the paragraph block at the top of
+/// the window with how far from the window's top it began (CSS pixels).
+pub type Place = (Option<SpanId>, Option<(usize, i32)>);
+
+/// Keeps where `document` is being read, for a reload in this tab (after an update, or the
+/// bug banner's Reload): the selected span, and the paragraph at the top of the window with
+/// how far from the window's top it began (in CSS pixels).
+pub fn save_place(document: &str, span: Option<SpanId>, block: Option<(usize, i32)>) {
+    if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let span = span.map_or(0, |s| s.0);
+        let (block, top) = block.map_or((-1, 0), |(b, top)| (b as i64, top));
+        let _ = s.set_item(PLACE_KEY, &format!("{span} {block} {top} {document}"));
+    }
+}
+
+/// Where `document` was being read when this tab last went away, taken once (a later
+/// opening of it starts at its top).
+pub fn take_place(document: &str) -> Option<Place> {
+    let s = web_sys::window()?.session_storage().ok()??;
+    let value = s.get_item(PLACE_KEY).ok()??;
+    let _ = s.remove_item(PLACE_KEY);
+    let mut parts = value.splitn(4, ' ');
+    let span = parts.next()?.parse::<u32>().ok()?;
+    let block = parts.next()?.parse::<i64>().ok()?;
+    let top = parts.next()?.parse::<i32>().ok()?;
+    (parts.next()? == document).then(|| {
+        (
+            (span > 0).then_some(SpanId(span)),
+            usize::try_from(block).ok().map(|b| (b, top)),
+        )
+    })
 }
 
 /// The id of the document whose content `key` holds: its own value or its journal.
@@ -942,6 +1013,7 @@ pub fn delete_document(id: &str) -> Result<Option<Document>, StorageProblem> {
     remove(&doc_key(id));
     remove(&journal_key(id));
     remove(&history_key(id));
+    drop_note_draft(id);
     update_index(|entries| entries.retain(|e| e.id != id))?;
     if current_document_id().as_deref() == Some(id) {
         set_current_document_id(None)?;

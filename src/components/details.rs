@@ -2,6 +2,7 @@
 //! relations with a way to add and delete them.
 
 use super::editor::EditorState;
+use crate::browser::storage;
 use glossa_core::words::shorten;
 use glossa_core::{Edit, RelationId, SpanId};
 use leptos::prelude::*;
@@ -71,6 +72,12 @@ pub fn DetailsPanel() -> impl IntoView {
         })
     });
 
+    // The open document's id, while this tab edits it (a read-only tab keeps no drafts).
+    let open_id = move || {
+        (!app.read_only.get_untracked())
+            .then(|| super::library::open_id(&app))
+            .flatten()
+    };
     let set_note = move |id: SpanId, note: String| {
         let unchanged = app.document.with_untracked(|d| {
             d.as_ref()
@@ -82,6 +89,9 @@ pub fn DetailsPanel() -> impl IntoView {
                 id,
                 note: Some(note),
             });
+        }
+        if let Some(doc) = open_id() {
+            storage::drop_note_draft(&doc);
         }
     };
 
@@ -95,6 +105,9 @@ pub fn DetailsPanel() -> impl IntoView {
                     // relabelled keeps it, and exports it), so it can be seen and cleared.
                     let has_verdict = s.label == "claim" || !s.verdict.is_empty();
                     view! {
+                        <button class="small to-text" on:click=move |_| super::scroll_to(".doc-text .selected", web_sys::ScrollLogicalPosition::Center)>
+                            "↑ Back to the span"
+                        </button>
                         <h3>{format!("{} ", s.label)}<span class="muted">{format!("{id}")}</span></h3>
                         <blockquote>{s.quote.clone()}</blockquote>
                         <label for="span-note">"Note"</label>
@@ -102,11 +115,16 @@ pub fn DetailsPanel() -> impl IntoView {
                         // could not be kept (it was refused when it lost the focus, and lost).
                         <textarea id=NOTE_FIELD rows="3" prop:value=s.note.clone() readonly=move || app.read_only.get()
                             on:change=move |ev| set_note(id, event_target_value(&ev))
+                            on:input=move |ev| if let Some(doc) = open_id() {
+                                storage::save_note_draft(&doc, id, &event_target_value(&ev));
+                            }
                             // Escape leaves the note for the text (the note is kept as it leaves).
                             on:keydown=move |ev| if ev.key() == "Escape" { super::focus_when_drawn(super::text_view::TEXT_ID.into()) }></textarea>
+                        // Read-only: the rest is disabled, as the note is read-only.
+                        <fieldset class="plain" role="none" disabled=move || app.read_only.get()>
                         {has_verdict.then(|| view! {
                             <label for="span-verdict">"Verdict"</label>
-                            <select id="span-verdict" disabled=move || app.read_only.get() on:change=move |ev| {
+                            <select id="span-verdict" on:change=move |ev| {
                                 // A note typed but not yet committed (that happens when it loses
                                 // the focus) goes in first: the panel is drawn anew after this.
                                 if let Some(note) = document().get_element_by_id(NOTE_FIELD)
@@ -151,6 +169,7 @@ pub fn DetailsPanel() -> impl IntoView {
                             <button on:click=move |_| editor.linking.set(Some(id)) title="Then click the other span (R)">"Link… (R)"</button>
                             <button on:click=move |_| editor.remove_selected() title="Delete">"Remove span"</button>
                         </div>
+                        </fieldset>
                     }.into_any()
                 }
             }}

@@ -8,7 +8,7 @@ use super::search::SearchBar;
 use super::span_list::SpanList;
 use super::text_view::{span_ids, span_pieces, TextView};
 use super::AppState;
-use crate::browser::{after_paint, download::download_glossa_json, selection};
+use crate::browser::{after_paint, download::download_glossa_json, selection, storage};
 use glossa_core::words::{count, shorten};
 use glossa_core::{
     snap, Edit, EditError, History, Label, OffsetError, OffsetMarks, Snap, SpanId, TextIndex, Unit,
@@ -41,7 +41,7 @@ pub struct EditorState {
     /// Every change goes through the history, so each can be undone and redone.
     pub history: StoredValue<History>,
     /// Whether undo and redo have anything to do, for their buttons.
-    pub can_undo_redo: RwSignal<(bool, bool)>,
+    pub can_undo_redo: Memo<(bool, bool)>,
     /// What the last action did, in the status line (nothing went wrong, so not an alert),
     /// until the next change or selection.
     pub notice: RwSignal<Option<String>>,
@@ -66,7 +66,13 @@ impl EditorState {
             text_ref: NodeRef::new(),
             // Kept with the document, so undo survives a reload.
             history: app.history,
-            can_undo_redo: RwSignal::new(app.history.with_value(|h| (h.can_undo(), h.can_redo()))),
+            // Every step changes the document, and so does a document read again from storage
+            // (another tab's edits, or one taken over) with its stored history: the buttons
+            // follow the document.
+            can_undo_redo: Memo::new(move |_| {
+                app.document.track();
+                app.history.with_value(|h| (h.can_undo(), h.can_redo()))
+            }),
             notice: RwSignal::new(None),
             labels: Memo::new(move |_| {
                 app.document
@@ -98,8 +104,8 @@ impl EditorState {
         })
     }
 
-    /// Runs `step` on the history and the open document, saves, and refreshes the undo and
-    /// redo buttons. `None` when no document is open or it is read-only.
+    /// Runs `step` on the history and the open document and saves (the undo and redo buttons
+    /// follow the document). `None` when no document is open or it is read-only.
     fn with_history<R>(
         &self,
         step: impl FnOnce(&mut History, &mut glossa_core::Document) -> R,
@@ -109,8 +115,6 @@ impl EditorState {
         self.clear_notice();
         self.app
             .edit(|doc| history.update_value(|h| out = Some(step(h, doc))))?;
-        self.can_undo_redo
-            .set(history.with_value(|h| (h.can_undo(), h.can_redo())));
         out
     }
 
@@ -125,8 +129,8 @@ impl EditorState {
     /// Makes one undoable change; a refusal is the caller's to show, beside what the user
     /// was doing (the label editor's fields).
     pub fn try_change(&self, edit: Edit) -> Result<bool, glossa_core::EditError> {
-        self.with_history(|h, doc| h.do_edit(doc, edit))
-            .unwrap_or(Ok(false))
+        self.clear_notice();
+        self.app.change(edit).unwrap_or(Ok(false))
     }
 
     /// Takes back the last change (`redo` false) or makes it again. A step of thousands of
@@ -154,9 +158,13 @@ impl EditorState {
             return work();
         }
         self.tell(saying());
+        let alive = self.history;
         leptos::task::spawn_local(async move {
             after_paint().await;
-            work();
+            // Unless the editor was left in that frame (its state is gone with it).
+            if alive.try_with_value(|_| ()).is_some() {
+                work();
+            }
         });
     }
 
@@ -295,8 +303,21 @@ impl EditorState {
     /// Removes the selected span (and its relations).
     pub fn remove_selected(&self) {
         if let Some(id) = self.selected.get_untracked() {
+            // Said in the status line (a live region), as undo is: the span just goes.
+            let what = self.app.document.with_untracked(|d| {
+                let d = d.as_ref()?;
+                let s = d.span(id)?;
+                Some(format!(
+                    "Removed {} “{}”.",
+                    s.label,
+                    shorten(d.quote(s), 60)
+                ))
+            });
             if self.change(Edit::RemoveSpan { id }) {
                 self.selected.set(None);
+                if let Some(what) = what {
+                    self.tell(what);
+                }
             }
         }
     }
@@ -390,11 +411,15 @@ impl EditorState {
             let (a, b) = (d.span(from)?, d.span(target)?);
             glossa_core::suggested_relations(&a.label, &b.label).next()
         });
-        self.change(Edit::AddRelation {
-            kind: kind.unwrap_or("about").to_string(),
+        let kind = kind.unwrap_or("about");
+        if self.change(Edit::AddRelation {
+            kind: kind.to_string(),
             from,
             to: target,
-        });
+        }) {
+            // Said (the status is a live region): the link shows only in the side panel.
+            self.tell(format!("Linked: {kind}."));
+        }
     }
 }
 
@@ -483,14 +508,37 @@ const SHORTCUTS: &[(&str, &str)] = &[
 #[component]
 fn CheatSheet() -> impl IntoView {
     let editor = expect_context::<EditorState>();
+    // It takes the focus as it opens, and gives it back where it was as it closes (it was
+    // left where it was, then fell to the page's body).
+    let back = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    Effect::new(move |was_open: Option<bool>| {
+        let open = editor.help_open.get();
+        if open {
+            back.set_value(document().active_element().and_then(|e| e.dyn_into().ok()));
+            super::focus_when_drawn("keys-close".into());
+        } else if was_open == Some(true) {
+            match back.try_update_value(Option::take).flatten() {
+                Some(e) if e.is_connected() && e.tag_name() != "BODY" => {
+                    selection::focus_in_place(&e)
+                }
+                _ => super::focus_when_drawn(super::text_view::TEXT_ID.into()),
+            }
+        }
+        open
+    });
     view! {
         <Show when=move || editor.help_open.get()>
-            <div class="cheatsheet" role="dialog" aria-label="Keyboard shortcuts">
+            // Escape closes it and only it (the editor's Escape also drops the selection).
+            <div class="cheatsheet" role="dialog" aria-label="Keyboard shortcuts"
+                on:keydown=move |ev| if ev.key() == "Escape" {
+                    ev.stop_propagation();
+                    editor.help_open.set(false);
+                }>
                 <h2>"Keyboard shortcuts"</h2>
                 <dl>
                     {SHORTCUTS.iter().map(|(keys, what)| view! { <dt><kbd>{*keys}</kbd></dt><dd>{*what}</dd> }).collect_view()}
                 </dl>
-                <button on:click=move |_| editor.help_open.set(false)>"Close"</button>
+                <button id="keys-close" on:click=move |_| editor.help_open.set(false)>"Close"</button>
             </div>
         </Show>
     }
@@ -538,11 +586,15 @@ fn latin_key(code: &str) -> Option<char> {
         .map(|c| c.to_ascii_lowercase())
 }
 
-/// True when a key press belongs to a form field, not to the editor.
+/// True when a key press belongs to a form field or to a question being asked (a label key
+/// there relabelled the span behind it), not to the editor.
 fn typing_in_a_field(ev: &ev::KeyboardEvent) -> bool {
     ev.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || el.closest("[role=alertdialog]").ok().flatten().is_some()
+        })
 }
 
 /// The editor for the open document.
@@ -553,6 +605,53 @@ pub fn Editor() -> impl IntoView {
     provide_context(editor);
     let selected = editor.selected;
     let search_ref = NodeRef::<leptos::html::Input>::new();
+    // A reload (after an update, or the bug banner's Reload) comes back to the same place:
+    // the span that was selected, else the paragraph at the top of the window. It went back
+    // to the text's top.
+    let _place = window_event_listener(ev::pagehide, move |_| {
+        let Some(id) = super::library::open_id(&state) else {
+            return;
+        };
+        // The block under the middle of the window's top line of text.
+        let top = editor.text_ref.get_untracked().and_then(|t| {
+            let x = t.get_bounding_client_rect().left() + 10.0;
+            let block = document()
+                .element_from_point(x as f32, 120.0)?
+                .closest(".block")
+                .ok()??;
+            let top = block.get_bounding_client_rect().top() as i32;
+            Some((block.get_attribute("data-i")?.parse().ok()?, top))
+        });
+        storage::save_place(&id, selected.get_untracked(), top);
+    });
+    if let Some((span, block)) =
+        super::library::open_id(&state).and_then(|id| storage::take_place(&id))
+    {
+        leptos::task::spawn_local(async move {
+            // Blocks far from the screen are laid out at a guessed height until drawn, and
+            // none is drawn before the first frame: the place is found again after each of
+            // the first frames, as the blocks around it are drawn.
+            for _ in 0..4 {
+                after_paint().await;
+                if let Some((i, top)) = block {
+                    super::scroll_to(
+                        &format!(".doc-text .block[data-i=\"{i}\"]"),
+                        web_sys::ScrollLogicalPosition::Start,
+                    );
+                    window().scroll_by_with_x_and_y(0.0, -f64::from(top));
+                }
+            }
+            // Selected, without scrolling to it (it may be anywhere on the screen).
+            let known = span.filter(|id| {
+                state
+                    .document
+                    .with_untracked(|d| d.as_ref().is_some_and(|d| d.span(*id).is_some()))
+            });
+            if known.is_some() {
+                let _ = selected.try_set(known);
+            }
+        });
+    }
 
     let keys = window_event_listener(ev::keydown, move |ev| {
         let typed = ev.key();
@@ -663,8 +762,9 @@ pub fn Editor() -> impl IntoView {
             {
                 match (editor.linking.get_untracked(), selected.get_untracked()) {
                     (Some(from), Some(target)) if from != target => {
-                        editor.finish_link(target);
+                        // Back to the span linked from, then the link (and what is said of it).
                         editor.select(Some(from));
+                        editor.finish_link(target);
                         true
                     }
                     (None, Some(_)) => document()
@@ -790,12 +890,14 @@ pub fn Editor() -> impl IntoView {
         if let Some(timer) = resting.try_update_value(Option::take).flatten() {
             timer.clear();
         }
+        // The editor may be gone when it fires (a tap on New document right after one in the
+        // text): then there is nothing to show.
         let show = move || {
-            let Some(container) = editor.text_ref.get_untracked() else {
+            let Some(container) = editor.text_ref.try_get_untracked().flatten() else {
                 return;
             };
             let place = selection::selected_range(&container).and(selection::below_selection());
-            editor.menu_at.set(place);
+            let _ = editor.menu_at.try_set(place);
         };
         resting
             .set_value(set_timeout_with_handle(show, std::time::Duration::from_millis(300)).ok());
@@ -804,6 +906,9 @@ pub fn Editor() -> impl IntoView {
         .add_event_listener_with_callback("selectionchange", on_selection.as_ref().unchecked_ref());
     let on_selection = StoredValue::new_local(Some(on_selection));
     on_cleanup(move || {
+        if let Some(timer) = resting.try_update_value(Option::take).flatten() {
+            timer.clear();
+        }
         if let Some(listener) = on_selection.try_update_value(Option::take).flatten() {
             let _ = document().remove_event_listener_with_callback(
                 "selectionchange",
@@ -825,12 +930,16 @@ pub fn Editor() -> impl IntoView {
         }
     };
 
+    // A download is otherwise silent (and unseen by a screen reader): the status says it.
+    let exported = move || editor.tell("Exported: the file is in your browser's downloads.");
     let export = move |_| {
         let result = state
             .document
             .with_untracked(|d| d.as_ref().map(download_glossa_json));
-        if let Some(Err(message)) = result {
-            state.problem.set(Some(message));
+        match result {
+            Some(Err(message)) => state.problem.set(Some(message)),
+            Some(Ok(())) => exported(),
+            None => {}
         }
     };
 
@@ -839,17 +948,34 @@ pub fn Editor() -> impl IntoView {
     // which a touch screen does not show (the style sheet hides .keys there).
     let status = move || -> (String, Option<String>, String, String) {
         if let Some(from) = editor.linking.get() {
-            let quote = state.document.with(|d| {
-                d.as_ref()
-                    .and_then(|d| d.span(from).map(|s| shorten(d.quote(s), 60)))
-                    .unwrap_or_default()
+            // The span J / K picked is named too: it was shown only by its outline.
+            let (quote, picked) = state.document.with(|d| {
+                let Some(d) = d.as_ref() else {
+                    return (String::new(), None);
+                };
+                let quote = d.span(from).map(|s| shorten(d.quote(s), 60));
+                let picked = selected
+                    .get()
+                    .filter(|id| *id != from)
+                    .and_then(|id| d.span(id));
+                let picked =
+                    picked.map(|s| format!("” to {} “{}”?", s.label, shorten(d.quote(s), 40)));
+                (quote.unwrap_or_default(), picked)
             });
-            return (
-                "Linking “".into(),
-                Some(quote),
-                "”: click the span it relates to.".into(),
-                " Or pick it with J / K and Enter; Escape cancels.".into(),
-            );
+            return match picked {
+                Some(to) => (
+                    "Link “".into(),
+                    Some(quote),
+                    to,
+                    " Enter links; Escape cancels.".into(),
+                ),
+                None => (
+                    "Linking “".into(),
+                    Some(quote),
+                    "”: click the span it relates to.".into(),
+                    " Or pick it with J / K and Enter; Escape cancels.".into(),
+                ),
+            };
         }
         if let Some(notice) = editor.notice.get() {
             return (notice, None, String::new(), String::new());
@@ -862,12 +988,24 @@ pub fn Editor() -> impl IntoView {
                 Some((span.label.clone(), shorten(d.quote(span), 60)))
             })
         });
+        // Read-only: the status names no key that would edit (each would be refused).
+        let read_only = state.read_only.get();
         match selected_span {
             Some((label, quote)) => (
                 format!("Selected: {label} “"),
                 Some(quote),
                 "”".into(),
-                " — Delete removes it, R links it, ? lists all keys".into(),
+                if read_only {
+                    " — read-only here".into()
+                } else {
+                    " — Delete removes it, R links it, ? lists all keys".into()
+                },
+            ),
+            None if read_only => (
+                "Read-only here: select, search and export; “Edit here” to edit.".into(),
+                None,
+                String::new(),
+                String::new(),
             ),
             None => (
                 "Select text, then choose a label.".into(),
@@ -897,7 +1035,11 @@ pub fn Editor() -> impl IntoView {
     view! {
         <section class="editor">
             <div class="toolbar" role="toolbar" aria-label="Labels and actions">
-                <LabelButtons/>
+                // Another tab edits the document: what would change it is disabled here (each
+                // also refuses on its own, with the read-only message, from the keyboard).
+                <fieldset class="plain" role="none" disabled=move || state.read_only.get()>
+                    <LabelButtons/>
+                </fieldset>
                 <label class="toggle">
                     <input type="checkbox" prop:checked=move || editor.snap_to_words.get()
                         on:change=move |ev| editor.snap_to_words.set(event_target_checked(&ev))/>
@@ -906,12 +1048,12 @@ pub fn Editor() -> impl IntoView {
                 <SearchBar input_ref=search_ref/>
                 <span class="spacer"></span>
                 <button on:click=move |_| editor.undo(false) title="Undo (Ctrl+Z)"
-                    disabled=move || !editor.can_undo_redo.get().0>"Undo"</button>
+                    disabled=move || state.read_only.get() || !editor.can_undo_redo.get().0>"Undo"</button>
                 <button on:click=move |_| editor.undo(true) title="Redo (Ctrl+Shift+Z or Ctrl+Y)"
-                    disabled=move || !editor.can_undo_redo.get().1>"Redo"</button>
+                    disabled=move || state.read_only.get() || !editor.can_undo_redo.get().1>"Redo"</button>
                 <button on:click=move |_| editor.help_open.update(|o| *o = !*o) title="Keyboard shortcuts (?)">"Keys ?"</button>
                 <button on:click=export>"Export JSON"</button>
-                <ExportMenu/>
+                <ExportMenu done=move |_: usize| exported()/>
                 <super::library::SaveIndicator/>
                 <button on:click=move |_| state.open(None)>"New document"</button>
             </div>
@@ -932,7 +1074,14 @@ pub fn Editor() -> impl IntoView {
                     <LabelEditor/>
                 </aside>
             </div>
-            <Show when=move || editor.menu_at.with(Option::is_some)>
+            // Below 900 px the side panel comes after the whole text: a selected span offers
+            // the way to its note, verdict and relations (the panel has the way back).
+            <Show when=move || selected.with(Option::is_some)>
+                <button class="to-details" on:click=move |_| super::scroll_to(".details", web_sys::ScrollLogicalPosition::Start)>
+                    "Note, verdict, links ↓"
+                </button>
+            </Show>
+            <Show when=move || editor.menu_at.with(Option::is_some) && !state.read_only.get()>
                 <div class="label-menu" role="toolbar" aria-label="Tag the selection" node_ref=menu_ref
                     style=move || editor.menu_at.get().map(|(x, y)| format!("left:{x}px;top:{y}px;--x:{x}px")).unwrap_or_default()>
                     <LabelButtons compact=true/>

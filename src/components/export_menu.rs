@@ -74,7 +74,21 @@ pub fn ExportMenu(
     let innermost = RwSignal::new(false);
 
     let busy = RwSignal::new(false);
+    // What the last export said: a new one takes it away, so that what one format could not
+    // hold is not read as said of the next (another message stays).
+    let said_last = StoredValue::new(None::<String>);
+    // Busy, the button says so rather than being disabled: a disabled button drops the
+    // keyboard's focus to the page's body.
     let run = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        if state
+            .problem
+            .with_untracked(|p| p.is_some() && *p == said_last.get_value())
+        {
+            state.problem.set(None);
+        }
         let format = format.get_untracked();
         let (docs, unreadable) = if library {
             let (docs, problems) = storage::load_all_documents();
@@ -116,10 +130,13 @@ pub fn ExportMenu(
                 said = Some(said.map_or(read.clone(), |s| format!("{read} {s}")));
             }
             if let Some(s) = said {
+                let _ = said_last.try_set_value(Some(s.clone()));
                 state.problem.set(Some(s));
             }
             if let Some(done) = done {
-                done.run(count);
+                // The screen that asked may be gone (a document opened while the worker ran):
+                // the download and what is said about it still come.
+                let _ = done.try_run(count);
             }
         });
     };
@@ -143,7 +160,7 @@ pub fn ExportMenu(
                     "innermost spans"
                 </label>
             </Show>
-            <button class:small=library on:click=run disabled=move || busy.get() aria-busy=move || busy.get().to_string()>
+            <button class:small=library on:click=run aria-disabled=move || busy.get().to_string() aria-busy=move || busy.get().to_string()>
                 {if library { "Export library" } else { "Export" }}
             </button>
             <Show when=move || busy.get()>

@@ -53,7 +53,17 @@ pub fn LabelEditor() -> impl IntoView {
             }
             _ => {
                 pending.set(None);
-                editor.change(edit);
+                // The focus goes on to the next row's Remove button (the previous row's after
+                // the last; the new label's name when none is left): it fell to the page.
+                let next = labels.with_untracked(|ls| {
+                    let at = ls.iter().position(|l| l.name == name)?;
+                    ls.get(at + 1)
+                        .or(at.checked_sub(1).and_then(|i| ls.get(i)))
+                        .map(|l| format!("remove-label:{}", l.name))
+                });
+                if editor.change(edit) {
+                    focus_when_drawn(next.unwrap_or_else(|| "new-label".into()));
+                }
             }
         }
     };
@@ -80,6 +90,8 @@ pub fn LabelEditor() -> impl IntoView {
             <button class="disclosure" aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)>"Labels…"</button>
             <Show when=move || open.get()>
+                // Read-only (another tab edits the document): labels can be seen, not changed.
+                <fieldset class="plain" role="none" disabled=move || editor.app.read_only.get()>
                 // Typing again clears a refusal. Enter takes a change; the row is then drawn
                 // anew (its key changed), and the focus goes to the same field in it.
                 <ul class="label-rows" on:input=move |_| refused.set(None)
@@ -151,10 +163,11 @@ pub fn LabelEditor() -> impl IntoView {
                 <form class="add-label" on:submit=move |ev| { ev.prevent_default(); add(); }>
                     <input type="color" aria-label="Colour of the new label" prop:value=move || new_color.get()
                         on:change=move |ev| new_color.set(event_target_value(&ev))/>
-                    <input type="text" placeholder="New label, e.g. source" aria-label="Name of the new label"
+                    <input type="text" id="new-label" placeholder="New label, e.g. source" aria-label="Name of the new label"
                         prop:value=move || new_name.get() on:input=move |ev| new_name.set(event_target_value(&ev))/>
                     <button type="submit">"Add label"</button>
                 </form>
+                </fieldset>
             </Show>
         </section>
     }

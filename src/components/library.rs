@@ -180,6 +180,7 @@ fn check_lease(state: &AppState) {
     } else if tabs::holder(&id) != tabs::Holder::OtherTab && tabs::try_acquire(&id) {
         reload_open(state, &id);
         state.read_only.set(false);
+        state.adopt_note_draft();
     }
 }
 
@@ -270,6 +271,8 @@ pub fn StorageSync() -> impl IntoView {
             reload_open(&state, &id);
             state.read_only.set(false);
             state.problem.set(None);
+            // A note the other tab was typing goes in (it is kept at each keystroke).
+            state.adopt_note_draft();
         }
     };
     view! {
@@ -311,6 +314,8 @@ struct PendingImport {
     /// What the import skipped or changed, one line each.
     warnings: Vec<String>,
     open_after: bool,
+    /// The id of the file input it came from, where the focus goes back to.
+    from: &'static str,
 }
 
 /// What the library screen shares: a pending import, the documents deleted or replaced by an
@@ -379,7 +384,11 @@ fn store_imported(state: &AppState, ctx: &LibraryCtx, plan: PendingImport, repla
         n => format!("Imported {n} documents."),
     };
     if skipped > 0 {
-        message.push_str(&format!(" Kept your {skipped} existing ones."));
+        message.push_str(&format!(
+            " Kept your own {} of {}.",
+            if skipped == 1 { "copy" } else { "copies" },
+            count(skipped, "document")
+        ));
     }
     if !busy.is_empty() {
         message.push_str(&format!(
@@ -388,6 +397,8 @@ fn store_imported(state: &AppState, ctx: &LibraryCtx, plan: PendingImport, repla
         ));
     }
     ctx.message.set(Some(message));
+    // The focus goes on: in the text of a document opened (AppState::open), to Undo after a
+    // replace, or back to the file input (it fell to the page's body).
     if plan.open_after {
         if let [one] = saved.as_slice() {
             state.open(Some(one.clone()));
@@ -397,6 +408,15 @@ fn store_imported(state: &AppState, ctx: &LibraryCtx, plan: PendingImport, repla
                 state.open(Some(d));
             }
         }
+    } else {
+        focus_when_drawn(
+            if replace && !saved.is_empty() {
+                "undo-delete"
+            } else {
+                plan.from
+            }
+            .into(),
+        );
     }
 }
 
@@ -467,10 +487,20 @@ async fn read_documents(files: &[Picked]) -> Result<(Format, Vec<Document>, Vec<
 /// says where it is wrong.
 async fn preview_import(state: AppState, ctx: LibraryCtx, files: Vec<Picked>, open_after: bool) {
     // Reading a long file takes the worker a moment: say so first.
-    ctx.message.set(Some("Reading the files…".into()));
+    // The screen may be gone before or after the reading (a document opened meanwhile): its
+    // signals with it, and there is no preview to show.
+    if ctx
+        .message
+        .try_set(Some("Reading the files…".into()))
+        .is_some()
+    {
+        return;
+    }
     after_paint().await;
     let read = read_documents(&files).await;
-    ctx.message.set(None);
+    if ctx.message.try_set(None).is_some() {
+        return;
+    }
     let (format, mut documents, warnings) = match read {
         Ok(read) => read,
         Err(e) => return say(&state, e),
@@ -502,6 +532,11 @@ async fn preview_import(state: AppState, ctx: LibraryCtx, files: Vec<Picked>, op
     ctx.pending.set(Some(PendingImport {
         source: format!("{} ({})", names.join(", "), format.title()),
         open_after: open_after && documents.len() == 1,
+        from: if open_after {
+            "open-file"
+        } else {
+            "import-library"
+        },
         documents,
         existing,
         warnings,
@@ -582,6 +617,15 @@ fn label_counts(doc: &Document) -> String {
         .join(", ")
 }
 
+/// Makes `d` a document of its own beside the one it copies: a new id, "(copy)" after its
+/// title, made now.
+fn make_copy(d: &mut Document) {
+    d.id = new_document_id();
+    d.title = format!("{} (copy)", d.title);
+    d.created_ms = now_ms();
+    d.modified_ms = d.created_ms;
+}
+
 /// What an import found, for the user to confirm: each document with its spans per label,
 /// what was skipped or changed, and which documents are already stored.
 #[component]
@@ -595,13 +639,18 @@ fn ImportPreview(plan: PendingImport) -> impl IntoView {
             let _ = b.focus();
         }
     });
-    let (replace, keep) = (plan.clone(), plan.clone());
+    let (replace, keep, both) = (plan.clone(), plan.clone(), plan.clone());
     const SHOWN: usize = 20;
     let more = |n: usize| {
         (n > SHOWN).then(|| view! { <li class="muted">{format!("and {} more", n - SHOWN)}</li> })
     };
     let docs = plan.documents.len();
     let spans: usize = plan.documents.iter().map(|d| d.spans().len()).sum();
+    let from = plan.from;
+    let cancel = move || {
+        ctx.pending.set(None);
+        focus_when_drawn(from.into());
+    };
     let buttons = if plan.existing.is_empty() {
         view! {
             <button class="small" node_ref=first on:click=move |_| { ctx.pending.set(None); store_imported(&state, &ctx, replace.clone(), false); }>
@@ -623,14 +672,27 @@ fn ImportPreview(plan: PendingImport) -> impl IntoView {
                 if plan.existing.len() == 1 { "it" } else { "them" },
                 if plan.existing.len() == 1 { "copy" } else { "copies" },
             )}</p>
-            <button class="small danger" node_ref=first on:click=move |_| { ctx.pending.set(None); store_imported(&state, &ctx, replace.clone(), true); }>"Replace them"</button>
-            <button class="small" on:click=move |_| { ctx.pending.set(None); store_imported(&state, &ctx, keep.clone(), false); }>"Keep mine, import only new ones"</button>
+            <button class="small danger" on:click=move |_| { ctx.pending.set(None); store_imported(&state, &ctx, replace.clone(), true); }>
+                {if plan.existing.len() == 1 { "Replace it" } else { "Replace them" }}
+            </button>
+            // The file's copies beside the user's, to compare: as Duplicate makes them. It
+            // takes the focus first: it loses nothing.
+            <button class="small" node_ref=first on:click=move |_| {
+                ctx.pending.set(None);
+                let mut plan = both.clone();
+                let stored = storage::stored_document_ids();
+                plan.documents.iter_mut().filter(|d| stored.contains(&d.id)).for_each(make_copy);
+                store_imported(&state, &ctx, plan, false);
+            }>"Keep both"</button>
+            {(plan.existing.len() < docs).then(|| view! {
+                <button class="small" on:click=move |_| { ctx.pending.set(None); store_imported(&state, &ctx, keep.clone(), false); }>"Keep mine, import only new ones"</button>
+            })}
         }
         .into_any()
     };
     view! {
         <div class="import-confirm" role="alertdialog" aria-labelledby="import-heading"
-            on:keydown=move |ev: ev::KeyboardEvent| if ev.key() == "Escape" { ctx.pending.set(None) }>
+            on:keydown=move |ev: ev::KeyboardEvent| if ev.key() == "Escape" { cancel() }>
             <h3 id="import-heading">"Import documents?"</h3>
             <p>{format!("{}: {}, {}.", plan.source, count(docs, "document"), count(spans, "span"))}</p>
             <ul class="import-docs">
@@ -656,7 +718,7 @@ fn ImportPreview(plan: PendingImport) -> impl IntoView {
                 </ul>
             })}
             {buttons}
-            <button class="small" on:click=move |_| ctx.pending.set(None)>"Cancel"</button>
+            <button class="small" on:click=move |_| cancel()>"Cancel"</button>
         </div>
     }
 }
@@ -781,10 +843,7 @@ fn LibraryRow(entry: IndexEntry) -> impl IntoView {
         let mut copy = None;
         if let Ok(Some(d)) = storage::load_document(&id.get_value()) {
             let mut d = d;
-            d.id = new_document_id();
-            d.title = format!("{} (copy)", d.title);
-            d.created_ms = now_ms();
-            d.modified_ms = d.created_ms;
+            make_copy(&mut d);
             copy = Some(d);
         }
         match copy.map(|d| storage::save_document(&d).map(|_| d)) {
@@ -920,6 +979,13 @@ pub fn Library() -> impl IntoView {
                     v.pop();
                 });
                 ctx.message.set(Some(format!("Restored “{}”.", doc.title)));
+                // On to the next Undo, or to the document back in the list.
+                let more = ctx.deleted.with_untracked(|v| !v.is_empty());
+                focus_when_drawn(if more {
+                    "undo-delete".into()
+                } else {
+                    format!("open-{}", doc.id)
+                });
             }
             Err(p) => say(&state, p.to_string()),
         }
@@ -964,10 +1030,11 @@ pub fn Library() -> impl IntoView {
                 <h2 id="library-heading">"Your documents"</h2>
                 <span class="spacer"></span>
                 <ExportMenu library=true done=exported/>
-                <label class="button small" for="import-library">"Import…"</label>
+                // The input before its label, so the label can show the input's focus.
                 <input id="import-library" class="sr-only" type="file" multiple
                     accept=".json,.jsonl,.jsonld,.ann,.txt,.zip,.conll,.iob,.iob2,.bio,application/json,application/zip"
                     on:change=import_library/>
+                <label class="button small" for="import-library">"Import…"</label>
             </div>
             <p class="usage">
                 {move || library.with(|l| {

@@ -87,6 +87,7 @@ impl AppState {
         };
         if let Some(id) = opened {
             state.store_repaired(&id, &problem_note);
+            state.adopt_note_draft();
         }
         state
     }
@@ -108,6 +109,24 @@ impl AppState {
         }
     }
 
+    /// Commits a note left half-typed in the open document (by a tab that crashed, or that
+    /// this tab took the document over from), as an undoable edit, once this tab edits it.
+    pub(super) fn adopt_note_draft(&self) {
+        if self.read_only.get_untracked() {
+            return;
+        }
+        let Some((span, note)) =
+            library::open_id(self).and_then(|id| storage::take_note_draft(&id))
+        else {
+            return;
+        };
+        // An unchanged note changes nothing and is not an undo step.
+        self.change(glossa_core::Edit::SetNote {
+            id: span,
+            note: Some(note),
+        });
+    }
+
     /// Opens `document`, or the paste screen for `None`, and remembers the choice.
     pub fn open(&self, document: Option<Document>) {
         let id = document.as_ref().map(|d| d.id.clone());
@@ -121,6 +140,8 @@ impl AppState {
         if id.is_some() {
             self.keep_storage();
         }
+        // Another screen starts at its top (Your documents may have been scrolled far down).
+        window().scroll_to_with_x_and_y(0.0, 0.0);
         // The keyboard goes on where the work is: in the text, or the new document's title.
         focus_when_drawn(
             if id.is_some() {
@@ -131,6 +152,7 @@ impl AppState {
             .into(),
         );
         self.document.set(document);
+        self.adopt_note_draft();
     }
 
     /// Once there is work to lose (a document opened or edited), asks the browser, once per
@@ -160,6 +182,15 @@ impl AppState {
                 persistent.set(kept);
             }
         });
+    }
+
+    /// Makes one undoable edit to the open document and saves it; `None` when there is none
+    /// open or it is read-only (said to the user).
+    pub fn change(&self, edit: glossa_core::Edit) -> Option<Result<bool, glossa_core::EditError>> {
+        let history = self.history;
+        let mut out = None;
+        self.edit(|doc| history.update_value(|h| out = Some(h.do_edit(doc, edit))))?;
+        out
     }
 
     /// Applies an edit to the open document and saves it at once.
@@ -366,11 +397,26 @@ fn focus_when_drawn(id: String) {
                 .get_element_by_id(&id)
                 .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
             {
-                let _ = e.focus();
+                // The text is taller than the window: focusing it scrolled its first line under
+                // the sticky toolbar, and the title out of sight.
+                if id == text_view::TEXT_ID {
+                    crate::browser::selection::focus_in_place(&e);
+                } else {
+                    let _ = e.focus();
+                }
             }
         },
         Duration::ZERO,
     );
+}
+
+/// Scrolls the first element `selector` matches to `block` (start, center…) of the window.
+fn scroll_to(selector: &str, block: web_sys::ScrollLogicalPosition) {
+    if let Ok(Some(e)) = document().query_selector(selector) {
+        let options = web_sys::ScrollIntoViewOptions::new();
+        options.set_block(block);
+        e.scroll_into_view_with_scroll_into_view_options(&options);
+    }
 }
 
 /// The whole app.

@@ -143,7 +143,11 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
         }
     });
 
+    // Busy, the button says so rather than being disabled (that dropped the keyboard's focus).
     let tag_all = move |_| {
+        if tagging.get_untracked() {
+            return;
+        }
         let label = untrack(chosen);
         let found = hits.get_untracked();
         // Hits this label already tags are left out, and the count says so.
@@ -195,7 +199,7 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
 
     view! {
         <div class="search" role="search">
-            <input type="search" node_ref=input_ref placeholder="Search (Ctrl+F)" aria-label="Search the text"
+            <input type="search" node_ref=input_ref placeholder="Search" title="Search the text (Ctrl+F)" aria-label="Search the text"
                 prop:value=move || query.get()
                 on:input=move |ev| { query.set(event_target_value(&ev)); shown.set(0); }
                 on:keydown=move |ev| {
@@ -204,7 +208,11 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
                             ev.prevent_default();
                             walk(ev.shift_key());
                         }
-                        "Escape" => { query.set(String::new()); }
+                        // Escape clears the search, then goes back to the text.
+                        "Escape" if query.with_untracked(String::is_empty) => {
+                            super::focus_when_drawn(super::text_view::TEXT_ID.into());
+                        }
+                        "Escape" => query.set(String::new()),
                         _ => {}
                     }
                 }/>
@@ -229,7 +237,7 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
                 <select aria-label="Label for all hits" on:change=move |ev| tag_label.set(event_target_value(&ev))>
                     {move || labels().into_iter().map(|l| view! { <option value=l.clone() prop:selected=chosen() == l>{l.clone()}</option> }).collect_view()}
                 </select>
-                <button on:click=tag_all disabled=move || tagging.get() aria-busy=move || tagging.get().to_string()>"Tag all hits"</button>
+                <button on:click=tag_all disabled=move || app.read_only.get() aria-disabled=move || tagging.get().to_string() aria-busy=move || tagging.get().to_string()>"Tag all hits"</button>
             </Show>
         </div>
     }

@@ -151,6 +151,7 @@ pub fn SpanList() -> impl IntoView {
                         view! {
                             <li>
                                 <button class="row" class:current=move || editor.selected.get() == Some(id)
+                                    aria-current=move || (editor.selected.get() == Some(id)).then_some("true")
                                     on:click=move |_| match editor.linking.get_untracked() {
                                         // While linking, a row is the link's other end.
                                         Some(_) => editor.finish_link(id),

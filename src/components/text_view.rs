@@ -254,10 +254,11 @@ pub fn TextView(
     Effect::new(move |_| {
         blocks.track();
         request_animation_frame(move || {
-            let Some(text) = text_ref.get_untracked() else {
+            // The view may have gone in that frame (another document opened).
+            let Some(text) = text_ref.try_get_untracked().flatten() else {
                 return;
             };
-            observer.with_value(|o| {
+            observer.try_with_value(|o| {
                 let Some(o) = o else { return };
                 if let Ok(plain) = text.query_selector_all(".block[data-plain]") {
                     for i in 0..plain.length() {

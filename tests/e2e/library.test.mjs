@@ -98,21 +98,44 @@ test('two pages edit at once: one edits, the other follows read-only, and can ta
   // A's edits appear in B.
   await tag(a, '100 captives', '2');
   await waitForSpans(b, 2);
-  // B refuses to edit, and says why.
+  // B refuses to edit, and says why; what would edit looks it: disabled, and no label menu
+  // on a selection (they looked enabled and each refused when used).
+  const editing = (page) => page.evaluate(() => [
+    ...document.querySelectorAll('.toolbar .label-button, .details button:not(.to-text), .details select, .label-editor input, .label-editor button:not(.disclosure)'),
+    ...[...document.querySelectorAll('.toolbar button')].filter((b) => /^(Undo|Redo|Tag all hits)$/.test(b.textContent)),
+  ].map((e) => `${e.textContent || e.getAttribute('aria-label')}: ${e.matches(':disabled') ? 'disabled' : 'enabled'}`));
   await tag(b, 'Qatar', '1');
   assert.match(await b.locator('.problem').textContent(), /Read-only here/);
   assert.equal(await spanCount(b), 2);
+  assert.equal(await b.locator('.label-menu').count(), 0);
   await screenshot(b, 'library-01-second-tab-read-only');
   await b.keyboard.press('Escape');
-  // Its note and verdict cannot be changed: a note typed there was refused and lost.
+  // Its note cannot be changed (a note typed there was refused and lost), nor anything else.
   await b.locator('.span-list .row', { hasText: 'Hamas' }).click();
   assert.equal(await b.locator('#span-note').isEditable(), false);
+  await b.getByRole('button', { name: 'Labels…' }).click();
+  await b.getByLabel('Search the text').fill('Doha');
+  const disabled = await editing(b);
+  assert.ok(disabled.length >= 12, disabled.join('\n'));
+  assert.deepEqual(disabled.filter((e) => !e.endsWith('disabled')), []);
+  // Nor does the status line offer keys that would edit.
+  assert.equal(await b.locator('.status').textContent(), 'Selected: actor “Hamas” — read-only here');
+  await screenshot(b, 'library-01b-read-only-disabled');
   await b.keyboard.press('Escape');
 
+  // A is typing a note (its field has the focus, nothing committed yet) when B takes over:
+  // the note goes in, not lost with A's turn to read-only.
+  await a.locator('.span-list .row', { hasText: 'Hamas' }).click();
+  await a.locator('#span-note').fill('typed in A');
   // B takes over; A turns read-only and follows B.
   await b.getByRole('button', { name: 'Edit here' }).click();
   await a.getByRole('button', { name: 'Edit here' }).waitFor({ timeout: 5000 });
   assert.equal(await b.locator('.problem').count(), 0);
+  await b.waitForFunction(() => document.querySelector('#span-note')?.value === 'typed in A');
+  await a.waitForFunction(() => document.querySelector('#span-note')?.readOnly);
+  assert.equal(await a.locator('#span-note').inputValue(), 'typed in A');
+  // Editing here, all is enabled again (Undo takes back A's edits; Redo has nothing to do).
+  assert.deepEqual((await editing(b)).filter((e) => !e.endsWith('enabled')), ['Redo: disabled']);
   await tag(b, 'Qatar', '1');
   await waitForSpans(a, 3);
   await tag(a, 'Egypt', '1');
@@ -240,15 +263,28 @@ test('an edit is one small journal write at once; the document is written whole 
   await tag(page, '100 captives', '2');
   await page.keyboard.press('Control+z');
   await page.keyboard.press('Control+Shift+z');
+  // And a note half typed: its field still has the focus, so it was never committed.
+  await page.locator('.span-list .row', { hasText: 'Qatar' }).click();
+  await page.locator('#span-note').fill('the mediator');
   await crashRenderer(context, page);
   const again = await context.newPage();
   const errorsAgain = watchErrors(again);
   await again.goto(server.url);
   await waitForSpans(again, 3);
   await screenshot(again, 'library-after-crash');
-  // The crashed tab still holds the edit lease for a few seconds: read-only, then editable.
+  // The crashed tab still holds the edit lease for a few seconds: read-only, then editable,
+  // and the note goes in as it was typed (kept at each keystroke).
   await again.waitForFunction(() => document.querySelector('.save-state')?.textContent === '✓ Saved', null, { timeout: 15000 });
-  // Undo goes back through the journaled steps into the ones written with the document.
+  await again.locator('.span-list .row', { hasText: 'Qatar' }).click();
+  await again.waitForFunction(() => document.querySelector('#span-note')?.value === 'the mediator');
+  await writtenWhole(again);
+  assert.deepEqual((await docByTitle(again, 'Journal')).spans.map((s) => s.note).filter(Boolean), ['the mediator']);
+  assert.equal((await stored(again))[`glossa.note.${id}`], undefined);
+  // Undo takes the note back, then goes back through the journaled steps into the ones
+  // written with the document.
+  await again.locator('.doc-text').focus();
+  await again.keyboard.press('Control+z');
+  await again.waitForFunction(() => document.querySelector('#span-note')?.value === '');
   await again.keyboard.press('Control+z');
   await waitForSpans(again, 2);
   await again.keyboard.press('Control+z');
@@ -354,6 +390,8 @@ test('library: rename, duplicate, delete with undo, storage use', async () => {
   await screenshot(page, 'library-04-deleted-undo');
   await page.locator('.undo-bar').getByRole('button', { name: 'Undo' }).click();
   await row('Doha truce talks (copy)').waitFor();
+  // Back in the list, with the focus (it fell to the page's body).
+  await page.waitForFunction(() => document.activeElement.textContent === 'Doha truce talks (copy)');
 
   // Kept across a reload; the copy opens with its spans.
   await page.reload();
@@ -371,6 +409,85 @@ test('library: rename, duplicate, delete with undo, storage use', async () => {
   await row('Doha truce talks').first().waitFor();
   assert.equal(await row('Other article').count(), 0);
   await screenshot(page, 'library-05-list');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+/** The app with "Long story" open: 80 short paragraphs, opened from a text file. */
+async function openLongStory() {
+  const opened = await openApp();
+  const long = Array.from({ length: 80 }, (_, i) => `Paragraph ${i + 1}: Qatar said the talks went on.`).join('\n\n');
+  await opened.page.locator('#open-file').setInputFiles({ name: 'Long story.txt', mimeType: 'text/plain', buffer: Buffer.from(long) });
+  await opened.page.waitForSelector('.doc-text .block');
+  return opened;
+}
+
+test('a long text opens at its top: its title and first line in sight, the keyboard in the text', async () => {
+  const { context, page, errors } = await openLongStory();
+  await page.waitForFunction(() => document.activeElement?.id === 'doc-text');
+  // Focusing the text (taller than the window) scrolled it under the sticky toolbar.
+  assert.equal(await page.evaluate(() => scrollY), 0);
+  const toolbar = await page.locator('.toolbar').boundingBox();
+  const title = await page.locator('.doc-title').boundingBox();
+  assert.ok(title.y >= toolbar.y + toolbar.height, `title at ${title.y}, toolbar ends at ${toolbar.y + toolbar.height}`);
+  // Imported, through the preview and Enter; and from far down Your documents.
+  const { file } = await exportJson(page);
+  await page.getByRole('button', { name: 'New document' }).click();
+  // A low window: the preview is shown further down, and the page scrolls to it.
+  await page.setViewportSize({ width: 1000, height: 500 });
+  const copy = { ...file, document: { ...file.document, id: 'long-import', title: 'Long import' } };
+  await page.locator('#open-file').setInputFiles({ name: 'long.glossa.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(copy)) });
+  await page.getByRole('alertdialog', { name: 'Import documents?' }).waitFor();
+  assert.ok(await page.evaluate(() => scrollY) > 0);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('.doc-title')?.textContent === 'Long import');
+  await page.waitForFunction(() => document.activeElement?.id === 'doc-text');
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(() => scrollY), 0);
+  await page.getByRole('button', { name: 'New document' }).click();
+  await page.evaluate(() => scrollTo(0, document.body.scrollHeight));
+  await page.getByRole('button', { name: 'Open Long story' }).click();
+  await page.waitForFunction(() => document.activeElement?.id === 'doc-text');
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(() => scrollY), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a reload comes back to the same place in the text, the same span selected', async () => {
+  const { context, page, errors } = await openLongStory();
+  // Where the words "Paragraph n:" are on the screen.
+  const at = (n) => page.evaluate((n) => {
+    const walker = document.createTreeWalker(document.querySelector('.doc-text'), NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      const i = t.data.indexOf(`Paragraph ${n}:`);
+      if (i < 0) continue;
+      const range = document.createRange();
+      range.setStart(t, i);
+      range.setEnd(t, i + 1);
+      return Math.round(range.getBoundingClientRect().top);
+    }
+    return null;
+  }, n);
+  await page.evaluate(async (y) => scrollBy(0, y), (await at(40)) - 200);
+  await page.waitForTimeout(300);
+  assert.equal(await dragSelect(page, 'Qatar', 40), 'Qatar');
+  await page.keyboard.press('1');
+  await page.evaluate(() => scrollBy(0, 120));
+  await page.waitForTimeout(300);
+  const before = await at(43);
+  await page.reload();
+  await page.waitForSelector('.doc-text .spanned');
+  // It went back to the text's top, nothing selected.
+  await page.waitForFunction(() => /^Selected: actor “Qatar”/.test(document.querySelector('.status')?.textContent));
+  await page.waitForTimeout(300);
+  const after = await at(43);
+  assert.ok(Math.abs(after - before) <= 2, `paragraph 43 at ${after}, was at ${before}`);
+  // Another document opened later starts at its top.
+  await page.getByRole('button', { name: 'New document' }).click();
+  await page.getByRole('button', { name: 'Open Long story' }).click();
+  await page.waitForSelector('.doc-text .spanned');
+  assert.equal(await page.evaluate(() => scrollY), 0);
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -444,14 +561,22 @@ test('new documents from files, exact bytes; export and import the library', asy
   const ask = page.getByRole('alertdialog', { name: 'Import documents?' });
   await ask.waitFor();
   assert.match(await ask.textContent(), /1 of the 2 documents is already in your library: “crlf story”\. Replace it with the file's copy\?/);
+  // It takes the focus on the answer that loses nothing; Escape gives it back to Import….
+  await page.waitForFunction(() => document.activeElement.textContent === 'Keep both');
   await screenshot(page, 'library-06-import-asks');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => document.activeElement.id === 'import-library');
+  await page.locator('#import-library').setInputFiles({ name: 'backup.json', mimeType: 'application/json', buffer: Buffer.from(backup) });
   await ask.getByRole('button', { name: 'Keep mine, import only new ones' }).click();
+  await page.waitForFunction(() => document.activeElement.id === 'import-library');
   await page.locator('.doc-row', { hasText: 'notes' }).waitFor();
+  assert.equal(await page.locator('.library-message').textContent(), 'Imported “notes”. Kept your own copy of 1 document.');
   assert.equal(await page.locator('.doc-row', { hasText: 'changed' }).count(), 1);
   // Again, replacing this time.
   await page.locator('#import-library').setInputFiles({ name: 'backup.json', mimeType: 'application/json', buffer: Buffer.from(backup) });
   await ask.getByRole('button', { name: 'Replace them' }).click();
   await page.locator('.doc-row', { hasText: 'crlf story' }).waitFor();
+  await page.waitForFunction(() => document.activeElement.id === 'undo-delete');
   assert.equal(await page.locator('.doc-row', { hasText: 'changed' }).count(), 0);
   assert.equal((await docByTitle(page, 'crlf story')).spans.length, 1);
   // A replace can be taken back: Undo puts the stored copy back as it was.
@@ -460,10 +585,19 @@ test('new documents from files, exact bytes; export and import the library', asy
   assert.match(await undoBar.textContent(), /^Replaced “notes” — Undo$/);
   await undoBar.getByRole('button', { name: 'Undo' }).click();
   await page.waitForFunction(() => /^Replaced “changed”/.test(document.querySelector('.undo-bar')?.textContent));
+  await page.waitForFunction(() => document.activeElement.id === 'undo-delete');
   await undoBar.getByRole('button', { name: 'Undo' }).click();
   await page.locator('.doc-row', { hasText: 'changed' }).waitFor();
+  // The focus stays on Undo while there is more to undo (the deletion of notes, before).
+  await page.waitForFunction(() => document.activeElement.id === 'undo-delete');
   assert.equal(await page.locator('.doc-row', { hasText: 'crlf story' }).count(), 0);
   assert.match(await page.locator('.library-message').textContent(), /Restored “changed”/);
+  // Or both kept, the file's beside the user's, to compare (only new ones would be none).
+  await page.locator('#import-library').setInputFiles({ name: 'backup.json', mimeType: 'application/json', buffer: Buffer.from(backup) });
+  assert.equal(await ask.getByRole('button', { name: 'Keep mine, import only new ones' }).count(), 0);
+  await ask.getByRole('button', { name: 'Keep both' }).click();
+  await page.locator('.doc-row', { hasText: 'crlf story (copy)' }).waitFor();
+  assert.deepEqual((await page.locator('.doc-open').allTextContents()).sort(), ['changed', 'crlf story (copy)', 'notes', 'notes (copy)']);
 
   // A one-document Glossa export opens as a new document.
   const single = JSON.stringify({ ...file, documents: undefined, document: { ...file.documents[0], id: 'imported-one', title: 'From JSON' } });

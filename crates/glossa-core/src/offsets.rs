@@ -289,15 +289,36 @@ fn snap_from(
                 }
             }
             // An abbreviation's last full stop stays ("U.S.", "a.m."): a letter after a stop.
-            kept.map(|(ks, ke)| {
+            kept.map(|(mut ks, ke)| {
                 let abbreviation = text[ks..ke].chars().rev().nth(1) == Some('.')
                     && text[..ke].ends_with(char::is_alphabetic)
                     && text[ke..e].starts_with('.');
-                (ks, ke + usize::from(abbreviation))
+                let mut ke = ke + usize::from(abbreviation);
+                // A bracket or quotation mark opened (or closed) inside keeps its partner, if
+                // the drag took it: "100 captives (≈ €5 million)", not "… €5 million".
+                let mut depth = [0isize; 5];
+                for c in text[ks..ke].chars() {
+                    if let Some(i) = PAIRS.iter().position(|p| p.0 == c) {
+                        depth[i] += 1;
+                    } else if let Some(i) = PAIRS.iter().position(|p| p.1 == c) {
+                        depth[i] -= 1;
+                    }
+                }
+                for ((open, close), depth) in PAIRS.into_iter().zip(depth) {
+                    if depth > 0 && text[ke..e].starts_with(close) {
+                        ke += close.len_utf8();
+                    } else if depth < 0 && text[s..ks].ends_with(open) {
+                        ks -= open.len_utf8();
+                    }
+                }
+                (ks, ke)
             })
         }
     }
 }
+
+/// Brackets and quotation marks that pair up, kept together by snapping.
+const PAIRS: [(char, char); 5] = [('(', ')'), ('[', ']'), ('“', '”'), ('«', '»'), ('（', '）')];
 
 /// The start (`back`) or end of the words joined by hyphens that the word starting or ending
 /// at `at` is one of: "Jean-Luc", "US-led", "COVID-19", "Jean-Pierre-Luc". A letter must be on
@@ -393,8 +414,11 @@ fn edge_mark(grapheme: &str, next: Option<char>) -> bool {
     if (c == '-' || c == '.') && next.is_some_and(|n| n.is_ascii_digit()) {
         return false;
     }
+    // Invisible marks too: direction marks and embeddings, a zero-width space or a byte order
+    // mark beside a word would end up in its quote, unseen.
     c.is_whitespace()
         || ",.;:!?…-–—()[]{}\"'“”‘’«»‹›„‚¿¡、。，；：！？「」『』（）《》،؛؟".contains(c)
+        || matches!(c, '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}')
 }
 
 /// Widens `[start, end)` to the boundaries of the pieces produced by `pieces`.
@@ -590,6 +614,31 @@ mod tests {
             snap(text, ten + 1, ten + 2, Snap::Word),
             Some((ten, ten + 2))
         );
+    }
+
+    #[test]
+    fn word_snap_keeps_a_brackets_partner_and_leaves_invisible_marks_out() {
+        let text = "Hamas freed 100 captives (≈ €5 million) and [a] “fair deal” in (2024) said «les \
+                    “100” jours» then \u{202E}Hamas\u{202C} and 300\u{200E} and \u{2067}قال\u{2069}.";
+        assert_eq!(
+            snapped(text, "100 captives (≈ €5 million)"),
+            Some("100 captives (≈ €5 million)")
+        );
+        assert_eq!(snapped(text, "(≈ €5 million) "), Some("≈ €5 million"));
+        assert_eq!(
+            snapped(text, "≈ €5 million) and"),
+            Some("≈ €5 million) and")
+        );
+        assert_eq!(snapped(text, "and [a] "), Some("and [a]"));
+        assert_eq!(snapped(text, "[a] “fair deal” "), Some("[a] “fair deal”"));
+        assert_eq!(
+            snapped(text, "“fair deal” in (2024)"),
+            Some("“fair deal” in (2024)")
+        );
+        assert_eq!(snapped(text, "«les “100” jours»"), Some("les “100” jours"));
+        assert_eq!(snapped(text, "\u{202E}Hamas\u{202C}"), Some("Hamas"));
+        assert_eq!(snapped(text, "300\u{200E}"), Some("300"));
+        assert_eq!(snapped(text, "\u{2067}قال\u{2069}."), Some("قال"));
     }
 
     /// The quote `snap` leaves of the first `dragged` in `text`.

@@ -72,12 +72,15 @@ fn doccano_and_spacy_keep_spans_and_relations_and_report_notes_and_attributes() 
         assert_eq!(relations(got), relations(&doc), "{format}");
         let said: Vec<_> = out.warnings.iter().map(|w| w.message.clone()).collect();
         assert!(
-            said.iter().any(|m| m.starts_with("2 span note(s) dropped")),
+            said.iter().any(|m| m.starts_with("2 notes dropped")),
             "{format}: {said:?}"
         );
         assert!(
-            said.iter()
-                .any(|m| m.starts_with("3 span attribute(s) dropped")),
+            said.iter().any(|m| m.starts_with("2 verdicts dropped")),
+            "{format}: {said:?}"
+        );
+        assert!(
+            said.iter().any(|m| m.starts_with("1 attribute dropped")),
             "{format}: {said:?}"
         );
         assert_eq!(spans(&back.documents[1]), spans(&second()), "{format}");
@@ -233,6 +236,49 @@ fn conll_keeps_the_flattened_spans_token_for_token() {
         assert!(out
             .warnings
             .iter()
-            .any(|w| w.message == "3 relation(s) dropped: CoNLL has no relations"));
+            .any(|w| w.message == "3 relations dropped: CoNLL has no relations"));
+    }
+}
+
+#[test]
+fn every_format_gives_glossas_labels_their_keys_and_colours_whatever_comes_first() {
+    // A claim first, then a label of the user's own, then a figure and an actor: the labels
+    // took keys and colours in that order (a claim on key 1, green), so a round trip changed
+    // what each key tags.
+    let text = "Hamas said 100 captives were freed, the source said.";
+    let mut doc = Document::new("keys", "Keys", text, 5);
+    let at = |quote: &str| text.find(quote).unwrap();
+    for (label, quote) in [
+        ("claim", "100 captives were freed"),
+        ("source", "the source"),
+        ("figure", "100 captives"),
+        ("actor", "Hamas"),
+    ] {
+        if !doc.labels.contains(label) {
+            doc.labels
+                .labels
+                .push(glossa_core::Label::new(label, "#000000", None));
+        }
+        let start = at(quote);
+        doc.add_span(label, start, start + quote.len(), glossa_core::Unit::Utf8)
+            .unwrap();
+    }
+    let defaults = glossa_core::LabelSet::default().labels;
+    // Glossa JSON keeps the labels as they are (glossa_keeps_everything).
+    for format in Format::ALL.into_iter().filter(|f| *f != Format::Glossa) {
+        let (_, back) = round_trip(format, std::slice::from_ref(&doc), Nesting::Outermost);
+        let labels = &back.documents[0].labels.labels;
+        assert_eq!(labels[..3], defaults[..], "{format}");
+        let source = &labels[3];
+        assert_eq!(
+            (source.name.as_str(), source.hotkey),
+            ("source", Some('4')),
+            "{format}"
+        );
+        assert!(
+            !defaults.iter().any(|d| d.color == source.color),
+            "{format}: {}",
+            source.color
+        );
     }
 }

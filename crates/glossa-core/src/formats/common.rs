@@ -90,17 +90,11 @@ impl Builder {
         self.marks.index(&self.doc.text)
     }
 
-    /// Adds a label unless it is there, with the next palette colour and key.
+    /// Adds a label unless it is there (its colour and key come in [`Builder::finish`]).
     pub fn label(&mut self, name: &str) {
-        if self.doc.labels.contains(name) {
-            return;
+        if !self.doc.labels.contains(name) {
+            self.doc.labels.labels.push(Label::new(name, "", None));
         }
-        let n = self.doc.labels.labels.len();
-        let hotkey = char::from_digit(n as u32 + 1, 10).filter(|_| n < 9);
-        self.doc
-            .labels
-            .labels
-            .push(Label::new(name, PALETTE[n % PALETTE.len()], hotkey));
     }
 
     /// Adds a span `[start, end)` counted in `unit`. When the file gives the quote, it must be
@@ -186,7 +180,40 @@ impl Builder {
             .map_err(|e| edit(at, e))
     }
 
-    pub fn finish(self) -> Document {
+    /// The document, its labels given keys and colours. A file that uses any of Glossa's own
+    /// labels (actor, figure, claim) gets all three first, with their usual keys and colours,
+    /// as a new document has: a round trip through another tool's format then looks and
+    /// types as before (labels took them in the order spans first used them: a claim before
+    /// a figure took key 2 and green). The others follow in that order, with the keys and
+    /// colours left.
+    pub fn finish(mut self) -> Document {
+        let mut used = std::mem::take(&mut self.doc.labels.labels);
+        let defaults = LabelSet::default().labels;
+        let mut labels = if defaults
+            .iter()
+            .any(|d| used.iter().any(|l| l.name == d.name))
+        {
+            defaults
+        } else {
+            Vec::new()
+        };
+        used.retain(|l| !labels.iter().any(|d| d.name == l.name));
+        let keys: Vec<char> = ('1'..='9')
+            .filter(|k| !labels.iter().any(|d| d.hotkey == Some(*k)))
+            .collect();
+        let mut keys = keys.into_iter();
+        let colors: Vec<&str> = PALETTE
+            .into_iter()
+            .filter(|c| !labels.iter().any(|d| d.color == *c))
+            .collect();
+        for (n, label) in used.into_iter().enumerate() {
+            labels.push(Label::new(
+                &label.name,
+                colors[n % colors.len()],
+                keys.next(),
+            ));
+        }
+        self.doc.labels.labels = labels;
         self.doc
     }
 }

@@ -18,6 +18,7 @@ use super::doccano::dropped_extras;
 use super::{FormatError, Imported, Nesting, Warning};
 use crate::document::{Document, Span};
 use crate::offsets::Unit;
+use crate::words::count;
 
 /// The header line before each document.
 pub const DOCSTART: &str = "-DOCSTART- -X- -X- O";
@@ -107,8 +108,8 @@ pub fn export(docs: &[Document], nesting: Nesting) -> Result<(String, Vec<Warnin
             warnings.push(Warning::new(
                 doc_at(doc),
                 format!(
-                    "{} relation(s) dropped: CoNLL has no relations",
-                    doc.relations().len()
+                    "{} dropped: CoNLL has no relations",
+                    count(doc.relations().len(), "relation")
                 ),
             ));
         }

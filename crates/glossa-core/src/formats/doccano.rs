@@ -14,24 +14,29 @@ use super::common::{
 use super::{FormatError, Imported, Warning};
 use crate::document::{Document, SpanId};
 use crate::offsets::Unit;
+use crate::words::count;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-/// Reports the notes and attributes a format with no place for them leaves out.
+/// Reports the notes, verdicts and other attributes a format with no place for them leaves
+/// out (a verdict is named as the user knows it, not as the attribute it is stored as).
 pub(crate) fn dropped_extras(doc: &Document, format: &str, warnings: &mut Vec<Warning>) {
     let notes = doc.spans().iter().filter(|s| s.note.is_some()).count();
-    let attrs: usize = doc.spans().iter().map(|s| s.attributes.len()).sum();
-    if notes > 0 {
-        warnings.push(Warning::new(
-            doc_at(doc),
-            format!("{notes} span note(s) dropped: {format} has no notes"),
-        ));
+    let (mut verdicts, mut attrs) = (0, 0);
+    for (key, _) in doc.spans().iter().flat_map(|s| &s.attributes) {
+        *if key == "verdict" {
+            &mut verdicts
+        } else {
+            &mut attrs
+        } += 1;
     }
-    if attrs > 0 {
-        warnings.push(Warning::new(
-            doc_at(doc),
-            format!("{attrs} span attribute(s) dropped: {format} has no attributes"),
-        ));
+    for (n, what) in [(notes, "note"), (verdicts, "verdict"), (attrs, "attribute")] {
+        if n > 0 {
+            warnings.push(Warning::new(
+                doc_at(doc),
+                format!("{} dropped: {format} has no {what}s", count(n, what)),
+            ));
+        }
     }
 }
 
