@@ -76,8 +76,11 @@ fn tint(color: &str) -> String {
 /// The pieces of one block. Nested spans show as stacked underlines, one per span, outer
 /// lowest, and the innermost span tints the background.
 fn pieces(doc: &Document, range: Range<usize>, overlapping: &[&Span]) -> Vec<Piece> {
+    // Looked up among the block's spans: `doc.span` walks every span in the document.
     let color_of = |id: SpanId| {
-        doc.span(id)
+        overlapping
+            .iter()
+            .find(|s| s.id == id)
             .and_then(|s| doc.labels.get(&s.label))
             .map(|l| l.color.as_str())
             .unwrap_or("#777777")

@@ -194,6 +194,29 @@ fn main() {
         summary(searches)
     );
 
+    // "Tag all hits" on a common word: thousands of spans as one step, then undone and redone.
+    let hits = doc.search("the");
+    let spans_before = doc.spans().len();
+    let edits: Vec<Edit> = hits
+        .iter()
+        .map(|r| Edit::add_span("figure", r.start, r.end))
+        .collect();
+    let (_, tag_all) = time(|| history.do_group(&mut doc, edits).expect("hits are ranges"));
+    let added = doc.spans().len() - spans_before;
+    let (_, undo_all) = time(|| history.undo(&mut doc).unwrap());
+    assert_eq!(doc.spans().len(), spans_before, "undo took every hit back");
+    let (_, redo_all) = time(|| history.redo(&mut doc).unwrap());
+    assert_eq!(
+        doc.spans().len(),
+        spans_before + added,
+        "redo tagged them again"
+    );
+    let (_, segs_all) = time(|| segments(doc.text.len(), doc.spans()));
+    println!(
+        "tag all {} hits of \"the\" ({added} new): {tag_all:.1?}, undo {undo_all:.1?}, redo {redo_all:.1?}, segments after {segs_all:.1?}",
+        hits.len()
+    );
+
     // Each tool's format, written and read back, as the converter and the app's worker do.
     for format in Format::ALL {
         let (exported, write) = time(|| {
