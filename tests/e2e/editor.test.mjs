@@ -753,6 +753,48 @@ test('search highlights every hit, tags them all in one step, and undo/redo take
   await context.close();
 });
 
+test('a tag redraws only the piece of text it splits: the rest of the paragraph keeps its elements', async () => {
+  const { context, page, errors } = await open('Hamas said 100 captives were freed, and Qatar said 40 trucks of aid would follow within days.');
+  await dragSelect(page, 'Hamas');
+  await page.keyboard.press('1');
+  await dragSelect(page, 'Qatar');
+  await page.keyboard.press('1');
+  // The pieces now, and a record of every piece put in or taken out (moving one does both).
+  const keep = () => page.evaluate(() => {
+    const block = document.querySelector('.doc-text .block');
+    window.__pieces = [...block.children];
+    window.__moved = { added: 0, removed: 0 };
+    window.__watch?.disconnect();
+    window.__watch = new MutationObserver((records) => records.forEach((r) => {
+      window.__moved.added += r.addedNodes.length;
+      window.__moved.removed += r.removedNodes.length;
+    }));
+    window.__watch.observe(block, { childList: true });
+  });
+  // How many of the pieces before are still in the paragraph, how many it has, its text, and
+  // how many were put in and taken out.
+  const kept = () => page.evaluate(() => {
+    const block = document.querySelector('.doc-text .block');
+    return { kept: window.__pieces.filter((p) => p.parentNode === block).length, pieces: block.children.length, text: block.textContent, ...window.__moved };
+  });
+  await keep();
+  const before = await kept();
+  assert.equal(before.pieces, 4);
+  assert.equal(before.added, 0);
+  await dragSelect(page, '100 captives');
+  await page.keyboard.press('2');
+  // "… said 100 captives were freed, and " became three pieces; the three others stayed.
+  assert.deepEqual(await kept(), { kept: 3, pieces: 6, text: before.text, added: 3, removed: 1 });
+  assert.equal(await page.locator('.doc-text [data-spans]', { hasText: '100 captives' }).count(), 1);
+  await keep();
+  // Undo joins the three again; the pieces around them stay.
+  await page.keyboard.press('Control+z');
+  assert.deepEqual(await kept(), { kept: 3, pieces: 4, text: before.text, added: 1, removed: 3 });
+  assert.deepEqual(await listed(page), ['Hamas', 'Qatar']);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('label set: add, rename, re-key, and removing a used label asks first', async () => {
   const { context, page, errors } = await open('Hamas said 100 captives were freed.', 'Labels');
   await dragSelect(page, 'Hamas');

@@ -9,7 +9,7 @@ use crate::document::{Document, EditError, Relation, RelationId, Span, SpanId};
 use crate::label::{is_color, Label, EDITOR_KEYS};
 use crate::offsets::Unit;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 /// A step made of these inverses: one edit alone, else a group (none: a group that does nothing).
 fn step(mut undo: Vec<Edit>) -> Edit {
@@ -340,24 +340,16 @@ impl Document {
         &mut self,
         edits: impl Iterator<Item = (String, usize, usize)>,
     ) -> Result<Edit, EditError> {
-        let mut batch = HashSet::new();
+        // Ids above every id in use, in the group's order, until the twins are known.
+        let first = self.next_span_id.max(1);
         let mut new = Vec::new();
-        let mut next = self.next_span_id;
         for (label, start, end) in edits {
             self.check_bytes(start, end)?;
             if !self.labels.contains(&label) {
                 return Err(EditError::UnknownLabel(label));
             }
-            // A span already there, in the document or earlier in the group, is left as it is.
-            if self.find_span(&label, start, end).is_some()
-                || !batch.insert((start, end, label.clone()))
-            {
-                continue;
-            }
-            let id = SpanId(next.max(1));
-            next = id.0 + 1;
             new.push(Span {
-                id,
+                id: SpanId(first + new.len() as u32),
                 label,
                 start,
                 end,
@@ -365,47 +357,100 @@ impl Document {
                 attributes: BTreeMap::new(),
             });
         }
-        self.next_span_id = next;
-        Ok(self.put_spans(new))
-    }
-
-    /// Puts checked new spans in their places (one sort) and returns the step that removes them.
-    fn put_spans(&mut self, new: Vec<Span>) -> Edit {
-        let undo = new
-            .iter()
-            .rev()
-            .map(|s| Edit::RemoveSpan { id: s.id })
-            .collect();
+        let count = new.len() as u32;
         self.spans.extend(new);
         self.sort_spans();
-        step(undo)
+        // Twins sort together, lowest id first: a span already there, or the group's first,
+        // stays and the rest go, as one at a time would have left them.
+        self.spans.dedup_by(|later, kept| {
+            (later.start, later.end, &later.label) == (kept.start, kept.end, &kept.label)
+        });
+        // The spans added take the ids one at a time would have given them: the next ones,
+        // in the group's order.
+        let mut rank = vec![None; count as usize];
+        for span in &self.spans {
+            if let Some(slot) = span
+                .id
+                .0
+                .checked_sub(first)
+                .and_then(|k| rank.get_mut(k as usize))
+            {
+                *slot = Some(0);
+            }
+        }
+        let mut added = 0;
+        for slot in &mut rank {
+            if slot.is_some() {
+                *slot = Some(first + added);
+                added += 1;
+            }
+        }
+        for span in &mut self.spans {
+            if let Some(&Some(id)) = span
+                .id
+                .0
+                .checked_sub(first)
+                .and_then(|k| rank.get(k as usize))
+            {
+                span.id = SpanId(id);
+            }
+        }
+        if added > 0 {
+            self.next_span_id = first + added;
+        }
+        Ok(step(
+            (first..first + added)
+                .rev()
+                .map(|id| Edit::RemoveSpan { id: SpanId(id) })
+                .collect(),
+        ))
+    }
+
+    /// A table from span id to `fill`, as long as the highest id in use or named in `more`.
+    fn id_table<T: Clone>(&self, more: &[SpanId], fill: T) -> Vec<T> {
+        let top = self
+            .spans
+            .iter()
+            .map(|s| s.id)
+            .chain(more.iter().copied())
+            .max();
+        vec![fill; top.map_or(0, |id| id.0 as usize + 1)]
     }
 
     /// Removes spans as a group of `RemoveSpan` would: each relation goes with the first of its
-    /// spans removed.
+    /// spans removed. A span missing (or named twice) is refused as one at a time refuses it.
     fn remove_spans(&mut self, ids: Vec<SpanId>) -> Result<Edit, EditError> {
-        let present: HashSet<SpanId> = self.spans.iter().map(|s| s.id).collect();
-        // Each span's place in the group.
-        let mut place = HashMap::new();
+        // Each span's place in the group; `THERE` for a span not in it.
+        const THERE: usize = usize::MAX;
+        let mut place = self.id_table(&ids, None);
+        for span in &self.spans {
+            place[span.id.0 as usize] = Some(THERE);
+        }
         for (i, &id) in ids.iter().enumerate() {
-            // Named twice, the second removal finds no span.
-            if !present.contains(&id) || place.insert(id, i).is_some() {
-                return Err(EditError::UnknownSpan(id));
+            match &mut place[id.0 as usize] {
+                Some(at) if *at == THERE => *at = i,
+                _ => {
+                    return self
+                        .apply_each(ids.into_iter().map(|id| Edit::RemoveSpan { id }).collect())
+                }
             }
         }
+        let place_of = |id: SpanId| place[id.0 as usize].filter(|&at| at != THERE);
         let mut gone: Vec<Option<(Span, Vec<Relation>)>> = ids.iter().map(|_| None).collect();
         for span in std::mem::take(&mut self.spans) {
-            match place.get(&span.id) {
-                Some(&i) => gone[i] = Some((span, Vec::new())),
+            match place_of(span.id) {
+                Some(i) => gone[i] = Some((span, Vec::new())),
                 None => self.spans.push(span),
             }
         }
         for relation in std::mem::take(&mut self.relations) {
+            // A relation may name a span that is gone; it is kept as it is.
             let first = [relation.from, relation.to]
-                .iter()
-                .filter_map(|id| place.get(id))
+                .into_iter()
+                .filter(|id| (id.0 as usize) < place.len())
+                .filter_map(place_of)
                 .min();
-            match first.and_then(|&i| gone[i].as_mut()) {
+            match first.and_then(|i| gone[i].as_mut()) {
                 Some((_, relations)) => relations.push(relation),
                 None => self.relations.push(relation),
             }
@@ -419,31 +464,62 @@ impl Document {
         Ok(step(undo))
     }
 
-    /// Restores spans without relations as a group of `RestoreSpan` would.
+    /// Restores spans without relations as a group of `RestoreSpan` would. One that would be
+    /// refused sends the group the slow way, one at a time, for the same refusal.
     fn restore_spans(&mut self, spans: Vec<Span>) -> Result<Edit, EditError> {
-        let mut ids: HashSet<SpanId> = self.spans.iter().map(|s| s.id).collect();
-        let mut batch = HashMap::new();
-        for span in &spans {
-            if !ids.insert(span.id) {
-                return Err(EditError::SpanIdInUse(span.id));
-            }
-            self.check_bytes(span.start, span.end)?;
-            if !self.labels.contains(&span.label) {
-                return Err(EditError::UnknownLabel(span.label.clone()));
-            }
-            let key = (span.start, span.end, span.label.as_str());
-            if let Some(twin) = self
-                .find_span(key.2, key.0, key.1)
-                .or_else(|| batch.get(&key).copied())
-            {
-                return Err(EditError::DuplicateSpan(twin));
-            }
-            batch.insert(key, span.id);
+        let ids: Vec<SpanId> = spans.iter().map(|s| s.id).collect();
+        let mut in_use = self.id_table(&ids, false);
+        for span in &self.spans {
+            in_use[span.id.0 as usize] = true;
         }
-        self.next_span_id = spans
+        let mut fits = true;
+        for span in &spans {
+            fits &= !std::mem::replace(&mut in_use[span.id.0 as usize], true)
+                && self.check_bytes(span.start, span.end).is_ok()
+                && self.labels.contains(&span.label);
+        }
+        let slow = |d: &mut Document, spans: Vec<Span>| {
+            d.apply_each(
+                spans
+                    .into_iter()
+                    .map(|span| Edit::RestoreSpan {
+                        span,
+                        relations: Vec::new(),
+                    })
+                    .collect(),
+            )
+        };
+        if !fits {
+            return slow(self, spans);
+        }
+        let next = spans
             .iter()
             .fold(self.next_span_id, |next, s| next.max(s.id.0 + 1));
-        Ok(self.put_spans(spans))
+        let undo = spans
+            .iter()
+            .rev()
+            .map(|s| Edit::RemoveSpan { id: s.id })
+            .collect();
+        self.spans.extend(spans.iter().cloned());
+        self.sort_spans();
+        // Twins sort together: if one is there, the spans go back out the way they came.
+        let twins = self
+            .spans
+            .windows(2)
+            .any(|w| (w[0].start, w[0].end, &w[0].label) == (w[1].start, w[1].end, &w[1].label));
+        if twins {
+            let restored: Vec<bool> = {
+                let mut t = self.id_table(&ids, false);
+                for id in &ids {
+                    t[id.0 as usize] = true;
+                }
+                t
+            };
+            self.spans.retain(|s| !restored[s.id.0 as usize]);
+            return slow(self, spans);
+        }
+        self.next_span_id = next;
+        Ok(step(undo))
     }
 
     fn restore_span(&mut self, span: Span, relations: Vec<Relation>) -> Result<Edit, EditError> {
