@@ -59,7 +59,7 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
             return;
         }
         let mut locator = highlight::TextLocator::new(&container);
-        let ranges: Vec<web_sys::Range> = editor
+        let ranges: Vec<_> = editor
             .with_index(|_, ix| {
                 found
                     .iter()
@@ -68,7 +68,7 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
                         let (a, b) = ix
                             .convert_range((r.start, r.end), Unit::Utf8, Unit::Utf16)
                             .ok()?;
-                        locator.range(a as u32, b as u32)
+                        locator.static_range(a as u32, b as u32)
                     })
                     .collect()
             })

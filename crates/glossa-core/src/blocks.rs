@@ -159,26 +159,7 @@ pub fn fingerprint(spans: &[Span], overlapping: &[usize], salt: u64) -> u64 {
 /// The segments of `range`, given the spans that overlap it. Covering spans are listed outer
 /// first by their whole length, so a block shows the same nesting as the whole text.
 pub fn segments_in(range: Range<usize>, spans: &[&Span]) -> Vec<Segment> {
-    let mut cuts = vec![range.start, range.end];
-    for s in spans {
-        cuts.extend([s.start, s.end].into_iter().filter(|c| range.contains(c)));
-    }
-    cuts.sort_unstable();
-    cuts.dedup();
-    cuts.windows(2)
-        .map(|w| {
-            let mut covering: Vec<&&Span> = spans
-                .iter()
-                .filter(|s| s.start <= w[0] && w[1] <= s.end)
-                .collect();
-            covering.sort_by_key(|s| (std::cmp::Reverse(s.end - s.start), s.start, s.id));
-            Segment {
-                start: w[0],
-                end: w[1],
-                spans: covering.iter().map(|s| s.id).collect(),
-            }
-        })
-        .collect()
+    crate::segments::cut(range, spans.iter().copied())
 }
 
 #[cfg(test)]

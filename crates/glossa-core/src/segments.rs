@@ -21,7 +21,10 @@ pub fn segments(len: usize, spans: &[Span]) -> Vec<Segment> {
 
 /// The segments of `range` alone. `spans` must be sorted by start and include every span that
 /// overlaps `range` (others are skipped).
-fn cut<'a>(range: Range<usize>, spans: impl Iterator<Item = &'a Span> + Clone) -> Vec<Segment> {
+pub(crate) fn cut<'a>(
+    range: Range<usize>,
+    spans: impl Iterator<Item = &'a Span> + Clone,
+) -> Vec<Segment> {
     let inside = |at: &usize| range.start < *at && *at < range.end;
     let mut cuts: Vec<usize> = vec![range.start, range.end];
     for s in spans.clone() {
@@ -37,16 +40,14 @@ fn cut<'a>(range: Range<usize>, spans: impl Iterator<Item = &'a Span> + Clone) -
     for w in cuts.windows(2) {
         let (start, end) = (w[0], w[1]);
         open.retain(|s| s.end > start);
-        let mut opened = false;
+        // Closing spans keeps the order; new ones go in their places (a few spans deep: a
+        // sorted insert, not a sort, which would add kilobytes to the app's wasm).
+        let outer_first = |s: &Span| (std::cmp::Reverse(s.end - s.start), s.start, s.id);
         while let Some(s) = spans.next_if(|s| s.start <= start) {
             if s.end > start {
-                open.push(s);
-                opened = true;
+                let at = open.partition_point(|o| outer_first(o) < outer_first(s));
+                open.insert(at, s);
             }
-        }
-        // Closing spans keeps the order; only new ones need sorting in.
-        if opened {
-            open.sort_by_key(|s| (std::cmp::Reverse(s.end - s.start), s.start, s.id));
         }
         out.push(Segment {
             start,
