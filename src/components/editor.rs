@@ -38,6 +38,9 @@ pub struct EditorState {
     /// The search bar walks; the focus is in the text once a hit is selected there.
     pub walk_hits: RwSignal<Option<bool>>,
     pub text_ref: NodeRef<Div>,
+    /// Counts the text view's redraws of its pieces: what points into them (the search's
+    /// painted hits) is made again after each.
+    pub drawn: RwSignal<u32>,
     /// Every change goes through the history, so each can be undone and redone.
     pub history: StoredValue<History>,
     /// Whether undo and redo have anything to do, for their buttons.
@@ -64,6 +67,7 @@ impl EditorState {
             help_open: RwSignal::new(false),
             walk_hits: RwSignal::new(None),
             text_ref: NodeRef::new(),
+            drawn: RwSignal::new(0),
             // Kept with the document, so undo survives a reload.
             history: app.history,
             // Every step changes the document, and so does a document read again from storage
@@ -330,22 +334,47 @@ impl EditorState {
             return;
         };
         let pieces = span_pieces(&text, id);
-        let Some(first) = pieces.first() else {
+        if !pieces.is_empty() {
+            flash_into_view(&pieces);
+            return;
+        }
+        // A span in a paragraph still shown plain has no pieces yet: the paragraph is brought
+        // to the screen, where it is drawn, then the span is shown.
+        let Some(at) = self
+            .with_index(|d, ix| {
+                let span = d.span(id)?;
+                ix.convert(span.start, Unit::Utf8, Unit::Utf16).ok()
+            })
+            .flatten()
+        else {
             return;
         };
-        let options = web_sys::ScrollIntoViewOptions::new();
-        options.set_block(web_sys::ScrollLogicalPosition::Center);
-        first.scroll_into_view_with_scroll_into_view_options(&options);
-        // Flashed only when the view jumps to it: a span just tagged is where the eye already
-        // is, and the 0.9 s animation repaints every frame. Taken off and put back, with a
-        // layout read between, so it plays again.
-        for piece in &pieces {
-            let _ = piece.class_list().remove_1("flash");
+        let blocks = text.children();
+        let block = (0..blocks.length())
+            .filter_map(|i| blocks.item(i))
+            .take_while(|b| {
+                b.get_attribute("data-u16")
+                    .and_then(|u| u.parse::<usize>().ok())
+                    .is_some_and(|start| start <= at)
+            })
+            .last();
+        if let Some(block) = block {
+            block.scroll_into_view();
         }
-        let _ = first.offset_width();
-        for piece in &pieces {
-            let _ = piece.class_list().add_1("flash");
-        }
+        let selected = self.selected;
+        leptos::task::spawn_local(async move {
+            for _ in 0..4 {
+                after_paint().await;
+                if selected.try_get_untracked().flatten() != Some(id) {
+                    return;
+                }
+                let pieces = span_pieces(&text, id);
+                if !pieces.is_empty() {
+                    flash_into_view(&pieces);
+                    return;
+                }
+            }
+        });
     }
 
     /// Selects the span `step` places after the selected one in text order (1: the next, -1:
@@ -595,6 +624,26 @@ fn typing_in_a_field(ev: &ev::KeyboardEvent) -> bool {
             matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
                 || el.closest("[role=alertdialog]").ok().flatten().is_some()
         })
+}
+
+/// Scrolls a span's first piece to the middle of the window and flashes its pieces. Only when
+/// the view jumps to a span: one just tagged is where the eye already is, and the 0.9 s
+/// animation repaints every frame. The class is taken off and put back, with a layout read
+/// between, so it plays again.
+fn flash_into_view(pieces: &[web_sys::HtmlElement]) {
+    let Some(first) = pieces.first() else {
+        return;
+    };
+    let options = web_sys::ScrollIntoViewOptions::new();
+    options.set_block(web_sys::ScrollLogicalPosition::Center);
+    first.scroll_into_view_with_scroll_into_view_options(&options);
+    for piece in pieces {
+        let _ = piece.class_list().remove_1("flash");
+    }
+    let _ = first.offset_width();
+    for piece in pieces {
+        let _ = piece.class_list().add_1("flash");
+    }
 }
 
 /// The editor for the open document.
@@ -1066,7 +1115,7 @@ pub fn Editor() -> impl IntoView {
             </p>
             <div class="workspace" class:linking=move || editor.linking.with(Option::is_some)>
                 <div class="text-column" on:mouseup=on_mouseup on:pointerdown=on_pointerdown on:copy=on_copy>
-                    <TextView text_ref=editor.text_ref selected=selected on_click=on_text_click/>
+                    <TextView text_ref=editor.text_ref drawn=editor.drawn selected=selected on_click=on_text_click/>
                 </div>
                 <aside class="side" aria-label="Spans">
                     <DetailsPanel/>

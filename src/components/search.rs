@@ -58,6 +58,9 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
             highlight::clear(HIGHLIGHT);
             return;
         }
+        // Painted again when pieces of the text are redrawn (a tag, a block drawn as it nears
+        // the screen): the hits painted in them were in nodes that are gone.
+        editor.drawn.track();
         let mut locator = highlight::TextLocator::new(&container);
         let ranges: Vec<_> = editor
             .with_index(|_, ix| {

@@ -207,6 +207,8 @@ pub const TEXT_ID: &str = "doc-text";
 #[component]
 pub fn TextView(
     text_ref: NodeRef<Div>,
+    /// Bumped after pieces are redrawn.
+    drawn: RwSignal<u32>,
     selected: RwSignal<Option<SpanId>>,
     #[prop(into)] on_click: Callback<leptos::ev::MouseEvent>,
 ) -> impl IntoView {
@@ -373,10 +375,11 @@ pub fn TextView(
                     // The pieces are put in by hand, only those that changed: a keyed list
                     // moved every piece after a new span in the DOM (a tag on the 1 MB text
                     // moved about 120 nodes, 20 ms).
-                    Effect::new(move |drawn: Option<Vec<Piece>>| {
+                    Effect::new(move |before: Option<Vec<Piece>>| {
                         let now = pieces.get();
                         if let Some(block) = block_ref.get() {
-                            patch(&block, drawn.as_deref().unwrap_or_default(), &now, selected.get_untracked());
+                            patch(&block, before.as_deref().unwrap_or_default(), &now, selected.get_untracked());
+                            drawn.update(|n| *n = n.wrapping_add(1));
                         }
                         now
                     });

@@ -795,6 +795,84 @@ test('a tag redraws only the piece of text it splits: the rest of the paragraph 
   await context.close();
 });
 
+test('search hits stay painted in paragraphs drawn later and around a new span', async () => {
+  const text = Array.from({ length: 400 }, (_, i) => `Paragraph ${i}: the minister said 40 trucks crossed the border.`).join('\n\n');
+  const { context, page, errors } = await open(text, 'Long');
+  await page.keyboard.press('Control+f');
+  await page.keyboard.type('trucks');
+  assert.equal(await page.locator('.search .hits').textContent(), '400 hits');
+  // Painted: how many hits the highlight holds, and how many of them are in the page's text.
+  const painted = () => page.evaluate(() => {
+    const ranges = [...(CSS.highlights.get('glossa-search') ?? [])];
+    return { ranges: ranges.length, shown: ranges.filter((r) => r.startContainer.isConnected && !r.collapsed).length };
+  });
+  assert.deepEqual(await painted(), { ranges: 400, shown: 400 });
+  assert.ok(await page.locator('.doc-text .block[data-plain]').count() > 0, 'some paragraphs are still plain');
+  // The last paragraphs are drawn as they come near the screen; their hits are painted again.
+  await page.locator('.doc-text .block').last().scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => !document.querySelector('.doc-text .block:last-child[data-plain]'));
+  await page.waitForFunction(() => [...CSS.highlights.get('glossa-search')].every((r) => r.startContainer.isConnected));
+  assert.deepEqual(await painted(), { ranges: 400, shown: 400 });
+  // Tagging a hit redraws its piece; every hit, that one too, stays painted.
+  await dragSelect(page, 'trucks', 399);
+  await page.keyboard.press('2');
+  assert.match(await status(page), /figure “trucks”/);
+  await page.waitForFunction(() => [...CSS.highlights.get('glossa-search')].every((r) => r.startContainer.isConnected));
+  assert.deepEqual(await painted(), { ranges: 400, shown: 400 });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a span far down in a paragraph not drawn yet is scrolled to, drawn and outlined when selected', async () => {
+  const text = Array.from({ length: 400 }, (_, i) => `Paragraph ${i}: the minister said 40 trucks crossed the border.`).join('\n\n');
+  const { context, page, errors } = await open(text, 'Far');
+  await page.keyboard.press('Control+f');
+  await page.keyboard.type('border');
+  await page.getByLabel('Label for all hits').selectOption('figure');
+  await page.getByRole('button', { name: 'Tag all hits' }).click();
+  await page.waitForFunction(() => /Tagged 400 hits/.test(document.querySelector('.status').textContent));
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  assert.equal(await page.locator('.doc-text .block:last-child[data-plain]').count(), 1, 'the last paragraph is still plain');
+  // K from the text's start goes round to the last span, in that last paragraph.
+  await page.locator('.doc-text').focus();
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.press('k');
+  const outlined = page.locator('.doc-text .spanned.selected');
+  await outlined.waitFor();
+  assert.equal(await outlined.textContent(), 'border');
+  await page.waitForFunction(() => {
+    const r = document.querySelector('.doc-text .spanned.selected').getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= innerHeight;
+  });
+  assert.match(await outlined.evaluate((e) => e.closest('.block').textContent), /Paragraph 399:/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('tagging the first word of an Arabic paragraph keeps it right to left', async () => {
+  const { context, page, errors } = await open('قال رئيس الوزراء 🇶🇦 إن المحادثات تسير بشكل جيد.');
+  // Right to left, the first word sits at the paragraph's right edge.
+  const atRight = () => page.evaluate(() => {
+    const block = document.querySelector('.doc-text .block');
+    const range = document.createRange();
+    const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+    const first = walker.nextNode();
+    range.setStart(first, 0);
+    range.setEnd(first, 1);
+    return block.getBoundingClientRect().right - range.getBoundingClientRect().right < 20;
+  });
+  assert.equal(await atRight(), true);
+  await dragSelect(page, 'قال', 0, { rtl: true });
+  await page.keyboard.press('2');
+  assert.equal(await page.locator('.doc-text [data-spans]').textContent(), 'قال');
+  assert.equal(await atRight(), true, 'the badge letter did not turn the paragraph left to right');
+  await screenshot(page, '24-arabic-first-word');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('label set: add, rename, re-key, and removing a used label asks first', async () => {
   const { context, page, errors } = await open('Hamas said 100 captives were freed.', 'Labels');
   await dragSelect(page, 'Hamas');
