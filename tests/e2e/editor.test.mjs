@@ -795,9 +795,11 @@ test('a tag redraws only the piece of text it splits: the rest of the paragraph 
   await context.close();
 });
 
+// 400 short paragraphs: most of them are shown plain until scrolled near.
+const manyParagraphs = Array.from({ length: 400 }, (_, i) => `Paragraph ${i}: the minister said 40 trucks crossed the border.`).join('\n\n');
+
 test('search hits stay painted in paragraphs drawn later and around a new span', async () => {
-  const text = Array.from({ length: 400 }, (_, i) => `Paragraph ${i}: the minister said 40 trucks crossed the border.`).join('\n\n');
-  const { context, page, errors } = await open(text, 'Long');
+  const { context, page, errors } = await open(manyParagraphs, 'Long');
   await page.keyboard.press('Control+f');
   await page.keyboard.type('trucks');
   assert.equal(await page.locator('.search .hits').textContent(), '400 hits');
@@ -824,8 +826,7 @@ test('search hits stay painted in paragraphs drawn later and around a new span',
 });
 
 test('a span far down in a paragraph not drawn yet is scrolled to, drawn and outlined when selected', async () => {
-  const text = Array.from({ length: 400 }, (_, i) => `Paragraph ${i}: the minister said 40 trucks crossed the border.`).join('\n\n');
-  const { context, page, errors } = await open(text, 'Far');
+  const { context, page, errors } = await open(manyParagraphs, 'Far');
   await page.keyboard.press('Control+f');
   await page.keyboard.type('border');
   await page.getByLabel('Label for all hits').selectOption('figure');
