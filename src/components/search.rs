@@ -27,6 +27,9 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
     let tag_label = RwSignal::new(String::new());
     let tagging = RwSignal::new(false);
 
+    // A document's text never changes: the hits are found again for another document, not
+    // after every edit (a search over a megabyte takes 20 ms).
+    let text_of = Memo::new(move |_| app.document.with(|d| d.as_ref().map(|d| d.id.clone())));
     // Byte ranges of every hit, case-insensitive.
     let hits = Memo::new(move |_| {
         let q = query.get();
@@ -34,7 +37,8 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
             return Vec::<Range<usize>>::new();
         }
         let whole = whole_words.get();
-        app.document.with(|d| {
+        text_of.track();
+        app.document.with_untracked(|d| {
             d.as_ref()
                 .map(|d| {
                     let found = d.search(&q);
