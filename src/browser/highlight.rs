@@ -78,14 +78,23 @@ impl TextLocator {
         TextLocator { blocks, nodes }
     }
 
+    /// Which block holds UTF-16 offset `at`.
+    fn block_index(&self, at: u32) -> Option<usize> {
+        self.blocks
+            .partition_point(|(start, _)| *start <= at)
+            .checked_sub(1)
+    }
+
+    /// The paragraph block that holds UTF-16 offset `at`.
+    pub fn block(&self, at: u32) -> Option<&Element> {
+        Some(&self.blocks[self.block_index(at)?].1)
+    }
+
     /// The text node and offset in it at UTF-16 offset `at`, looked up in the block that holds
     /// offset `inside` (for a range's end, its last character's block). At the border of two
     /// text nodes, the end of the first.
     fn position(&mut self, at: u32, inside: u32) -> Option<(Node, u32)> {
-        let i = self
-            .blocks
-            .partition_point(|(start, _)| *start <= inside)
-            .checked_sub(1)?;
+        let i = self.block_index(inside)?;
         let (base, block) = &self.blocks[i];
         let base = *base;
         let nodes = self.nodes[i].get_or_insert_with(|| {

@@ -8,6 +8,7 @@ use super::search::SearchBar;
 use super::span_list::SpanList;
 use super::text_view::{span_ids, span_pieces, TextView};
 use super::AppState;
+use crate::browser::highlight::TextLocator;
 use crate::browser::{after_paint, download::download_glossa_json, selection, storage};
 use glossa_core::words::{count, shorten};
 use glossa_core::{
@@ -349,16 +350,7 @@ impl EditorState {
         else {
             return;
         };
-        let blocks = text.children();
-        let block = (0..blocks.length())
-            .filter_map(|i| blocks.item(i))
-            .take_while(|b| {
-                b.get_attribute("data-u16")
-                    .and_then(|u| u.parse::<usize>().ok())
-                    .is_some_and(|start| start <= at)
-            })
-            .last();
-        if let Some(block) = block {
+        if let Some(block) = TextLocator::new(&text).block(at as u32) {
             block.scroll_into_view();
         }
         let selected = self.selected;

@@ -129,8 +129,14 @@ fn pieces(doc: &Document, range: Range<usize>, overlapping: &[&Span]) -> Vec<Pie
 }
 
 /// Makes a block's drawn pieces `now` from `drawn`: the pieces both start and end with stay as
-/// they are, the ones between are replaced. The pieces are the block's only elements.
-fn patch(block: &web_sys::Element, drawn: &[Piece], now: &[Piece], selected: Option<SpanId>) {
+/// they are, the ones between are replaced. The pieces are the block's only elements. False
+/// when nothing changed.
+fn patch(
+    block: &web_sys::Element,
+    drawn: &[Piece],
+    now: &[Piece],
+    selected: Option<SpanId>,
+) -> bool {
     let head = drawn.iter().zip(now).take_while(|(a, b)| a == b).count();
     let tail = drawn[head..]
         .iter()
@@ -138,8 +144,11 @@ fn patch(block: &web_sys::Element, drawn: &[Piece], now: &[Piece], selected: Opt
         .zip(now[head..].iter().rev())
         .take_while(|(a, b)| a == b)
         .count();
+    if head + tail == drawn.len() && drawn.len() == now.len() {
+        return false;
+    }
     let Ok(elements) = block.query_selector_all(":scope > span") else {
-        return;
+        return false;
     };
     for at in head..drawn.len() - tail {
         if let Some(gone) = elements.item(at as u32) {
@@ -151,7 +160,7 @@ fn patch(block: &web_sys::Element, drawn: &[Piece], now: &[Piece], selected: Opt
     let document = document();
     for piece in &now[head..now.len() - tail] {
         let Ok(element) = document.create_element("span") else {
-            return;
+            break;
         };
         let set = |name: &str, value: &str| {
             let _ = element.set_attribute(name, value);
@@ -179,6 +188,7 @@ fn patch(block: &web_sys::Element, drawn: &[Piece], now: &[Piece], selected: Opt
         element.set_text_content(Some(&piece.text));
         let _ = block.insert_before(&element, before.as_ref());
     }
+    true
 }
 
 /// What all blocks share and would all change with: the label colours.
@@ -378,8 +388,11 @@ pub fn TextView(
                     Effect::new(move |before: Option<Vec<Piece>>| {
                         let now = pieces.get();
                         if let Some(block) = block_ref.get() {
-                            patch(&block, before.as_deref().unwrap_or_default(), &now, selected.get_untracked());
-                            drawn.update(|n| *n = n.wrapping_add(1));
+                            // Only a real redraw repaints what points into the text (a block
+                            // still plain, or pieces set again unchanged, change nothing).
+                            if patch(&block, before.as_deref().unwrap_or_default(), &now, selected.get_untracked()) {
+                                drawn.update(|n| *n = n.wrapping_add(1));
+                            }
                         }
                         now
                     });

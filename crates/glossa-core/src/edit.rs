@@ -11,6 +11,11 @@ use crate::offsets::Unit;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Two spans with the same range and label (a document holds one of them at most).
+fn twins(a: &Span, b: &Span) -> bool {
+    (a.start, a.end, &a.label) == (b.start, b.end, &b.label)
+}
+
 /// A step made of these inverses: one edit alone, else a group (none: a group that does nothing).
 fn step(mut undo: Vec<Edit>) -> Edit {
     if undo.len() == 1 {
@@ -357,42 +362,32 @@ impl Document {
                 attributes: BTreeMap::new(),
             });
         }
-        let count = new.len() as u32;
+        let count = new.len();
         self.spans.extend(new);
         self.sort_spans();
         // Twins sort together, lowest id first: a span already there, or the group's first,
         // stays and the rest go, as one at a time would have left them.
-        self.spans.dedup_by(|later, kept| {
-            (later.start, later.end, &later.label) == (kept.start, kept.end, &kept.label)
-        });
-        // The spans added take the ids one at a time would have given them: the next ones,
-        // in the group's order.
-        let mut rank = vec![None; count as usize];
-        for span in &self.spans {
-            if let Some(slot) = span
-                .id
-                .0
-                .checked_sub(first)
-                .and_then(|k| rank.get_mut(k as usize))
-            {
-                *slot = Some(0);
-            }
+        self.spans.dedup_by(|later, kept| twins(later, kept));
+        // Which of the group's spans stayed, by their place in the group.
+        let in_group = |id: SpanId| Some(id.0.checked_sub(first)? as usize).filter(|&k| k < count);
+        let mut stayed = vec![false; count];
+        for k in self.spans.iter().filter_map(|s| in_group(s.id)) {
+            stayed[k] = true;
         }
+        // They take the ids one at a time would have given them: the next ones, in the
+        // group's order.
         let mut added = 0;
-        for slot in &mut rank {
-            if slot.is_some() {
-                *slot = Some(first + added);
-                added += 1;
-            }
-        }
+        let ids: Vec<u32> = stayed
+            .iter()
+            .map(|&kept| {
+                let id = first + added;
+                added += u32::from(kept);
+                id
+            })
+            .collect();
         for span in &mut self.spans {
-            if let Some(&Some(id)) = span
-                .id
-                .0
-                .checked_sub(first)
-                .and_then(|k| rank.get(k as usize))
-            {
-                span.id = SpanId(id);
+            if let Some(k) = in_group(span.id) {
+                span.id = SpanId(ids[k]);
             }
         }
         if added > 0 {
@@ -435,7 +430,7 @@ impl Document {
                 }
             }
         }
-        let place_of = |id: SpanId| place[id.0 as usize].filter(|&at| at != THERE);
+        let place_of = |id: SpanId| place.get(id.0 as usize)?.filter(|&at| at != THERE);
         let mut gone: Vec<Option<(Span, Vec<Relation>)>> = ids.iter().map(|_| None).collect();
         for span in std::mem::take(&mut self.spans) {
             match place_of(span.id) {
@@ -447,7 +442,6 @@ impl Document {
             // A relation may name a span that is gone; it is kept as it is.
             let first = [relation.from, relation.to]
                 .into_iter()
-                .filter(|id| (id.0 as usize) < place.len())
                 .filter_map(place_of)
                 .min();
             match first.and_then(|i| gone[i].as_mut()) {
@@ -503,11 +497,7 @@ impl Document {
         self.spans.extend(spans.iter().cloned());
         self.sort_spans();
         // Twins sort together: if one is there, the spans go back out the way they came.
-        let twins = self
-            .spans
-            .windows(2)
-            .any(|w| (w[0].start, w[0].end, &w[0].label) == (w[1].start, w[1].end, &w[1].label));
-        if twins {
+        if self.spans.windows(2).any(|w| twins(&w[0], &w[1])) {
             let restored: Vec<bool> = {
                 let mut t = self.id_table(&ids, false);
                 for id in &ids {
@@ -1645,11 +1635,7 @@ mod tests {
         /// Mostly ranges of a few characters, with now and then one a document refuses (empty,
         /// reversed, past the end, inside a character): labels 0–2 are known, 3 is not.
         fn ranges() -> impl Strategy<Value = Vec<(usize, usize, usize)>> {
-            let edges: Vec<usize> = TEXT
-                .char_indices()
-                .map(|(at, _)| at)
-                .chain([TEXT.len()])
-                .collect();
+            let edges = crate::offsets::char_bounds(TEXT);
             let n = edges.len();
             let good = (0..3usize, 0..n - 1, 1..5usize)
                 .prop_map(move |(label, i, len)| (label, edges[i], edges[(i + len).min(n - 1)]));

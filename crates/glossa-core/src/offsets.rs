@@ -456,14 +456,19 @@ pub(crate) const SEGMENTS_TORTURE: &str =
     "Qatar’s PM said \"-3.5%\" 👨‍👩‍👧 e\u{301}té;\r\n  東京 🇶🇦🇶🇦 \
      قال المتحدث, x\u{301} Talks’ end.\n\nA b";
 
+/// Every code point boundary of `text`, its end included.
+#[cfg(test)]
+pub(crate) fn char_bounds(text: &str) -> Vec<usize> {
+    text.char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect()
+}
+
 /// Every `[start, end)` of `text` on code point boundaries, empty ones included.
 #[cfg(test)]
 pub(crate) fn char_ranges(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let bounds: Vec<usize> = text
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain([text.len()])
-        .collect();
+    let bounds = char_bounds(text);
     let ends = bounds.clone();
     bounds.into_iter().flat_map(move |s| {
         ends.clone()
