@@ -4,7 +4,8 @@
 // selection, then a hotkey; again in a browser whose frames are not held to 60 Hz), searches
 // and scrolls, and prints one JSON line per workload with medians and p95 over repeated runs.
 //
-//   node bench/run.mjs            (after `bash scripts/setup.sh`; builds unless --no-build)
+//   node bench/run.mjs            (after `bash scripts/setup.sh`; builds unless --no-build;
+//                                  BENCH_ONLY="1 MB", BENCH_OPENS, BENCH_TAGS narrow it)
 //
 // Timings are not tests: this is never part of the test command.
 import { execFileSync } from 'node:child_process';
@@ -16,6 +17,8 @@ const WORKLOADS = [
   { name: '100 kB, 1,000 spans', bytes: 100_000, spans: 1000 },
   { name: '1 MB, 10,000 spans', bytes: 1_000_000, spans: 10_000 },
 ];
+// BENCH_ONLY="1 MB" runs only the workloads whose name starts with it.
+const ONLY = process.env.BENCH_ONLY;
 const OPENS = Number(process.env.BENCH_OPENS ?? 5);
 const TAGS = Number(process.env.BENCH_TAGS ?? 20);
 
@@ -227,7 +230,7 @@ const browser = await launch();
 // the frame take, without the wait for the next vsync that puts a floor of 16.7 ms under it.
 const unthrottled = await launch(['--disable-frame-rate-limit', '--disable-gpu-vsync']);
 try {
-  for (const w of WORKLOADS) {
+  for (const w of WORKLOADS.filter((w) => !ONLY || w.name.startsWith(ONLY))) {
     const json = generate(w);
     const exported = generate(w, '--glossa');
     const imports = [];

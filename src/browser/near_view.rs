@@ -1,10 +1,12 @@
-//! Telling when an element comes near the viewport (an `IntersectionObserver`), for what is
-//! drawn only once the user gets close to it: the spans of a far paragraph, the span list's
-//! next rows.
+//! Telling when an element comes near the viewport, for what is drawn only once the user gets
+//! close to it: the span list's next rows (an `IntersectionObserver`), the spans of a far
+//! paragraph (the browser's own word that it starts rendering it).
 
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit};
+use web_sys::{
+    Element, Event, IntersectionObserver, IntersectionObserverEntry, IntersectionObserverInit,
+};
 
 /// Calls `on_near` with each watched element that comes within `margin` (CSS, as
 /// `"1500px 0px"`) of the viewport, or of `root` (a scrolling ancestor), and with each one
@@ -59,5 +61,63 @@ impl NearView {
 impl Drop for NearView {
     fn drop(&mut self) {
         self.observer.disconnect();
+    }
+}
+
+/// Calls `on_rendered` with each `content-visibility: auto` element inside `within` that the
+/// browser starts rendering (Chromium renders those within 1.5 screens of the viewport). The
+/// browser watches such elements anyway, so this costs no observer of our own. None where the
+/// browser does not tell ([`StartsRendering::told`]). Stops when dropped.
+pub struct StartsRendering {
+    within: Element,
+    listener: Closure<dyn Fn(Event)>,
+}
+
+/// The event that says a `content-visibility: auto` element starts or stops being rendered.
+const STATE_CHANGE: &str = "contentvisibilityautostatechange";
+
+impl StartsRendering {
+    /// True where the browser tells (every browser since 2024).
+    pub fn told() -> bool {
+        web_sys::window().is_some_and(|window| {
+            js_sys::Reflect::get(&window, &"ContentVisibilityAutoStateChangeEvent".into())
+                .is_ok_and(|event| !event.is_undefined())
+        })
+    }
+
+    pub fn new(within: &Element, on_rendered: impl Fn(&Element) + 'static) -> Option<Self> {
+        if !Self::told() {
+            return None;
+        }
+        let listener = Closure::<dyn Fn(Event)>::new(move |ev: Event| {
+            let skipped = js_sys::Reflect::get(&ev, &"skipped".into()).map(|s| s.as_bool());
+            if let (Ok(Some(false)), Some(target)) = (skipped, ev.target()) {
+                if let Ok(element) = target.dyn_into::<Element>() {
+                    on_rendered(&element);
+                }
+            }
+        });
+        // Captured: the event does not bubble up from the element.
+        within
+            .add_event_listener_with_callback_and_bool(
+                STATE_CHANGE,
+                listener.as_ref().unchecked_ref(),
+                true,
+            )
+            .ok()?;
+        Some(StartsRendering {
+            within: within.clone(),
+            listener,
+        })
+    }
+}
+
+impl Drop for StartsRendering {
+    fn drop(&mut self) {
+        let _ = self.within.remove_event_listener_with_callback_and_bool(
+            STATE_CHANGE,
+            self.listener.as_ref().unchecked_ref(),
+            true,
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! blocks far from the viewport, so a book-length text stays smooth.
 
 use super::AppState;
-use crate::browser::near_view::NearView;
+use crate::browser::near_view::StartsRendering;
 use glossa_core::blocks::{
     blocks as cut_blocks, fingerprint, right_to_left, segments_in, spans_per_block,
 };
@@ -50,8 +50,8 @@ const BLOCK_BYTES: usize = 2048;
 /// A paragraph longer than this is shown in parts, each starting on a new line: a text pasted
 /// without line breaks would otherwise be one block, laid out and repainted whole.
 const LONGEST_BLOCK_BYTES: usize = 16 * 1024;
-/// Blocks drawn with their spans at once, before the observer reports what is visible: three
-/// blocks of up to 2 KB fill a tall screen, and the observer draws the rest after the first
+/// Blocks drawn with their spans at once, before the browser says what it renders: three
+/// blocks of up to 2 KB fill a tall screen, and the rest are drawn after the first
 /// paint (with eight, a 100 kB first open built and laid out five screens nobody sees yet).
 const FIRST_SHOWN: usize = 3;
 
@@ -226,6 +226,9 @@ pub fn TextView(
     let blocks = RwSignal::new(Vec::<Block>::new());
     // (document id, generation, fingerprint of each block as last painted)
     let painted = StoredValue::new((String::new(), 0u64, Vec::<u64>::new()));
+    // Where the browser cannot say when it starts rendering a block (before 2024), every block
+    // is drawn at once: slower to open a long text, but nothing is left undrawn.
+    let drawn_lazily = StartsRendering::told();
     // Bumped when something changed the shown text after all (see `on:input` below).
     let redraw = RwSignal::new(0u32);
 
@@ -261,7 +264,7 @@ pub fn TextView(
                                 .unwrap_or(0),
                             plain: doc.text[range.clone()].to_string(),
                             range,
-                            shown: ArcRwSignal::new(i < FIRST_SHOWN),
+                            shown: ArcRwSignal::new(i < FIRST_SHOWN || !drawn_lazily),
                             dir,
                             pieces: ArcRwSignal::new(Vec::new()),
                         }
@@ -304,44 +307,31 @@ pub fn TextView(
         });
     });
 
-    // Blocks far from the viewport stay plain text; an observer draws their spans as they
-    // come within a couple of screens.
-    let observer = StoredValue::new_local(NearView::new(None, "1500px 0px", move |target| {
-        let index: Option<usize> = target.get_attribute("data-i").and_then(|i| i.parse().ok());
-        if let Some(block) = index.and_then(|i| blocks.with_untracked(|b| b.get(i).cloned())) {
-            block.shown.set(true);
+    // Blocks far from the viewport stay plain text, and get their spans as the browser starts
+    // rendering them (within a couple of screens): it watches every block for
+    // `content-visibility: auto` anyway (an observer of our own watching the same blocks cost
+    // 2.4 ms of each frame that changed the layout on the 1 MB text).
+    let rendering = StoredValue::new_local(None::<StartsRendering>);
+    on_cleanup(move || rendering.set_value(None));
+    Effect::new(move |_| {
+        if let (Some(text), true) = (text_ref.get(), rendering.with_value(Option::is_none)) {
+            rendering.set_value(StartsRendering::new(&text, move |target| {
+                let index: Option<usize> =
+                    target.get_attribute("data-i").and_then(|i| i.parse().ok());
+                if let Some(block) =
+                    index.and_then(|i| blocks.with_untracked(|b| b.get(i).cloned()))
+                {
+                    if !block.shown.get_untracked() {
+                        block.shown.set(true);
+                    }
+                }
+            }));
         }
-        true
-    }));
-    on_cleanup(move || observer.set_value(None));
+    });
     // Printing (or saving as PDF) shows the whole text: the blocks still plain get their spans.
     let _print = window_event_listener_untyped("beforeprint", move |_| {
         blocks.with_untracked(|b| b.iter().for_each(|b| b.shown.set(true)));
     });
-    // Watch the blocks still plain once they are in the DOM (after this render).
-    Effect::new(move |_| {
-        blocks.track();
-        request_animation_frame(move || {
-            // The view may have gone in that frame (another document opened).
-            let Some(text) = text_ref.try_get_untracked().flatten() else {
-                return;
-            };
-            observer.try_with_value(|o| {
-                let Some(o) = o else { return };
-                if let Ok(plain) = text.query_selector_all(".block[data-plain]") {
-                    for i in 0..plain.length() {
-                        if let Some(el) = plain
-                            .item(i)
-                            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
-                        {
-                            o.watch(&el);
-                        }
-                    }
-                }
-            });
-        });
-    });
-
     // The selected span's pieces get a class. Toggled on just those elements: changing a
     // style sheet instead would restyle every piece of a long text.
     Effect::new(move |previous: Option<Option<SpanId>>| {

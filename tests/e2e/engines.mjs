@@ -156,3 +156,16 @@ export async function storageFullKeepsTheEdit(page, press, first, second, shot) 
   assert.equal(await text('.save-state'), '✓ Saved');
   return before + 2;
 }
+
+/** On the first screen, opens a long text (40 paragraphs): far paragraphs stay plain text until
+ *  the browser starts rendering them, and the last one is drawn once it is scrolled to. */
+export async function farParagraphsDrawnWhenNear(page) {
+  const paragraph = 'The minister said 1.2 million people would leave within 48 hours of the truce. '.repeat(30);
+  await startAnnotating(page, Array.from({ length: 40 }, (_, i) => `${i + 1}. ${paragraph}`).join('\n'));
+  const lastPlain = () => page.evaluate(() => document.querySelector('.doc-text .block:last-child').hasAttribute('data-plain'));
+  assert.equal(await lastPlain(), true);
+  await page.evaluate(() => document.querySelector('.doc-text .block:last-child').scrollIntoView());
+  await page.waitForFunction(() => !document.querySelector('.doc-text .block:last-child').hasAttribute('data-plain'));
+  // Only what came near: the middle of the text is still plain.
+  assert.equal(await page.evaluate(() => document.querySelector('.doc-text .block:nth-child(20)').hasAttribute('data-plain')), true);
+}

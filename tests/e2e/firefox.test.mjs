@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { serveDist, dragSelect, screenshot, shared } from './harness.mjs';
-import { HARD_ARTICLE, tagHardArticle, exportHardArticle, keepOffered, status, spanned, button, storageFullKeepsTheEdit, startAnnotating } from './engines.mjs';
+import { HARD_ARTICLE, tagHardArticle, exportHardArticle, keepOffered, status, spanned, button, storageFullKeepsTheEdit, startAnnotating, farParagraphsDrawnWhenNear } from './engines.mjs';
 
 const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
 let server, browser;
@@ -100,6 +100,13 @@ test('Firefox: a full storage keeps the edit on screen, says so, and saves it on
   await page.reload();
   await page.waitForSelector('.doc-text .spanned');
   assert.equal((await spanned(page)).length, spans);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('Firefox: a long text draws far paragraphs as they are scrolled near', async () => {
+  const { page, problems, context } = await newPage();
+  await farParagraphsDrawnWhenNear(page);
   assert.deepEqual(problems, []);
   await context.close();
 });

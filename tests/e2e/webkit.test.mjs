@@ -10,7 +10,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveDist, screenshot, shared, dragSelect } from './harness.mjs';
-import { HARD_ARTICLE, tagHardArticle, exportHardArticle, keepOffered, spanned, button, storageFullKeepsTheEdit, startAnnotating } from './engines.mjs';
+import { HARD_ARTICLE, tagHardArticle, exportHardArticle, keepOffered, spanned, button, storageFullKeepsTheEdit, startAnnotating, farParagraphsDrawnWhenNear } from './engines.mjs';
 import { launchWebKit } from './webkit.mjs';
 
 let server, page;
@@ -78,6 +78,12 @@ test('WebKit: a brat pair imports through the formats worker; a full storage kee
   await page.reload();
   await page.waitForSelector('.doc-text .spanned');
   assert.equal((await spanned(page)).length, spans);
+});
+
+test('WebKit: a long text draws far paragraphs as they are scrolled near', async () => {
+  await startEmpty();
+  await farParagraphsDrawnWhenNear(page);
+  assert.deepEqual(await page.evaluate(() => window.__problems), []);
 });
 
 test('WebKit: two windows on one document: one edits, the other follows read-only and can take over', async () => {
