@@ -64,11 +64,11 @@ impl Drop for NearView {
     }
 }
 
-/// Calls `on_rendered` with each `content-visibility: auto` element inside `within` that the
-/// browser starts rendering (Chromium renders those within 1.5 screens of the viewport). The
-/// browser watches such elements anyway, so this costs no observer of our own. None where the
-/// browser does not tell ([`StartsRendering::told`]). Stops when dropped.
-pub struct StartsRendering {
+/// Tells `on_change` each time the browser starts (true) or stops (false) rendering a
+/// `content-visibility: auto` element inside `within` (Chromium renders those within 1.5 screens
+/// of the viewport). The browser watches such elements anyway, so this costs no observer of our
+/// own. None where the browser does not tell ([`Rendering::told`]). Stops when dropped.
+pub struct Rendering {
     within: Element,
     listener: Closure<dyn Fn(Event)>,
 }
@@ -76,7 +76,7 @@ pub struct StartsRendering {
 /// The event that says a `content-visibility: auto` element starts or stops being rendered.
 const STATE_CHANGE: &str = "contentvisibilityautostatechange";
 
-impl StartsRendering {
+impl Rendering {
     /// True where the browser tells (every browser since 2024).
     pub fn told() -> bool {
         web_sys::window().is_some_and(|window| {
@@ -85,15 +85,15 @@ impl StartsRendering {
         })
     }
 
-    pub fn new(within: &Element, on_rendered: impl Fn(&Element) + 'static) -> Option<Self> {
+    pub fn new(within: &Element, on_change: impl Fn(&Element, bool) + 'static) -> Option<Self> {
         if !Self::told() {
             return None;
         }
         let listener = Closure::<dyn Fn(Event)>::new(move |ev: Event| {
             let skipped = js_sys::Reflect::get(&ev, &"skipped".into()).map(|s| s.as_bool());
-            if let (Ok(Some(false)), Some(target)) = (skipped, ev.target()) {
+            if let (Ok(Some(skipped)), Some(target)) = (skipped, ev.target()) {
                 if let Ok(element) = target.dyn_into::<Element>() {
-                    on_rendered(&element);
+                    on_change(&element, !skipped);
                 }
             }
         });
@@ -105,14 +105,14 @@ impl StartsRendering {
                 true,
             )
             .ok()?;
-        Some(StartsRendering {
+        Some(Rendering {
             within: within.clone(),
             listener,
         })
     }
 }
 
-impl Drop for StartsRendering {
+impl Drop for Rendering {
     fn drop(&mut self) {
         let _ = self.within.remove_event_listener_with_callback_and_bool(
             STATE_CHANGE,

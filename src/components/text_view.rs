@@ -3,7 +3,7 @@
 //! blocks far from the viewport, so a book-length text stays smooth.
 
 use super::AppState;
-use crate::browser::near_view::StartsRendering;
+use crate::browser::near_view::Rendering;
 use glossa_core::blocks::{
     blocks as cut_blocks, fingerprint, right_to_left, segments_in, spans_per_block,
 };
@@ -228,7 +228,7 @@ pub fn TextView(
     let painted = StoredValue::new((String::new(), 0u64, Vec::<u64>::new()));
     // Where the browser cannot say when it starts rendering a block (before 2024), every block
     // is drawn at once: slower to open a long text, but nothing is left undrawn.
-    let drawn_lazily = StartsRendering::told();
+    let drawn_lazily = Rendering::told();
     // Bumped when something changed the shown text after all (see `on:input` below).
     let redraw = RwSignal::new(0u32);
 
@@ -310,20 +310,42 @@ pub fn TextView(
     // Blocks far from the viewport stay plain text, and get their spans as the browser starts
     // rendering them (within a couple of screens): it watches every block for
     // `content-visibility: auto` anyway (an observer of our own watching the same blocks cost
-    // 2.4 ms of each frame that changed the layout on the 1 MB text).
-    let rendering = StoredValue::new_local(None::<StartsRendering>);
+    // 2.4 ms of each frame that changed the layout on the 1 MB text). Its first frames lay far
+    // blocks out at their placeholder height and render dozens for one frame before it finds
+    // they are far, so a block is drawn only if it is still rendered two frames after the
+    // browser said so (drawn at once, the 1 MB text opened with 26 blocks drawn, not 3).
+    let rendering = StoredValue::new_local(None::<Rendering>);
     on_cleanup(move || rendering.set_value(None));
+    // (block index, rendered), in the order the browser told them, not acted on yet.
+    let told = StoredValue::new_local(Vec::<(usize, bool)>::new());
+    let act_on_told = move || {
+        let Some(news) = told.try_update_value(std::mem::take) else {
+            return;
+        };
+        blocks.with_untracked(|blocks| {
+            let mut latest = vec![false; blocks.len()];
+            for (i, rendered) in news {
+                if let Some(latest) = latest.get_mut(i) {
+                    *latest = rendered;
+                }
+            }
+            for (block, rendered) in blocks.iter().zip(latest) {
+                if rendered && !block.shown.get_untracked() {
+                    block.shown.set(true);
+                }
+            }
+        });
+    };
     Effect::new(move |_| {
         if let (Some(text), true) = (text_ref.get(), rendering.with_value(Option::is_none)) {
-            rendering.set_value(StartsRendering::new(&text, move |target| {
-                let index: Option<usize> =
-                    target.get_attribute("data-i").and_then(|i| i.parse().ok());
-                if let Some(block) =
-                    index.and_then(|i| blocks.with_untracked(|b| b.get(i).cloned()))
-                {
-                    if !block.shown.get_untracked() {
-                        block.shown.set(true);
-                    }
+            rendering.set_value(Rendering::new(&text, move |target, rendered| {
+                let Some(i) = target.get_attribute("data-i").and_then(|i| i.parse().ok()) else {
+                    return;
+                };
+                let first = told.with_value(Vec::is_empty);
+                told.update_value(|t| t.push((i, rendered)));
+                if first {
+                    request_animation_frame(move || request_animation_frame(act_on_told));
                 }
             }));
         }

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { serveDist, launch, watchErrors, screenshot, dragSelect, readSample, axeViolations, exportJson, assertExactOffsets } from './harness.mjs';
+import { farParagraphsDrawnWhenNear } from './engines.mjs';
 
 let server, browser;
 before(async () => { server = await serveDist(); browser = await launch(); });
@@ -821,6 +822,16 @@ test('search hits stay painted in paragraphs drawn later and around a new span',
   assert.match(await status(page), /figure “trucks”/);
   await page.waitForFunction(() => [...CSS.highlights.get('glossa-search')].every((r) => r.startContainer.isConnected));
   assert.deepEqual(await painted(), { ranges: 400, shown: 400 });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a long text draws only the paragraphs near the screen, and far ones as they are scrolled near', async () => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(server.url);
+  await farParagraphsDrawnWhenNear(page);
   assert.deepEqual(errors, []);
   await context.close();
 });

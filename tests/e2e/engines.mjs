@@ -158,14 +158,26 @@ export async function storageFullKeepsTheEdit(page, press, first, second, shot) 
 }
 
 /** On the first screen, opens a long text (40 paragraphs): far paragraphs stay plain text until
- *  the browser starts rendering them, and the last one is drawn once it is scrolled to. */
+ *  the browser starts rendering them; scrolled far down, the paragraphs then on screen are drawn
+ *  and those far from it stay plain. */
 export async function farParagraphsDrawnWhenNear(page) {
   const paragraph = 'The minister said 1.2 million people would leave within 48 hours of the truce. '.repeat(30);
   await startAnnotating(page, Array.from({ length: 40 }, (_, i) => `${i + 1}. ${paragraph}`).join('\n'));
-  const lastPlain = () => page.evaluate(() => document.querySelector('.doc-text .block:last-child').hasAttribute('data-plain'));
-  assert.equal(await lastPlain(), true);
+  const plain = () => page.evaluate(() => document.querySelectorAll('.doc-text .block[data-plain]').length);
+  // Only what is near the first screen is drawn, once the first frames have settled: those
+  // frames lay every plain paragraph out at its placeholder height, and the browser renders
+  // dozens of them for a frame (drawn on that word alone, 26 blocks of a 1 MB text were).
+  await page.evaluate(() => new Promise((ok) => setTimeout(ok, 300)));
+  assert.ok(await plain() >= 35, `${40 - await plain()} paragraphs drawn at first`);
+  // The paragraphs below are still at their placeholder height: where the last one ends up
+  // once those above it are laid out is wherever the browser's scroll anchoring puts it.
   await page.evaluate(() => document.querySelector('.doc-text .block:last-child').scrollIntoView());
-  await page.waitForFunction(() => !document.querySelector('.doc-text .block:last-child').hasAttribute('data-plain'));
-  // Only what came near: the middle of the text is still plain.
-  assert.equal(await page.evaluate(() => document.querySelector('.doc-text .block:nth-child(20)').hasAttribute('data-plain')), true);
+  await page.waitForFunction(() => {
+    const onScreen = [...document.querySelectorAll('.doc-text .block')].filter((b) => {
+      const r = b.getBoundingClientRect();
+      return r.bottom > 0 && r.top < innerHeight;
+    });
+    return onScreen.length > 0 && onScreen.every((b) => Number(b.dataset.i) >= 10 && !b.hasAttribute('data-plain'));
+  });
+  assert.ok(await plain() > 10);
 }
