@@ -269,6 +269,12 @@ try {
     await fast.page.evaluate(() => window.__opened);
     const fastIdle = await tagTimes(fast.page, TAGS, 'Shift');
     const fastTags = await tagTimes(fast.page, TAGS);
+    // With a search open that paints thousands of hits ("the"): a tag must not paint them all
+    // again, only those in the pieces of text it redraws.
+    await fast.page.keyboard.press('Control+f');
+    await fast.page.getByLabel('Search the text').fill('the');
+    const searchOpenHits = await fast.page.evaluate(() => CSS.highlights.get('glossa-search')?.size ?? 0);
+    const searchOpenTags = await tagTimes(fast.page, TAGS);
     await fast.context.close();
     // One more tag, then the user pauses: the document is written whole (its journal goes).
     await writtenWhole(page, 10_000);
@@ -319,6 +325,9 @@ try {
       idle_key_work_unthrottled_frames_ms: stats(fastIdle.map((t) => t.work)),
       idle_key_painted_unthrottled_frames_ms: stats(fastIdle.map((t) => t.painted)),
       tag_work_unthrottled_frames_ms: stats(fastTags.map((t) => t.work)),
+      tag_search_open_painted_unthrottled_frames_ms: stats(searchOpenTags.map((t) => t.painted)),
+      tag_search_open_work_unthrottled_frames_ms: stats(searchOpenTags.map((t) => t.work)),
+      tag_search_open_hits_painted: searchOpenHits,
       tag_storage_set_item_ms: stats(tags.map((t) => t.storage)),
       tag_near_end_work_ms: stats(endTags.map((t) => t.work)),
       tag_near_end_painted_ms: stats(endTags.map((t) => t.painted)),

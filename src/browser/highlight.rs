@@ -12,26 +12,42 @@ fn registry() -> Option<JsValue> {
     (!registry.is_undefined()).then_some(registry)
 }
 
-/// Paints `ranges` as the highlight `name` (styled by `::highlight(name)` in CSS), replacing
-/// what it painted before. Does nothing where the browser lacks the API.
-pub fn set(name: &str, ranges: &[JsValue]) -> Result<(), JsValue> {
-    let Some(registry) = registry() else {
+/// The function `of[name]`: the highlight API is reached by name, as web-sys binds it only
+/// as unstable.
+fn method(of: &JsValue, name: &str) -> Result<Function, JsValue> {
+    Reflect::get(of, &name.into())?.dyn_into()
+}
+
+/// Takes the ranges `old` out of the highlight `name` (styled by `::highlight(name)` in CSS)
+/// and adds `new`, making the highlight if there is none: a few hits painted again without
+/// handing the browser every hit anew. Does nothing where the browser lacks the API.
+pub fn change(name: &str, old: &[JsValue], new: &[JsValue]) -> Result<(), JsValue> {
+    let Some(registry) = registry().filter(|_| !(old.is_empty() && new.is_empty())) else {
         return Ok(());
     };
-    let constructor: Function = Reflect::get(&js_sys::global(), &"Highlight".into())?.dyn_into()?;
-    let args: Array = ranges.iter().collect();
-    let highlight = Reflect::construct(&constructor, &args)?;
-    let set: Function = Reflect::get(&registry, &"set".into())?.dyn_into()?;
-    set.call2(&registry, &name.into(), &highlight)?;
+    let mut highlight = method(&registry, "get")?.call1(&registry, &name.into())?;
+    let made = highlight.is_undefined();
+    if made {
+        let constructor = method(&js_sys::global(), "Highlight")?;
+        highlight = Reflect::construct(&constructor, &Array::new())?;
+    }
+    for (how, ranges) in [("delete", old), ("add", new)] {
+        let change = method(&highlight, how)?;
+        for range in ranges {
+            change.call1(&highlight, range)?;
+        }
+    }
+    // Registered once filled, so the browser takes it in once.
+    if made {
+        method(&registry, "set")?.call2(&registry, &name.into(), &highlight)?;
+    }
     Ok(())
 }
 
 /// Removes the highlight `name`.
 pub fn clear(name: &str) {
     if let Some(registry) = registry() {
-        if let Ok(delete) =
-            Reflect::get(&registry, &"delete".into()).and_then(|f| f.dyn_into::<Function>())
-        {
+        if let Ok(delete) = method(&registry, "delete") {
             let _ = delete.call1(&registry, &name.into());
         }
     }
@@ -117,25 +133,24 @@ impl TextLocator {
     }
 
     /// A range over UTF-16 offsets `[start, end)` of the text view that does not follow later
-    /// changes to the page (a `StaticRange`), for painting. The browser updates every live range
-    /// at each change to the page, and until they are collected even those no longer painted:
-    /// after a search with thousands of hits, each tag took 3 ms more.
-    pub fn static_range(&mut self, start: u32, end: u32) -> Option<JsValue> {
+    /// changes to the page (a `StaticRange`), for painting, with the text nodes it starts and
+    /// ends in: once either is out of the page, the range points at nothing. The browser
+    /// updates every live range at each change to the page, and until they are collected even
+    /// those no longer painted: after a search with thousands of hits, each tag took 3 ms more.
+    pub fn static_range(&mut self, start: u32, end: u32) -> Option<(JsValue, [Node; 2])> {
         let ((a_node, a_off), (b_node, b_off)) = self.ends(start, end)?;
         let init = js_sys::Object::new();
         for (key, value) in [
-            ("startContainer", JsValue::from(a_node)),
+            ("startContainer", JsValue::from(&a_node)),
             ("startOffset", a_off.into()),
-            ("endContainer", b_node.into()),
+            ("endContainer", (&b_node).into()),
             ("endOffset", b_off.into()),
         ] {
             Reflect::set(&init, &key.into(), &value).ok()?;
         }
-        let constructor: Function = Reflect::get(&js_sys::global(), &"StaticRange".into())
-            .ok()?
-            .dyn_into()
-            .ok()?;
-        Reflect::construct(&constructor, &Array::of1(&init)).ok()
+        let constructor = method(&js_sys::global(), "StaticRange").ok()?;
+        let range = Reflect::construct(&constructor, &Array::of1(&init)).ok()?;
+        Some((range, [a_node, b_node]))
     }
 
     /// A DOM range over UTF-16 offsets `[start, end)` of the text view.

@@ -40,7 +40,7 @@ pub struct EditorState {
     pub walk_hits: RwSignal<Option<bool>>,
     pub text_ref: NodeRef<Div>,
     /// Counts the text view's redraws of its pieces: what points into them (the search's
-    /// painted hits) is made again after each.
+    /// painted hits) is checked after each, and made again where its pieces went.
     pub drawn: RwSignal<u32>,
     /// Every change goes through the history, so each can be undone and redone.
     pub history: StoredValue<History>,
