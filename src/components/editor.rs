@@ -229,7 +229,7 @@ impl EditorState {
         self.with_index(|d, ix| {
             f(
                 d,
-                ix.convert_range((a as usize, b as usize), Unit::Utf16, Unit::Utf8),
+                ix.convert_range_widened((a as usize, b as usize), Unit::Utf16, Unit::Utf8),
             )
         })
     }

@@ -142,15 +142,7 @@ impl AppState {
         }
         // Another screen starts at its top (Your documents may have been scrolled far down).
         window().scroll_to_with_x_and_y(0.0, 0.0);
-        // The keyboard goes on where the work is: in the text, or the new document's title.
-        focus_when_drawn(
-            if id.is_some() {
-                text_view::TEXT_ID
-            } else {
-                "title"
-            }
-            .into(),
-        );
+        focus_work(id.is_some());
         self.document.set(document);
         self.adopt_note_draft();
     }
@@ -387,6 +379,20 @@ impl AppState {
     }
 }
 
+/// Puts the keyboard where the work is once the page is drawn: in the text of an open
+/// document, or in a new document's article field (the title is optional, and an article
+/// pasted into the one-line title would lose its line breaks).
+fn focus_work(document_open: bool) {
+    focus_when_drawn(
+        if document_open {
+            text_view::TEXT_ID
+        } else {
+            "article"
+        }
+        .into(),
+    );
+}
+
 /// Gives the keyboard's focus to the element with this id once the page is redrawn: a row
 /// drawn anew after an edit (a renamed label, a renamed document) has lost the focus it had.
 fn focus_when_drawn(id: String) {
@@ -424,6 +430,9 @@ fn scroll_to(selector: &str, block: web_sys::ScrollLogicalPosition) {
 pub fn App() -> impl IntoView {
     let state = AppState::restore();
     provide_context(state);
+    // At start as after opening a document: the label keys and J / K work at once, with no
+    // click or Tab into the text first.
+    focus_work(state.document.with_untracked(Option::is_some));
     // Classes rather than `:has()` in the style sheet: Chromium checks a `:has()` rule against
     // every node an edit adds or removes (hundreds per tag).
     let editing = Memo::new(move |_| state.document.with(Option::is_some));

@@ -26,6 +26,31 @@ async function open(text, title = 'Test') {
 const status = (page) => page.locator('.status').textContent();
 const listed = (page) => page.locator('.span-list .row .quote').allTextContents();
 
+test('the keyboard starts where the work is: the article field, then the text, after a reload too', async () => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  const focused = () => page.evaluate(() => document.activeElement?.id ?? '');
+  await page.goto(server.url);
+  await page.waitForFunction(() => document.activeElement?.id === 'article');
+  // Pasted (here typed) with no click first, line breaks and all.
+  await page.keyboard.type('Typed at once\nHamas said 100 captives were freed on Friday.');
+  await page.getByRole('button', { name: 'Start annotating' }).click();
+  await page.waitForFunction(() => document.activeElement?.id === 'doc-text');
+  await page.reload();
+  await page.waitForSelector('.doc-text .block');
+  await page.waitForFunction(() => document.activeElement?.id === 'doc-text');
+  // With no click first: the caret to the start, a word selected, and its label key.
+  await page.keyboard.press('Control+Home');
+  for (let i = 0; i < 5; i++) await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('1');
+  assert.match(await status(page), /actor “Typed”/);
+  assert.equal(await focused(), 'doc-text');
+  assert.match(await page.locator('.doc-title').textContent(), /Typed at once/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('keyboard only: caret, Shift+arrows, tag, move between spans, relabel, resize, delete', async () => {
   const { context, page, errors } = await open('Hamas said 100 captives were freed on Friday.');
   // Tab into the text: it takes a caret at the start.
@@ -451,6 +476,34 @@ test('right-to-left Arabic with emoji selects, highlights and exports exactly', 
   await page.keyboard.press('3');
   await screenshot(page, '12-arabic');
   assert.deepEqual(await listed(page), ['رئيس الوزراء', 'المحادثات ناجحة']);
+  const { file } = await exportJson(page);
+  assertExactOffsets(file.document, assert);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a selection that ends between the halves of an emoji tags the whole emoji', async () => {
+  const text = 'Fans sent 😀😀 to the minister.';
+  const { context, page, errors } = await open(text, 'Halves');
+  // A mouse or Shift+arrows never split a surrogate pair, but a script or an extension can set
+  // such a selection: from the middle of the first emoji to the middle of the second.
+  await page.evaluate(() => {
+    document.querySelector('.doc-text').focus();
+    const walker = document.createTreeWalker(document.querySelector('.doc-text'), NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.data.indexOf('😀');
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at + 1);
+      range.setEnd(node, at + 3);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      return;
+    }
+  });
+  await page.keyboard.press('2');
+  assert.match(await status(page), /figure “😀😀”/);
+  assert.deepEqual(await listed(page), ['😀😀']);
   const { file } = await exportJson(page);
   assertExactOffsets(file.document, assert);
   assert.deepEqual(errors, []);

@@ -345,8 +345,8 @@ test('library: rename, duplicate, delete with undo, storage use', async () => {
   await tag(page, 'Qatar', '1');
   await tag(page, '100 captives', '2');
   await page.getByRole('button', { name: 'New document' }).click();
-  // The keyboard goes on in the new document's title.
-  await page.waitForFunction(() => document.activeElement.id === 'title');
+  // The keyboard goes on in the new document's article field.
+  await page.waitForFunction(() => document.activeElement.id === 'article');
   await newDoc(page, 'Other article', 'Nothing here yet.');
   await page.getByRole('button', { name: 'New document' }).click();
 

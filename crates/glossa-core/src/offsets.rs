@@ -188,8 +188,39 @@ impl<'a> TextIndex<'a> {
         Ok((self.convert(start, from, to)?, self.convert(end, from, to)?))
     }
 
+    /// Converts a `[start, end)` range between units, widening it where an end falls inside a
+    /// character so the whole character is in: a DOM selection can end between the two halves
+    /// of an emoji's surrogate pair, and half an emoji is never what the user meant.
+    pub fn convert_range_widened(
+        &self,
+        (start, end): (usize, usize),
+        from: Unit,
+        to: Unit,
+    ) -> Result<(usize, usize), OffsetError> {
+        let start = self.floor(start, from)?;
+        let mut end_at = self.floor(end, from)?;
+        if end_at.get(from) < end {
+            // `end` is inside the character that starts at `end_at`.
+            if let Some(c) = self.text[end_at.utf8..].chars().next() {
+                end_at.advance(c);
+            }
+        }
+        Ok((start.get(to), end_at.get(to)))
+    }
+
     /// Finds the position `offset` (in `unit`) in every unit.
     fn locate(&self, offset: usize, unit: Unit) -> Result<Mark, OffsetError> {
+        let at = self.floor(offset, unit)?;
+        if at.get(unit) == offset {
+            Ok(at)
+        } else {
+            Err(OffsetError::InsideCharacter { offset, unit })
+        }
+    }
+
+    /// The start of the character that holds `offset` (in `unit`), in every unit: `offset`
+    /// itself when it lies between two characters.
+    fn floor(&self, offset: usize, unit: Unit) -> Result<Mark, OffsetError> {
         let OffsetMarks { marks, end } = self.marks.as_ref();
         if offset > end.get(unit) {
             return Err(OffsetError::OutOfRange {
@@ -205,18 +236,12 @@ impl<'a> TextIndex<'a> {
         let i = marks.partition_point(|m| m.get(unit) <= offset) - 1;
         let mut at = marks[i];
         for c in self.text[at.utf8..].chars() {
-            if at.get(unit) == offset {
-                return Ok(at);
-            }
             if at.get(unit) + unit.width(c) > offset {
                 break;
             }
             at.advance(c);
         }
-        if at.get(unit) == offset {
-            return Ok(at);
-        }
-        Err(OffsetError::InsideCharacter { offset, unit })
+        Ok(at)
     }
 }
 
@@ -520,6 +545,22 @@ mod tests {
         assert_eq!(ix.convert(3, Unit::Utf16, Unit::Utf8), Ok(5));
         assert!(matches!(
             ix.convert(9, Unit::CodePoint, Unit::Utf8),
+            Err(OffsetError::OutOfRange { .. })
+        ));
+    }
+
+    #[test]
+    fn a_range_ending_inside_a_character_is_widened_to_take_it_whole() {
+        // x, an emoji (two UTF-16 units, four bytes), y, then a CJK character (three bytes).
+        let ix = TextIndex::new("x😀y中");
+        let widened = |range, from| ix.convert_range_widened(range, from, Unit::Utf8);
+        assert_eq!(widened((2, 3), Unit::Utf16), Ok((1, 5)));
+        assert_eq!(widened((0, 2), Unit::Utf16), Ok((0, 5)));
+        assert_eq!(widened((2, 2), Unit::Utf16), Ok((1, 5)));
+        assert_eq!(widened((3, 4), Unit::Utf16), Ok((5, 6)));
+        assert_eq!(widened((7, 8), Unit::Utf8), Ok((6, 9)));
+        assert!(matches!(
+            widened((0, 6), Unit::Utf16),
             Err(OffsetError::OutOfRange { .. })
         ));
     }

@@ -231,6 +231,32 @@ proptest! {
     }
 
     #[test]
+    fn a_utf16_range_widened_takes_the_fewest_whole_characters_that_hold_it(
+        text in text(),
+        a in any::<prop::sample::Index>(),
+        b in any::<prop::sample::Index>(),
+    ) {
+        let ix = glossa_core::TextIndex::new(&text);
+        let units = ix.len(Unit::Utf16);
+        let (a, b) = (a.index(units + 1), b.index(units + 1));
+        let (start, end) = (a.min(b), a.max(b));
+        let (s, e) = ix.convert_range_widened((start, end), Unit::Utf16, Unit::Utf8).unwrap();
+        // The UTF-16 start of each character, by the standard library's own encoding.
+        let starts: Vec<(usize, usize)> = text
+            .char_indices()
+            .scan(0, |u16, (byte, c)| { let at = *u16; *u16 += c.len_utf16(); Some((at, byte)) })
+            .chain([(units, text.len())])
+            .collect();
+        let floor = starts.iter().rev().find(|&&(u, _)| u <= start).unwrap();
+        let ceil = starts.iter().find(|&&(u, _)| u >= end).unwrap();
+        prop_assert_eq!((s, e), (floor.1, ceil.1), "{}..{} of {:?}", start, end, text);
+        // Exact ends convert as they always did.
+        if let Ok(exact) = ix.convert_range((start, end), Unit::Utf16, Unit::Utf8) {
+            prop_assert_eq!(exact, (s, e));
+        }
+    }
+
+    #[test]
     fn every_span_quotes_the_same_text_in_every_unit(text in text(), raw in spans_strategy()) {
         let mut d = document(&text, &raw);
         let utf16: Vec<u16> = text.encode_utf16().collect();
