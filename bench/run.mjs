@@ -83,7 +83,7 @@ async function importOnce(browser, url, name, json) {
 }
 
 /** Types a search for a word that recurs through the text; returns the ms from the input to
- *  every hit highlighted (work) and to the frame after (painted), and the hit count. */
+ *  the hits highlighted (work) and to the frame after (painted), and the hit count. */
 async function searchOnce(page, word) {
   const box = page.getByLabel('Search the text');
   await box.fill('');
@@ -97,7 +97,7 @@ async function searchOnce(page, word) {
           channel.port2.postMessage(0);
         });
         const painted = new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t0))));
-        Promise.all([work, painted]).then(([work, painted]) => ok({ work, painted, hits: CSS.highlights.get('glossa-search')?.size ?? 0 }));
+        Promise.all([work, painted]).then(([work, painted]) => ok({ work, painted, ranges: CSS.highlights.get('glossa-search')?.size ?? 0 }));
       }, { capture: true, once: true });
     });
   });
@@ -269,7 +269,7 @@ try {
     await fast.page.evaluate(() => window.__opened);
     const fastIdle = await tagTimes(fast.page, TAGS, 'Shift');
     const fastTags = await tagTimes(fast.page, TAGS);
-    // With a search open that paints thousands of hits ("the"): a tag must not paint them all
+    // With a search open that finds thousands of hits ("the"): a tag must not paint them all
     // again, only those in the pieces of text it redraws.
     await fast.page.keyboard.press('Control+f');
     await fast.page.getByLabel('Search the text').fill('the');
@@ -327,7 +327,7 @@ try {
       tag_work_unthrottled_frames_ms: stats(fastTags.map((t) => t.work)),
       tag_search_open_painted_unthrottled_frames_ms: stats(searchOpenTags.map((t) => t.painted)),
       tag_search_open_work_unthrottled_frames_ms: stats(searchOpenTags.map((t) => t.work)),
-      tag_search_open_hits_painted: searchOpenHits,
+      tag_search_open_ranges_painted: searchOpenHits,
       tag_storage_set_item_ms: stats(tags.map((t) => t.storage)),
       tag_near_end_work_ms: stats(endTags.map((t) => t.work)),
       tag_near_end_painted_ms: stats(endTags.map((t) => t.painted)),
@@ -339,7 +339,8 @@ try {
       pause_whole_write_set_item_ms: Math.round(wholeWrite.storage * 10) / 10,
       search_work_ms: stats(searches.map((t) => t.work)),
       search_painted_ms: stats(searches.map((t) => t.painted)),
-      search_hits: searches.map((t) => t.hits),
+      // Ranges painted: the hits in the paragraph blocks drawn so far.
+      search_ranges_painted: searches.map((t) => t.ranges),
       scroll_frame_ms: stats(frames),
       js_heap_mb: Math.round(usedSize / 1e5) / 10,
       wasm_memory_mb: Math.round(wasmBytes / 1e5) / 10 || null,

@@ -94,6 +94,13 @@ impl TextLocator {
         TextLocator { blocks, nodes }
     }
 
+    /// Whether the block that holds UTF-16 offset `at` is still plain text: far from the
+    /// screen, not drawn yet, and not rendered by the browser.
+    pub fn in_plain_block(&self, at: u32) -> bool {
+        self.block(at)
+            .is_some_and(|b| b.has_attribute("data-plain"))
+    }
+
     /// Which block holds UTF-16 offset `at`.
     fn block_index(&self, at: u32) -> Option<usize> {
         self.blocks

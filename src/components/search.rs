@@ -5,7 +5,7 @@ use super::editor::EditorState;
 use super::library::open_id;
 use crate::browser::{highlight, selection};
 use glossa_core::words::count;
-use glossa_core::{Edit, TextIndex, Unit};
+use glossa_core::{Edit, Unit};
 use leptos::html::Input;
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -55,11 +55,14 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
         })
     });
 
-    // Paint the hits; the text view's DOM is not touched. A painted range points into the
-    // text nodes of its paragraph, so when the text view redraws pieces of the text (a tag, a
-    // block drawn as it nears the screen) the hits in the pieces it took out are painted
-    // again, and only those: painting all 5,000 hits of "the" again after each tag made a tag
-    // on the 1 MB text take tens of ms more.
+    // Paint the hits; the text view's DOM is not touched. Only the hits in paragraph blocks
+    // drawn so far are painted: Chromium rebuilds its marker for every painted range at each
+    // change to the page, so 5,000 hits of "the" painted over the 1 MB text cost every tag
+    // about 12 ms, and the blocks not drawn yet are not rendered anyway. A painted range points
+    // into the text nodes of its block, so when the text view redraws pieces of the text (a
+    // tag, a block drawn as it nears the screen) the hits in the pieces it took out, and those
+    // in blocks drawn since, are painted, and only those: painting every hit again after each
+    // tag made a tag on the 1 MB text take tens of ms more.
     let painted = Rc::new(RefCell::new(Painted::default()));
     Effect::new(move |_| {
         let found = hits.get();
@@ -68,18 +71,34 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
             return;
         };
         let mut painted = painted.borrow_mut();
-        if painted.found != found {
+        // The same hits in another document may lie elsewhere in UTF-16.
+        let document = text_of.get();
+        if painted.found != found || painted.document != document {
             highlight::clear(HIGHLIGHT);
+            let utf16 = editor
+                .with_index(|_, ix| {
+                    found
+                        .iter()
+                        .take(MAX_PAINTED)
+                        .filter_map(|hit| {
+                            let (a, b) = ix
+                                .convert_range((hit.start, hit.end), Unit::Utf8, Unit::Utf16)
+                                .ok()?;
+                            Some((a as u32, b as u32))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
             *painted = Painted {
+                document,
                 found,
+                utf16,
                 ranges: Vec::new(),
             };
         }
-        if painted.found.is_empty() {
-            return;
+        if !painted.utf16.is_empty() {
+            painted.repaint(&mut highlight::TextLocator::new(&container));
         }
-        let mut locator = highlight::TextLocator::new(&container);
-        editor.with_index(|_, ix| painted.repaint(&mut locator, ix));
     });
     on_cleanup(|| highlight::clear(HIGHLIGHT));
 
@@ -249,31 +268,34 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
     }
 }
 
-/// The search hits as painted: which hits, and a range over each painted hit with the text
-/// nodes it starts and ends in.
+/// The search hits as painted: in which document, which hits (UTF-8 bytes, and UTF-16 for the
+/// page), and a range over each painted hit with the text nodes it starts and ends in.
 #[derive(Default)]
 struct Painted {
+    document: Option<String>,
     found: Vec<Range<usize>>,
+    utf16: Vec<(u32, u32)>,
     ranges: Vec<Option<(JsValue, [web_sys::Node; 2])>>,
 }
 
 impl Painted {
-    /// Paints the hits not painted yet and those whose text nodes are no longer in the page
-    /// (their pieces were redrawn, or another document is shown).
-    fn repaint(&mut self, locator: &mut highlight::TextLocator, ix: &TextIndex) {
-        self.ranges.resize(self.found.len().min(MAX_PAINTED), None);
+    /// Paints the hits in drawn blocks not painted yet, and paints again those whose text
+    /// nodes are no longer in the page (their pieces were redrawn, or another document is shown).
+    fn repaint(&mut self, locator: &mut highlight::TextLocator) {
+        self.ranges.resize(self.utf16.len(), None);
         let (mut old, mut new) = (Vec::new(), Vec::new());
-        for (hit, painted) in self.found.iter().zip(&mut self.ranges) {
+        for (&(a, b), painted) in self.utf16.iter().zip(&mut self.ranges) {
             if let Some((range, ends)) = painted {
                 if ends.iter().all(|node| node.is_connected()) {
                     continue;
                 }
                 old.push(range.clone());
             }
-            *painted = ix
-                .convert_range((hit.start, hit.end), Unit::Utf8, Unit::Utf16)
-                .ok()
-                .and_then(|(a, b)| locator.static_range(a as u32, b as u32));
+            *painted = if locator.in_plain_block(a) {
+                None
+            } else {
+                locator.static_range(a, b)
+            };
             if let Some((range, _)) = painted {
                 new.push(range.clone());
             }
