@@ -11,6 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { serveDist, launch, dragSelect, root, writtenWhole } from '../tests/e2e/harness.mjs';
+import { untaggedWords } from './words.mjs';
 
 const WORKLOADS = [
   { name: '3 kB article, 30 spans', bytes: 3000, spans: 30 },
@@ -159,26 +160,8 @@ async function tagTimes(page, count, key = '1', { nearEnd = false } = {}) {
     await page.evaluate(() => [...document.querySelectorAll('.doc-text .block')].at(-1).scrollIntoView({ block: 'end' }));
     await page.waitForTimeout(500);
   }
-  // Distinct untagged words, each found by its absolute place in the text.
-  const targets = await page.evaluate(({ count, nearEnd }) => {
-    const found = [];
-    const blocks = [...document.querySelectorAll('.doc-text .block')];
-    for (const block of nearEnd ? blocks.reverse().filter((b) => !b.hasAttribute('data-plain')) : blocks) {
-      let offset = Number(block.dataset.u16);
-      for (const piece of block.children) {
-        const m = piece.dataset.spans ? null : piece.textContent.match(/\b(meant|that|said|stated)\b/);
-        if (m) found.push({ word: m[0], at: offset + m.index });
-        offset += piece.textContent.length;
-        if (found.length >= count) return found;
-      }
-    }
-    return found;
-  }, { count, nearEnd });
-  const text = await page.locator('.doc-text').textContent();
   const times = [];
-  for (const { word, at } of targets) {
-    let occurrence = 0;
-    for (let k = text.indexOf(word); k >= 0 && k < at; k = text.indexOf(word, k + 1)) occurrence++;
+  for (const { word, occurrence } of await untaggedWords(page, count, nearEnd)) {
     await dragSelect(page, word, occurrence);
     await page.evaluate(() => {
       // work: until the app's handler, its effects and their microtasks are done (the next

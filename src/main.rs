@@ -7,8 +7,13 @@ fn main() {
     if let Some(p) = &performance {
         let _ = p.mark("glossa-start");
     }
-    leptos::mount::mount_to_body(glossa::components::App);
-    if let Some(p) = &performance {
-        let _ = p.mark("glossa-mounted");
-    }
+    // The IndexedDB copy of the documents is put back first where it is further along than
+    // local storage (the browser was killed before local storage reached the disk).
+    wasm_bindgen_futures::spawn_local(async move {
+        glossa::browser::mirror::restore().await;
+        leptos::mount::mount_to_body(glossa::components::App);
+        if let Some(p) = &performance {
+            let _ = p.mark("glossa-mounted");
+        }
+    });
 }

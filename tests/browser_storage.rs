@@ -953,3 +953,82 @@ fn an_unreadable_or_unfitting_journal_is_kept_aside_and_the_document_opens() {
     assert!(!storage::has_journal("bj"));
     local().clear().unwrap();
 }
+
+/// Local storage's values now, as they are, to be put back as they were (a browser killed
+/// before local storage reached the disk comes back with an earlier state).
+fn snapshot() -> Vec<(String, String)> {
+    let s = local();
+    (0..s.length().unwrap())
+        .map(|i| s.key(i).unwrap().unwrap())
+        .map(|k| (k.clone(), get(&k).unwrap()))
+        .collect()
+}
+
+fn roll_back_to(earlier: &[(String, String)]) {
+    local().clear().unwrap();
+    for (k, v) in earlier {
+        local().set_item(k, v).unwrap();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_indexeddb_copy_puts_back_what_local_storage_lost_and_nothing_else() {
+    use glossa::browser::mirror;
+    local().clear().unwrap();
+    // No copy from an earlier run.
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let deleting = factory.delete_database("glossa-mirror").unwrap();
+    let deleted = js_sys::Promise::new(&mut |resolve, reject| {
+        deleting.set_onsuccess(Some(&resolve));
+        deleting.set_onerror(Some(&reject));
+    });
+    wasm_bindgen_futures::JsFuture::from(deleted).await.unwrap();
+    // A document stored before there was a copy: its first write copies all of it.
+    let mut old = sample("old", "From before the copy");
+    storage::save_document(&old).unwrap();
+    let before_the_copy = snapshot();
+    local().remove_item("glossa.current").unwrap();
+    assert_eq!(mirror::restore().await, Vec::<String>::new());
+
+    let journal = journaled_edits(&mut old);
+    storage::save_journal("old", &journal).unwrap();
+    assert_eq!(get(&mirror::count_key("old")).as_deref(), Some("1"));
+    let mut new = sample("new", "Made after");
+    storage::save_document(&new).unwrap();
+    let new_written = snapshot();
+    storage::save_journal("new", &journaled_edits(&mut new)).unwrap();
+    mirror::settled().await;
+    let all_written = snapshot();
+
+    // Local storage comes back as it was before any of it: both documents are put back whole,
+    // the one from before with its journal, and the open document is one of them.
+    roll_back_to(&before_the_copy);
+    let mut restored = mirror::restore().await;
+    restored.sort();
+    assert_eq!(restored, ["new", "old"]);
+    for (k, v) in &all_written {
+        if !k.starts_with("glossa.index") && !k.starts_with("glossa.current") {
+            assert_eq!(get(k).as_ref(), Some(v), "{k}");
+        }
+    }
+    assert_eq!(storage::open_document("old").unwrap().unwrap().0, old);
+    assert_eq!(storage::open_document("new").unwrap().unwrap().0, new);
+    assert!(storage::current_document_id().is_some());
+    // Nothing further along in the copy now: nothing is put back.
+    assert_eq!(mirror::restore().await, Vec::<String>::new());
+
+    // A delete lost by local storage is made again.
+    storage::delete_document("new").unwrap();
+    mirror::settled().await;
+    roll_back_to(&all_written);
+    assert_eq!(mirror::restore().await, ["new"]);
+    assert_eq!(get("glossa.doc.new"), None);
+    assert_eq!(get("glossa.journal.new"), None);
+
+    // Local storage further along than the copy (a copy not written): it is left as it is.
+    roll_back_to(&new_written);
+    local().set_item(&mirror::count_key("new"), "99").unwrap();
+    assert_eq!(mirror::restore().await, Vec::<String>::new());
+    assert_eq!(get("glossa.journal.new"), None);
+    assert!(get("glossa.doc.new").is_some());
+}

@@ -6,6 +6,7 @@ pub mod download;
 pub mod formats_worker;
 pub mod highlight;
 pub mod ime;
+pub mod mirror;
 pub mod near_view;
 pub mod selection;
 pub mod storage;

@@ -23,7 +23,7 @@ use glossa_core::{Document, History, Journal, SpanId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// The document schema this code writes.
 pub const DOC_SCHEMA: u32 = 1;
@@ -390,13 +390,7 @@ pub fn raw(key: &str) -> Option<String> {
 /// The first `n` UTF-16 units of a stored value, without copying the rest of it into the wasm
 /// (a long document's value is megabytes).
 fn raw_prefix(key: &str, n: u32) -> Option<String> {
-    let store = store()?;
-    let get: js_sys::Function = js_sys::Reflect::get(&store, &"getItem".into())
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let value = get.call1(&store, &key.into()).ok()?;
-    let value: js_sys::JsString = value.dyn_into().ok()?;
+    let value: js_sys::JsString = raw_js(key)?.dyn_into().ok()?;
     Some(value.slice(0, n.min(value.length())).into())
 }
 
@@ -422,7 +416,42 @@ pub fn write_raw(key: &str, value: &str) -> Result<(), StorageProblem> {
     store()
         .ok_or_else(denied_write)?
         .set_item(key, value)
-        .map_err(|e| not_saved(e, key.len() + value.encode_utf16().count()))
+        .map_err(|e| not_saved(e, key.len() + value.encode_utf16().count()))?;
+    copied(key, || Some(JsValue::from_str(value)));
+    Ok(())
+}
+
+/// After a write of `key` to local storage: a document's values are also copied to IndexedDB
+/// (see [`super::mirror`]).
+fn copied(key: &str, value: impl FnOnce() -> Option<JsValue>) {
+    if let Some(id) = mirrored_document(key) {
+        super::mirror::copy(id, key, value().as_ref());
+    }
+}
+
+/// The document whose value, journal or history is under `key`.
+fn mirrored_document(key: &str) -> Option<&str> {
+    document_of(key).or_else(|| key.strip_prefix(HISTORY_PREFIX))
+}
+
+/// The value under `key` as a JavaScript string, not copied into the wasm.
+pub(crate) fn raw_js(key: &str) -> Option<JsValue> {
+    let store = store()?;
+    let get: js_sys::Function = js_sys::Reflect::get(&store, &"getItem".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let value = get.call1(&store, &key.into()).ok()?;
+    (!value.is_null()).then_some(value)
+}
+
+/// Writes `value` under `key` (`None` removes it) without copying it anywhere: true when it
+/// was written.
+pub(crate) fn set_raw_quietly(key: &str, value: Option<&str>) -> bool {
+    store().is_some_and(|s| match value {
+        Some(v) => s.set_item(key, v).is_ok(),
+        None => s.remove_item(key).is_ok(),
+    })
 }
 
 /// Writes a value already in a JavaScript string (see [`DocumentValue`]), as [`write_raw`].
@@ -432,8 +461,9 @@ fn write_js(key: &str, value: &js_sys::JsString) -> Result<(), StorageProblem> {
         .and_then(|f| f.dyn_into())
         .map_err(|e| not_saved(e, 0))?;
     set.call2(&store, &key.into(), value)
-        .map(|_| ())
-        .map_err(|e| not_saved(e, key.len() + value.length() as usize))
+        .map_err(|e| not_saved(e, key.len() + value.length() as usize))?;
+    copied(key, || Some(JsValue::from(value.clone())));
+    Ok(())
 }
 
 /// The problem a refused write of `chars` UTF-16 units (key and value) makes.
@@ -451,7 +481,9 @@ fn not_saved(e: wasm_bindgen::JsValue, chars: usize) -> StorageProblem {
 
 pub(crate) fn remove(key: &str) {
     if let Some(store) = store() {
-        let _ = store.remove_item(key);
+        if store.remove_item(key).is_ok() {
+            copied(key, || None);
+        }
     }
 }
 

@@ -26,6 +26,8 @@ export const button = (page, name) => page.evaluate((name) => {
 
 /** On the paste screen: pastes `text` as the article and starts annotating it. */
 export async function startAnnotating(page, text) {
+  // The page's load event can come before the app has mounted its first screen.
+  await page.waitForSelector('textarea');
   await page.evaluate((text) => {
     const article = document.querySelector('textarea');
     article.value = text;

@@ -7,6 +7,7 @@ import { readFile, mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
 import { serveDist, launch, chromiumOptions, watchErrors, screenshot, dragSelect, writtenWhole, watchSaid, said, fillStorage, confirmImport, exportJson } from './harness.mjs';
 
 const TEXT = 'Hamas said 100 captives were freed on Tuesday.\n\nQatar and Egypt mediated the talks in Doha.';
@@ -721,6 +722,54 @@ test('a text too large for any browser\'s storage opens, says so once, and downl
   }
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('the browser killed a moment after the edits: they are there when it starts again (the IndexedDB copy)', async () => {
+  // Local storage reaches the disk seconds after a write: a browser killed before then starts
+  // without the edits (this test fails so on a build without the copy).
+  const profile = await mkdtemp(join(tmpdir(), 'glossa-killed-'));
+  const start = () => chromium.launchPersistentContext(profile, { ...chromiumOptions(), viewport: { width: 1280, height: 900 } });
+  let context = await start();
+  try {
+    let page = context.pages()[0] ?? await context.newPage();
+    await page.goto(server.url);
+    await newDoc(page, 'Killed');
+    await tag(page, 'Hamas', '1');
+    await tag(page, '100 captives', '2');
+    await waitForSpans(page, 2);
+    const id = (await docByTitle(page, 'Killed')).id;
+    // Until the copy has taken the last write (strict durability: on disk when it completes).
+    await page.evaluate(async (id) => {
+      const db = await new Promise((ok, no) => { const r = indexedDB.open('glossa-mirror'); r.onsuccess = () => ok(r.result); r.onerror = no; });
+      // (A build without the copy has no such store: nothing to wait for.)
+      if (!db.objectStoreNames.contains('seq')) return db.close();
+      const copied = () => new Promise((ok) => { const r = db.transaction('seq').objectStore('seq').get(id); r.onsuccess = () => ok(r.result); });
+      while (await copied() !== Number(localStorage.getItem(`glossa.seq.${id}`))) await new Promise((ok) => setTimeout(ok, 20));
+      db.close();
+    }, id);
+    // Every process of that browser, killed at once: no pagehide, no shutdown, no flush.
+    const pids = execFileSync('pgrep', ['-f', `user-data-dir=${profile}`]).toString().split(/\s+/).filter(Boolean);
+    assert.ok(pids.length > 0);
+    for (const pid of pids) { try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ } }
+    await context.close().catch(() => {});
+
+    context = await start();
+    page = context.pages()[0] ?? await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(server.url);
+    await waitForSpans(page, 2);
+    assert.deepEqual(await page.locator('.span-list .row .quote').allTextContents(), ['Hamas', '100 captives']);
+    assert.equal((await docByTitle(page, 'Killed')).id, id);
+    // The killed tab's edit lease may still look taken for a few seconds; then it edits.
+    await page.waitForFunction(() => document.querySelector('.save-state')?.textContent === '✓ Saved', null, { timeout: 15000 });
+    await tag(page, 'Qatar', '1');
+    await waitForSpans(page, 3);
+    await screenshot(page, 'library-12-after-browser-killed');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close().catch(() => {});
+    await rm(profile, { recursive: true, force: true });
+  }
 });
 
 test('a browser that blocks site data: Glossa says at once that nothing is kept, and the work can be exported', async () => {

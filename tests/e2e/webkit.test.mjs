@@ -30,11 +30,17 @@ const watch = () => page.evaluate(`(() => {
 })()`);
 const press = (keys) => page.keyboard.press(keys);
 // Local storage is per origin, and this session's pages share it: a test that needs none
-// clears it and starts on the paste screen.
+// clears it, and the documents' copy in IndexedDB (which would put them back), and starts on
+// the paste screen.
 async function startEmpty() {
   await page.goto(server.url);
   await page.waitForSelector('.app-header');
-  await page.evaluate(() => localStorage.clear());
+  await page.evaluate(() => new Promise((ok, no) => {
+    localStorage.clear();
+    const deleting = indexedDB.deleteDatabase('glossa-mirror');
+    deleting.onsuccess = ok;
+    deleting.onerror = no;
+  }));
   await page.reload();
   await page.waitForSelector('#open-file');
   await watch();

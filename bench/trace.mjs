@@ -1,0 +1,109 @@
+// Where a tag's time goes: opens a generated document in headless Chromium (frames not held to
+// 60 Hz), tags words by mouse selection and the `1` key with Chromium's tracing on, and prints,
+// for the time from each key press to the second frame after it, the median milliseconds per
+// kind of main-thread work (script, style, layout, pre-paint, paint, ...).
+//
+//   node bench/trace.mjs [bytes] [spans]     (after a release build in dist/; default 1 MB)
+//
+// BENCH_PROFILE=1 prints a CPU profile of the same tags instead, by function (self time, ms per
+// tag); the wasm's functions have names only in a build that keeps them (cargo's
+// CARGO_PROFILE_RELEASE_STRIP=none, then `wasm-bindgen --keep-debug` over Trunk's output).
+// A diagnosis aid beside bench/run.mjs, not a test.
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { serveDist, launch, dragSelect, root } from '../tests/e2e/harness.mjs';
+import { untaggedWords } from './words.mjs';
+
+const [bytes = '1000000', spans = '10000'] = process.argv.slice(2);
+const TAGS = Number(process.env.BENCH_TAGS ?? 15);
+const json = execFileSync('cargo', ['run', '--release', '-q', '-p', 'glossa-core', '--example', 'workload', '--', bytes, spans],
+  { cwd: root, maxBuffer: 64 << 20 }).toString();
+const doc = JSON.parse(json);
+
+const server = await serveDist();
+const browser = await launch(['--disable-frame-rate-limit', '--disable-gpu-vsync']);
+try {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  await context.addInitScript(`(() => {
+    if (localStorage.getItem('glossa.current')) return;
+    localStorage.setItem('glossa.doc.${doc.id}', '{"schema":1,"document":' + ${JSON.stringify(json)} + '}');
+    localStorage.setItem('glossa.current', '${doc.id}');
+  })()`);
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.waitForSelector('.doc-text .spanned');
+  await page.waitForTimeout(300);
+  await page.reload();
+  await page.waitForSelector('.doc-text .spanned');
+  await page.waitForTimeout(1000);
+  const targets = await untaggedWords(page, TAGS);
+  const file = '/tmp/glossa-trace.json';
+  // BENCH_PROFILE=1: a CPU profile of each tag instead, summed by function (self time).
+  const profile = process.env.BENCH_PROFILE ? await context.newCDPSession(page) : null;
+  const self = new Map();
+  if (profile) {
+    await profile.send('Profiler.enable');
+    await profile.send('Profiler.setSamplingInterval', { interval: 50 });
+  } else {
+    await browser.startTracing(page, { path: file, categories: ['devtools.timeline', 'blink.user_timing', 'v8.execute'] });
+  }
+  for (const { word, occurrence } of targets) {
+    await dragSelect(page, word, occurrence);
+    await page.evaluate(() => {
+      window.__tagged = new Promise((ok) => {
+        addEventListener('keydown', () => {
+          performance.mark('tag-start');
+          requestAnimationFrame(() => requestAnimationFrame(() => { performance.mark('tag-end'); ok(); }));
+        }, { capture: true, once: true });
+      });
+    });
+    if (profile) await profile.send('Profiler.start');
+    await page.keyboard.press('1');
+    await page.evaluate(() => window.__tagged);
+    if (profile) {
+      const { profile: p } = await profile.send('Profiler.stop');
+      const byId = new Map(p.nodes.map((n) => [n.id, n]));
+      for (let i = 0; i < p.samples.length; i++) {
+        const f = byId.get(p.samples[i]).callFrame;
+        const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').at(-1)}:${f.lineNumber}`;
+        self.set(name, (self.get(name) ?? 0) + (p.timeDeltas[i + 1] ?? 0) / 1000 / targets.length);
+      }
+    }
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(100);
+  }
+  if (profile) {
+    const top = [...self].filter(([name]) => !/^\((idle|program)\)/.test(name)).sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.BENCH_TOP ?? 40));
+    for (const [name, ms] of top) console.log(ms.toFixed(3).padStart(8), name);
+    await context.close();
+    process.exit(0);
+  }
+  await browser.stopTracing();
+  const events = JSON.parse(await readFile(file, 'utf8')).traceEvents;
+  const marks = (name) => events.filter((e) => e.name === name && e.cat.includes('blink.user_timing')).map((e) => e.ts).sort((a, b) => a - b);
+  const starts = marks('tag-start');
+  const ends = marks('tag-end');
+  const main = events.find((e) => e.name === 'tag-start');
+  const kinds = ['EventDispatch', 'FunctionCall', 'TimerFire', 'FireAnimationFrame', 'RunMicrotasks', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'Commit', 'HitTest', 'IntersectionObserverController::computeIntersections', 'MajorGC', 'MinorGC', 'V8.GC_SCAVENGER'];
+  const per = Object.fromEntries(kinds.map((k) => [k, []]));
+  const spansMs = [];
+  for (let i = 0; i < starts.length; i++) {
+    const [a, b] = [starts[i], ends.find((t) => t > starts[i])];
+    spansMs.push((b - a) / 1000);
+    for (const k of kinds) {
+      const inside = events.filter((e) => e.name === k && e.ph === 'X' && e.pid === main.pid && e.tid === main.tid && e.ts >= a && e.ts < b);
+      // Outermost only, so nested events of one kind are not counted twice.
+      let sum = 0; let until = 0;
+      for (const e of inside.sort((x, y) => x.ts - y.ts)) { if (e.ts >= until) { sum += e.dur ?? 0; until = e.ts + (e.dur ?? 0); } }
+      per[k].push(sum / 1000);
+    }
+  }
+  const median = (v) => { const s = [...v].sort((x, y) => x - y); return Math.round(s[Math.floor(s.length / 2)] * 100) / 100; };
+  const out = { key_to_second_frame_ms: median(spansMs) };
+  for (const k of kinds) if (per[k].some((x) => x > 0)) out[k] = median(per[k]);
+  console.log(JSON.stringify(out, null, 1));
+  await context.close();
+} finally {
+  await browser.close();
+  await server.close();
+}

@@ -1,0 +1,276 @@
+//! A second copy of every stored document in IndexedDB, written with strict durability.
+//!
+//! Local storage holds a value at once for every tab, but the browser puts it on disk seconds
+//! later: a browser killed (or a machine losing power) two seconds after an edit lost it, in a
+//! test that killed Chromium. An IndexedDB transaction with `durability: "strict"` is on disk
+//! when it completes, so each write of a document, its journal or its history to local storage
+//! is written here too, in order, and at start-up a copy further along than local storage
+//! (the browser was killed before local storage reached the disk) is put back before anything
+//! reads local storage. See docs/storage.md.
+//!
+//! Which copy is further along is told by a count per document, `glossa.seq.<id>` in local
+//! storage and the `seq` store here, raised with every write of one of its values: both stores
+//! reach the disk in the order of their writes, so each holds its writes up to some point, and
+//! the higher count holds more of them.
+
+use super::storage::{
+    current_document_id, doc_key, history_key, journal_key, raw_js, set_current_document_id,
+    set_raw_quietly,
+};
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use std::cell::RefCell;
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{IdbDatabase, IdbObjectStore, IdbOpenDbRequest, IdbRequest};
+
+const DATABASE: &str = "glossa-mirror";
+/// The values, under their local storage keys.
+const VALUES: &str = "values";
+/// Each document's count of writes, under its id.
+const COUNTS: &str = "seq";
+/// How long start-up waits for IndexedDB before it goes on without the copy: a browser that
+/// never answers must not keep the page from opening.
+const OPEN_WAIT_MS: i32 = 1500;
+
+const SEQ_PREFIX: &str = "glossa.seq.";
+
+thread_local! {
+    /// The open database, once start-up has compared the copies; `None` where IndexedDB is
+    /// missing or refused, and nothing is copied then.
+    static OPEN: RefCell<Option<IdbDatabase>> = const { RefCell::new(None) };
+}
+
+/// The local storage key of document `id`'s count of writes.
+pub fn count_key(id: &str) -> String {
+    format!("{SEQ_PREFIX}{id}")
+}
+
+/// Document `id`'s count of writes as local storage has it (0: none yet).
+fn stored_count(id: &str) -> u64 {
+    raw_js(&count_key(id))
+        .and_then(|v| v.as_string())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The three values of document `id` that are copied.
+fn keys_of(id: &str) -> [String; 3] {
+    [doc_key(id), journal_key(id), history_key(id)]
+}
+
+/// Resolves with the request's result once it succeeds; fails with its error.
+fn finished(request: &IdbRequest) -> JsFuture {
+    let request = request.clone();
+    JsFuture::from(Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+    }))
+}
+
+/// A transaction over both stores; `strict`: on disk once it completes.
+fn transaction(db: &IdbDatabase, write: bool) -> Result<(IdbObjectStore, IdbObjectStore), JsValue> {
+    let stores = Array::of2(&VALUES.into(), &COUNTS.into());
+    let options = Object::new();
+    Reflect::set(&options, &"durability".into(), &"strict".into())?;
+    let begin: Function = Reflect::get(db, &"transaction".into())?.dyn_into()?;
+    let mode = if write { "readwrite" } else { "readonly" };
+    let tx: web_sys::IdbTransaction = begin
+        .call3(db, &stores, &mode.into(), &options)?
+        .dyn_into()?;
+    Ok((tx.object_store(VALUES)?, tx.object_store(COUNTS)?))
+}
+
+/// Opens the database, making its stores the first time.
+async fn open() -> Result<IdbDatabase, JsValue> {
+    let factory = web_sys::window()
+        .ok_or(JsValue::NULL)?
+        .indexed_db()?
+        .ok_or(JsValue::NULL)?;
+    let request: IdbOpenDbRequest = factory.open_with_u32(DATABASE, 1)?;
+    let upgrade = Closure::once_into_js(move |event: web_sys::Event| {
+        let made = event
+            .target()
+            .and_then(|t| t.dyn_into::<IdbOpenDbRequest>().ok())
+            .and_then(|r| r.result().ok())
+            .and_then(|db| db.dyn_into::<IdbDatabase>().ok());
+        if let Some(db) = made {
+            let _ = db.create_object_store(VALUES);
+            let _ = db.create_object_store(COUNTS);
+        }
+    });
+    request.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
+    finished(&request).await?;
+    let db: IdbDatabase = request.result()?.dyn_into()?;
+    // Another page deleting the copy (or a later Glossa changing its stores) waits for every
+    // open connection to close: this one closes, and copies nothing more.
+    let closing = db.clone();
+    let close = Closure::once_into_js(move || {
+        closing.close();
+        OPEN.with(|open| open.borrow_mut().take());
+    });
+    db.set_onversionchange(Some(close.unchecked_ref()));
+    Ok(db)
+}
+
+/// Resolves after `ms` milliseconds.
+fn timeout(ms: i32) -> Promise {
+    Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    })
+}
+
+/// At start-up, before anything reads local storage: opens the copy and, for each document
+/// whose copy here is further along than local storage's, puts the copy's values back in local
+/// storage. Returns the ids of the documents put back. Without IndexedDB (or if it does not
+/// answer in time) nothing is copied this session, and local storage is used as it is.
+pub async fn restore() -> Vec<String> {
+    // Where site data is blocked, IndexedDB is too; the page says so about local storage.
+    if super::storage::denied().is_some() {
+        return Vec::new();
+    }
+    let opened = async {
+        let db = open().await?;
+        let restored = put_back(&db).await?;
+        Ok::<_, JsValue>((db, restored))
+    };
+    match within(opened, timeout(OPEN_WAIT_MS)).await {
+        Some(Ok((db, restored))) => {
+            OPEN.with(|open| *open.borrow_mut() = Some(db));
+            restored
+        }
+        Some(Err(e)) => {
+            web_sys::console::warn_2(&"Glossa: no IndexedDB copy of the documents:".into(), &e);
+            Vec::new()
+        }
+        None => {
+            web_sys::console::warn_1(
+                &"Glossa: IndexedDB did not answer; no copy of the documents this time".into(),
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// Runs `work` until it ends or `limit` resolves, whichever is first: `None` when `limit` was.
+async fn within<T>(work: impl std::future::Future<Output = T>, limit: Promise) -> Option<T> {
+    use std::future::Future;
+    use std::pin::pin;
+    use std::task::Poll;
+    let mut work = pin!(work);
+    let mut limit = pin!(JsFuture::from(limit));
+    std::future::poll_fn(move |cx| {
+        if let Poll::Ready(out) = work.as_mut().poll(cx) {
+            return Poll::Ready(Some(out));
+        }
+        match limit.as_mut().poll(cx) {
+            Poll::Ready(_) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    })
+    .await
+}
+
+/// Puts back in local storage every document whose copy here is further along.
+async fn put_back(db: &IdbDatabase) -> Result<Vec<String>, JsValue> {
+    let (_, counts) = transaction(db, false)?;
+    let ids = counts.get_all_keys()?;
+    let values = counts.get_all()?;
+    finished(&ids).await?;
+    finished(&values).await?;
+    let ids: Array = ids.result()?.dyn_into()?;
+    let values: Array = values.result()?.dyn_into()?;
+    let behind: Vec<(String, u64)> = ids
+        .iter()
+        .zip(values.iter())
+        .filter_map(|(id, count)| Some((id.as_string()?, count.as_f64()? as u64)))
+        .filter(|(id, count)| *count > stored_count(id))
+        .collect();
+    if behind.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Every value of those documents, asked for at once in one transaction.
+    let (values, _) = transaction(db, false)?;
+    let mut asked = Vec::new();
+    for (id, _) in &behind {
+        for key in keys_of(id) {
+            let request = values.get(&key.as_str().into())?;
+            asked.push((key, request));
+        }
+    }
+    let mut found = Vec::new();
+    for (key, request) in asked {
+        finished(&request).await?;
+        found.push((key, request.result()?));
+    }
+    let mut restored = Vec::new();
+    for ((id, count), values) in behind.iter().zip(found.chunks(3)) {
+        // All of a document's values, or none: a refused write (storage full) leaves the count
+        // behind, and the next start tries again.
+        let all_written = values
+            .iter()
+            .all(|(key, value)| set_raw_quietly(key, value.as_string().as_deref()));
+        if all_written && set_raw_quietly(&count_key(id), Some(&count.to_string())) {
+            restored.push(id.clone());
+        }
+    }
+    // Local storage may have lost which document was open too: then it is the one put back.
+    if let Some(last) = restored.last() {
+        if current_document_id().is_none_or(|open| raw_js(&doc_key(&open)).is_none()) {
+            let _ = set_current_document_id(Some(last));
+        }
+    }
+    Ok(restored)
+}
+
+/// Resolves once every copy asked for so far is written (a transaction that reads begins only
+/// after those that write the same stores end).
+pub async fn settled() {
+    let Some(db) = OPEN.with(|open| open.borrow().clone()) else {
+        return;
+    };
+    if let Ok(read) = transaction(&db, false).and_then(|(_, counts)| counts.count()) {
+        let _ = finished(&read).await;
+    }
+}
+
+/// Copies a write to local storage (`value`, or `None` for a removal) of `key`, one of document
+/// `id`'s values, and raises the document's count in both stores. Called after local storage
+/// took the write; the copy is written in the background, in the order of the calls.
+pub fn copy(id: &str, key: &str, value: Option<&JsValue>) {
+    let Some(db) = OPEN.with(|open| open.borrow().clone()) else {
+        return;
+    };
+    let count = stored_count(id) + 1;
+    // After the value: local storage then never counts a write it does not hold.
+    set_raw_quietly(&count_key(id), Some(&count.to_string()));
+    let Ok((values, counts)) = transaction(&db, true) else {
+        return;
+    };
+    let key_js = JsValue::from_str(key);
+    let _ = match value {
+        Some(v) => values.put_with_key(v, &key_js),
+        None => values.delete(&key_js),
+    };
+    let Ok(known) = counts.get(&id.into()) else {
+        return;
+    };
+    let id = id.to_string();
+    let asked = known.clone();
+    let on_known = Closure::once_into_js(move |_: web_sys::Event| {
+        // The first write of this document since the copy was made (or since it started here):
+        // the copy takes every value local storage has of it, so it is whole from its first count.
+        if asked.result().is_ok_and(|c| c.is_undefined()) {
+            for other in keys_of(&id) {
+                let other_js = JsValue::from_str(&other);
+                let _ = match raw_js(&other) {
+                    Some(v) => values.put_with_key(&v, &other_js),
+                    None => values.delete(&other_js),
+                };
+            }
+        }
+        let _ = counts.put_with_key(&(count as f64).into(), &id.into());
+    });
+    known.set_onsuccess(Some(on_known.unchecked_ref()));
+}
