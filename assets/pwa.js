@@ -40,9 +40,10 @@
 
   // Installing the worker fetches and caches every built file. On a first visit that would run
   // beside the app's own start (wasm compile, first layout) and slow it, so registering waits
-  // until the app has started and the browser is idle (or 5 s after load, should it not start).
+  // until the app has drawn its first screen (it says so with a `glossa-mounted` event) and the
+  // browser is idle (or 5 s after load, should it not start).
   const started = new Promise((ok) => {
-    window.addEventListener('TrunkApplicationStarted', ok, { once: true });
+    window.addEventListener('glossa-mounted', ok, { once: true });
     window.addEventListener('load', () => setTimeout(ok, 5000), { once: true });
   });
   const idle = () => new Promise((ok) => (window.requestIdleCallback

@@ -15,5 +15,11 @@ fn main() {
         if let Some(p) = &performance {
             let _ = p.mark("glossa-mounted");
         }
+        // The service worker's registration (assets/pwa.js) waits for this.
+        if let (Some(window), Ok(mounted)) =
+            (web_sys::window(), web_sys::Event::new("glossa-mounted"))
+        {
+            let _ = window.dispatch_event(&mounted);
+        }
     });
 }

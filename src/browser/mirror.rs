@@ -206,8 +206,8 @@ async fn put_back(db: &IdbDatabase) -> Result<Vec<String>, JsValue> {
     }
     let mut restored = Vec::new();
     for ((id, count), values) in behind.iter().zip(found.chunks(3)) {
-        // All of a document's values, or none: a refused write (storage full) leaves the count
-        // behind, and the next start tries again.
+        // The count goes last: if local storage refuses a value (it is full), the count stays
+        // behind and the next start tries again.
         let all_written = values
             .iter()
             .all(|(key, value)| set_raw_quietly(key, value.as_string().as_deref()));
