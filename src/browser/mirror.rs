@@ -140,14 +140,12 @@ pub async fn restore() -> Vec<String> {
             OPEN.with(|open| *open.borrow_mut() = Some(db));
             restored
         }
-        Some(Err(e)) => {
-            web_sys::console::warn_2(&"Glossa: no IndexedDB copy of the documents:".into(), &e);
-            Vec::new()
-        }
-        None => {
-            web_sys::console::warn_1(
-                &"Glossa: IndexedDB did not answer; no copy of the documents this time".into(),
-            );
+        // An error, or no answer in time.
+        failed => {
+            let why = failed
+                .and_then(Result::err)
+                .unwrap_or_else(|| "no answer".into());
+            web_sys::console::warn_2(&"Glossa: no IndexedDB copy of the documents:".into(), &why);
             Vec::new()
         }
     }

@@ -231,9 +231,13 @@ pub fn TextView(
     let drawn_lazily = Rendering::told();
     // Bumped when something changed the shown text after all (see `on:input` below).
     let redraw = RwSignal::new(0u32);
+    // Bumped when blocks are shown: one signal to follow, not one per block (the 1 MB text has
+    // about 450, and every run of the effect below unsubscribed and subscribed each again).
+    let more_shown = RwSignal::new(0u32);
 
     Effect::new(move |_| {
         redraw.track();
+        more_shown.track();
         state.document.with(|doc| {
             let Some(doc) = doc else { return };
             let per_block;
@@ -290,8 +294,8 @@ pub fn TextView(
                     for ((block, overlapping), print) in
                         layout.iter().zip(&per_block).zip(prints.iter_mut())
                     {
-                        // Tracked: a block coming into view runs this again to draw it.
-                        if !block.shown.get() {
+                        // A block coming into view runs this again (`more_shown`) to draw it.
+                        if !block.shown.get_untracked() {
                             continue;
                         }
                         let now = fingerprint(doc.spans(), overlapping, salt);
@@ -329,10 +333,15 @@ pub fn TextView(
                     *latest = rendered;
                 }
             }
+            let mut any = false;
             for (block, rendered) in blocks.iter().zip(latest) {
                 if rendered && !block.shown.get_untracked() {
                     block.shown.set(true);
+                    any = true;
                 }
+            }
+            if any {
+                more_shown.update(|n| *n = n.wrapping_add(1));
             }
         });
     };
@@ -353,6 +362,7 @@ pub fn TextView(
     // Printing (or saving as PDF) shows the whole text: the blocks still plain get their spans.
     let _print = window_event_listener_untyped("beforeprint", move |_| {
         blocks.with_untracked(|b| b.iter().for_each(|b| b.shown.set(true)));
+        more_shown.update(|n| *n = n.wrapping_add(1));
     });
     // The selected span's pieces get a class. Toggled on just those elements: changing a
     // style sheet instead would restyle every piece of a long text.
