@@ -237,12 +237,13 @@ pub async fn settled() {
 /// `id`'s values, and raises the document's count in both stores. Called after local storage
 /// took the write; the copy is written in the background, in the order of the calls.
 pub fn copy(id: &str, key: &str, value: Option<&JsValue>) {
+    let count = stored_count(id) + 1;
+    // After the value: local storage then never counts a write it does not hold. Counted even
+    // with no copy this session, so the copy knows it missed writes.
+    set_raw_quietly(&count_key(id), Some(&count.to_string()));
     let Some(db) = OPEN.with(|open| open.borrow().clone()) else {
         return;
     };
-    let count = stored_count(id) + 1;
-    // After the value: local storage then never counts a write it does not hold.
-    set_raw_quietly(&count_key(id), Some(&count.to_string()));
     let Ok((values, counts)) = transaction(&db, true) else {
         return;
     };
@@ -257,9 +258,11 @@ pub fn copy(id: &str, key: &str, value: Option<&JsValue>) {
     let id = id.to_string();
     let asked = known.clone();
     let on_known = Closure::once_into_js(move |_: web_sys::Event| {
-        // The first write of this document since the copy was made (or since it started here):
-        // the copy takes every value local storage has of it, so it is whole from its first count.
-        if asked.result().is_ok_and(|c| c.is_undefined()) {
+        // The copy's first write of this document, or one after writes it missed (a session
+        // without the copy, a copy that failed): it takes every value local storage has of it,
+        // so that it is never further along in count and behind in values.
+        let before = asked.result().ok().and_then(|c| c.as_f64());
+        if before != Some((count - 1) as f64) {
             for other in keys_of(&id) {
                 let other_js = JsValue::from_str(&other);
                 let _ = match raw_js(&other) {
