@@ -38,6 +38,13 @@ thread_local! {
     /// The open database, once start-up has compared the copies; `None` where IndexedDB is
     /// missing or refused, and nothing is copied then.
     static OPEN: RefCell<Option<IdbDatabase>> = const { RefCell::new(None) };
+    /// How many documents start-up put back, until the page says so.
+    static PUT_BACK: RefCell<usize> = const { RefCell::new(0) };
+}
+
+/// How many documents start-up put back from the copy (once: then 0), for the page to say so.
+pub fn take_put_back() -> usize {
+    PUT_BACK.with(|n| std::mem::take(&mut *n.borrow_mut()))
 }
 
 /// The local storage key of document `id`'s count of writes.
@@ -138,6 +145,7 @@ pub async fn restore() -> Vec<String> {
     match within(opened, timeout(OPEN_WAIT_MS)).await {
         Some(Ok((db, restored))) => {
             OPEN.with(|open| *open.borrow_mut() = Some(db));
+            PUT_BACK.with(|n| *n.borrow_mut() = restored.len());
             restored
         }
         // An error, or no answer in time.

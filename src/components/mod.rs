@@ -430,6 +430,16 @@ fn scroll_to(selector: &str, block: web_sys::ScrollLogicalPosition) {
 pub fn App() -> impl IntoView {
     let state = AppState::restore();
     provide_context(state);
+    // Edits that only the IndexedDB copy had (the browser was killed before local storage
+    // reached the disk) are back: said, so a user who saw the browser go knows nothing is lost.
+    let put_back = crate::browser::mirror::take_put_back();
+    if put_back > 0 && state.problem.with_untracked(Option::is_none) {
+        state.problem.set(Some(format!(
+            "The browser closed before it had written your last edits to disk: Glossa put them \
+             back from its own copy ({}).",
+            glossa_core::words::count(put_back, "document")
+        )));
+    }
     // At start as after opening a document: the label keys and J / K work at once, with no
     // click or Tab into the text first.
     focus_work(state.document.with_untracked(Option::is_some));
