@@ -182,14 +182,14 @@ async fn within<T>(work: impl std::future::Future<Output = T>, limit: Promise) -
 async fn put_back(db: &IdbDatabase) -> Result<Vec<String>, JsValue> {
     let (_, counts) = transaction(db, false)?;
     let ids = counts.get_all_keys()?;
-    let values = counts.get_all()?;
+    let numbers = counts.get_all()?;
     finished(&ids).await?;
-    finished(&values).await?;
+    finished(&numbers).await?;
     let ids: Array = ids.result()?.dyn_into()?;
-    let values: Array = values.result()?.dyn_into()?;
+    let numbers: Array = numbers.result()?.dyn_into()?;
     let behind: Vec<(String, u64)> = ids
         .iter()
-        .zip(values.iter())
+        .zip(numbers.iter())
         .filter_map(|(id, count)| Some((id.as_string()?, count.as_f64()? as u64)))
         .filter(|(id, count)| *count > stored_count(id))
         .collect();

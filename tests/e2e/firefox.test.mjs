@@ -11,7 +11,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { serveDist, dragSelect, screenshot, shared } from './harness.mjs';
+import { serveDist, dragSelect, screenshot, shared, pollingWait } from './harness.mjs';
 import { HARD_ARTICLE, tagHardArticle, exportHardArticle, keepOffered, status, spanned, button, storageFullKeepsTheEdit, startAnnotating, farParagraphsDrawnWhenNear } from './engines.mjs';
 
 const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
@@ -44,13 +44,7 @@ async function newPage() {
   // Firefox 140 ESR holds puppeteer's waitForFunction to the page's Content-Security-Policy (it
   // makes its test with Function(), which the policy blocks); evaluate is not held to it, so
   // waiting asks again every 50 ms.
-  page.waitForFunction = async (fn, options = {}, arg) => {
-    const end = Date.now() + (options.timeout ?? 30_000);
-    while (!(await page.evaluate(fn, arg))) {
-      if (Date.now() > end) throw new Error(`waited in vain for ${fn}`);
-      await new Promise((ok) => setTimeout(ok, 50));
-    }
-  };
+  page.waitForFunction = pollingWait((fn, arg) => page.evaluate(fn, arg), 30_000);
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warn') problems.push(`console ${m.type()}: ${m.text()}`); });

@@ -55,6 +55,21 @@ export async function launch(extraArgs = []) {
   return chromium.launch(chromiumOptions(extraArgs));
 }
 
+/** A `waitForFunction(fn, options, arg, timeout)` that asks `evaluate(fn, arg)` again every
+ *  50 ms until it gives a truthy value, and returns it: for drivers with no waiting of their
+ *  own that the app's CSP lets run (WebKit over WebDriver, Firefox over BiDi). */
+export function pollingWait(evaluate, defaultTimeout) {
+  return async (fn, options = {}, arg, timeout = options.timeout ?? defaultTimeout) => {
+    const until = Date.now() + timeout;
+    for (;;) {
+      const value = await evaluate(fn, arg);
+      if (value) return value;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${fn}`);
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+  };
+}
+
 /** Collects console errors and warnings and uncaught exceptions, so a test can insist there
  *  were none. */
 export function watchErrors(page) {

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { root } from './harness.mjs';
+import { root, pollingWait } from './harness.mjs';
 
 
 /** Starts WebKitWebDriver on its own Xvfb display through scripts/with-webkit.sh (the same
@@ -97,15 +97,7 @@ function webdriverPage(sessionCall, at, windows, handle) {
       if (out?.thrown) throw new Error(`in the page: ${out.thrown}`);
       return out?.value;
     },
-    async waitForFunction(fn, _options, arg, timeout = 15_000) {
-      const until = Date.now() + timeout;
-      for (;;) {
-        const value = await page.evaluate(fn, arg);
-        if (value) return value;
-        if (Date.now() > until) throw new Error(`timed out waiting for ${fn}`);
-        await new Promise((ok) => setTimeout(ok, 50));
-      }
-    },
+    waitForFunction: pollingWait((fn, arg) => page.evaluate(fn, arg), 15_000),
     waitForSelector: (selector) => page.waitForFunction((s) => document.querySelector(s) != null, {}, selector),
     $eval: (selector, fn) => page.evaluate(`(${fn})(document.querySelector(${JSON.stringify(selector)}))`),
     $$eval: (selector, fn) => page.evaluate(`(${fn})([...document.querySelectorAll(${JSON.stringify(selector)})])`),
