@@ -14,8 +14,8 @@
 //! the higher count holds more of them.
 
 use super::storage::{
-    current_document_id, doc_key, history_key, journal_key, raw_js, set_current_document_id,
-    set_raw_quietly,
+    current_document_id, doc_key, history_key, journal_key, note_draft_key, raw_js,
+    set_current_document_id, set_raw_quietly,
 };
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use std::cell::RefCell;
@@ -40,6 +40,18 @@ thread_local! {
     static OPEN: RefCell<Option<IdbDatabase>> = const { RefCell::new(None) };
     /// How many documents start-up put back, until the page says so.
     static PUT_BACK: RefCell<usize> = const { RefCell::new(0) };
+    /// Copies asked for and not yet handed to IndexedDB. They are handed over together in a
+    /// task of their own: handing over a 1 MB document takes about 1.5 ms, which the task that
+    /// wrote it to local storage (already a frame long) need not take too.
+    static PENDING: RefCell<Vec<Pending>> = const { RefCell::new(Vec::new()) };
+}
+
+/// One write to copy: document `id`'s `key` became `value` (`None`: removed), its `count`th.
+struct Pending {
+    id: String,
+    key: String,
+    value: Option<JsValue>,
+    count: u64,
 }
 
 /// How many documents start-up put back from the copy (once: then 0), for the page to say so.
@@ -60,9 +72,18 @@ fn stored_count(id: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// The three values of document `id` that are copied.
-fn keys_of(id: &str) -> [String; 3] {
-    [doc_key(id), journal_key(id), history_key(id)]
+/// How many values of a document are copied.
+const KEYS: usize = 4;
+
+/// The values of document `id` that are copied: itself, its journal, its history and the note
+/// being typed in it.
+fn keys_of(id: &str) -> [String; KEYS] {
+    [
+        doc_key(id),
+        journal_key(id),
+        history_key(id),
+        note_draft_key(id),
+    ]
 }
 
 /// Resolves with the request's result once it succeeds; fails with its error.
@@ -205,13 +226,25 @@ async fn put_back(db: &IdbDatabase) -> Result<Vec<String>, JsValue> {
             asked.push((key, request));
         }
     }
-    let mut found = Vec::new();
+    let mut found = Vec::with_capacity(asked.len());
     for (key, request) in asked {
         finished(&request).await?;
         found.push((key, request.result()?));
     }
     let mut restored = Vec::new();
-    for ((id, count), values) in behind.iter().zip(found.chunks(3)) {
+    let mut gone = Vec::new();
+    for ((id, count), values) in behind.iter().zip(found.chunks(KEYS)) {
+        // The copy holds no document: it was deleted, and local storage lost the delete or
+        // (after a delete, see [`forget`]) its count. The delete is made again and both counts
+        // go, so it is not looked at again.
+        if values[0].1.is_null() || values[0].1.is_undefined() {
+            if values.iter().all(|(key, _)| set_raw_quietly(key, None))
+                && set_raw_quietly(&count_key(id), None)
+            {
+                gone.push(id.clone());
+            }
+            continue;
+        }
         // The count goes last: if local storage refuses a value (it is full), the count stays
         // behind and the next start tries again.
         let all_written = values
@@ -219,6 +252,12 @@ async fn put_back(db: &IdbDatabase) -> Result<Vec<String>, JsValue> {
             .all(|(key, value)| set_raw_quietly(key, value.as_string().as_deref()));
         if all_written && set_raw_quietly(&count_key(id), Some(&count.to_string())) {
             restored.push(id.clone());
+        }
+    }
+    if !gone.is_empty() {
+        let (_, counts) = transaction(db, true)?;
+        for id in &gone {
+            counts.delete(&id.into())?;
         }
     }
     // Local storage may have lost which document was open too: then it is the one put back.
@@ -230,9 +269,17 @@ async fn put_back(db: &IdbDatabase) -> Result<Vec<String>, JsValue> {
     Ok(restored)
 }
 
+/// After document `id` was deleted: local storage forgets its count. The copy keeps its own
+/// until the next start, which sees it further along with no document, and drops it (had local
+/// storage lost the delete, that start makes it again).
+pub fn forget(id: &str) {
+    set_raw_quietly(&count_key(id), None);
+}
+
 /// Resolves once every copy asked for so far is written (a transaction that reads begins only
 /// after those that write the same stores end).
 pub async fn settled() {
+    hand_over();
     let Some(db) = OPEN.with(|open| open.borrow().clone()) else {
         return;
     };
@@ -243,43 +290,86 @@ pub async fn settled() {
 
 /// Copies a write to local storage (`value`, or `None` for a removal) of `key`, one of document
 /// `id`'s values, and raises the document's count in both stores. Called after local storage
-/// took the write; the copy is written in the background, in the order of the calls.
+/// took the write; the copy is written in a later task, in the order of the calls.
 pub fn copy(id: &str, key: &str, value: Option<&JsValue>) {
     let count = stored_count(id) + 1;
     // After the value: local storage then never counts a write it does not hold. Counted even
     // with no copy this session, so the copy knows it missed writes.
     set_raw_quietly(&count_key(id), Some(&count.to_string()));
+    if OPEN.with(|open| open.borrow().is_none()) {
+        return;
+    }
+    let first = PENDING.with(|pending| {
+        let mut pending = pending.borrow_mut();
+        pending.push(Pending {
+            id: id.to_string(),
+            key: key.to_string(),
+            value: value.cloned(),
+            count,
+        });
+        pending.len() == 1
+    });
+    if first {
+        let later = Closure::once_into_js(hand_over);
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback(later.unchecked_ref());
+        }
+    }
+}
+
+/// Hands every pending copy to IndexedDB, in one transaction, in the order they were asked for.
+fn hand_over() {
+    let pending = PENDING.with(|pending| std::mem::take(&mut *pending.borrow_mut()));
     let Some(db) = OPEN.with(|open| open.borrow().clone()) else {
         return;
     };
+    if pending.is_empty() {
+        return;
+    }
     let Ok((values, counts)) = transaction(&db, true) else {
         return;
     };
-    let key_js = JsValue::from_str(key);
-    let _ = match value {
-        Some(v) => values.put_with_key(v, &key_js),
-        None => values.delete(&key_js),
-    };
-    let Ok(known) = counts.get(&id.into()) else {
-        return;
-    };
-    let id = id.to_string();
-    let asked = known.clone();
-    let on_known = Closure::once_into_js(move |_: web_sys::Event| {
-        // The copy's first write of this document, or one after writes it missed (a session
-        // without the copy, a copy that failed): it takes every value local storage has of it,
-        // so that it is never further along in count and behind in values.
-        let before = asked.result().ok().and_then(|c| c.as_f64());
-        if before != Some((count - 1) as f64) {
-            for other in keys_of(&id) {
-                let other_js = JsValue::from_str(&other);
-                let _ = match raw_js(&other) {
-                    Some(v) => values.put_with_key(&v, &other_js),
-                    None => values.delete(&other_js),
-                };
-            }
+    for write in &pending {
+        let key = JsValue::from_str(&write.key);
+        let _ = match &write.value {
+            Some(v) => values.put_with_key(v, &key),
+            None => values.delete(&key),
+        };
+    }
+    // Each document's count: the first of these writes must follow the copy's count, or the
+    // copy missed writes (a session without the copy, a copy that failed) and takes every
+    // value local storage has of the document now, so that it is never further along in count
+    // and behind in values.
+    let mut documents: Vec<(&str, u64, u64)> = Vec::new();
+    for write in &pending {
+        match documents.iter_mut().find(|(id, _, _)| *id == write.id) {
+            Some((_, _, last)) => *last = write.count,
+            None => documents.push((&write.id, write.count, write.count)),
         }
-        let _ = counts.put_with_key(&(count as f64).into(), &id.into());
-    });
-    known.set_onsuccess(Some(on_known.unchecked_ref()));
+    }
+    for (id, first, last) in documents {
+        let Ok(known) = counts.get(&id.into()) else {
+            continue;
+        };
+        let (values, counts, id, asked) = (
+            values.clone(),
+            counts.clone(),
+            id.to_string(),
+            known.clone(),
+        );
+        let on_known = Closure::once_into_js(move |_: web_sys::Event| {
+            let before = asked.result().ok().and_then(|c| c.as_f64());
+            if before != Some((first - 1) as f64) {
+                for other in keys_of(&id) {
+                    let other_js = JsValue::from_str(&other);
+                    let _ = match raw_js(&other) {
+                        Some(v) => values.put_with_key(&v, &other_js),
+                        None => values.delete(&other_js),
+                    };
+                }
+            }
+            let _ = counts.put_with_key(&(last as f64).into(), &id.into());
+        });
+        known.set_onsuccess(Some(on_known.unchecked_ref()));
+    }
 }

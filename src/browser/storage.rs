@@ -306,7 +306,7 @@ pub fn journal_key(id: &str) -> String {
     format!("{JOURNAL_PREFIX}{id}")
 }
 
-fn note_draft_key(id: &str) -> String {
+pub(crate) fn note_draft_key(id: &str) -> String {
     format!("{NOTE_DRAFT_PREFIX}{id}")
 }
 
@@ -431,7 +431,9 @@ fn copied(key: &str, value: impl FnOnce() -> Option<JsValue>) {
 
 /// The document whose value, journal or history is under `key`.
 fn mirrored_document(key: &str) -> Option<&str> {
-    document_of(key).or_else(|| key.strip_prefix(HISTORY_PREFIX))
+    document_of(key)
+        .or_else(|| key.strip_prefix(HISTORY_PREFIX))
+        .or_else(|| key.strip_prefix(NOTE_DRAFT_PREFIX))
 }
 
 /// The value under `key` as a JavaScript string, not copied into the wasm.
@@ -1046,6 +1048,7 @@ pub fn delete_document(id: &str) -> Result<Option<Document>, StorageProblem> {
     remove(&journal_key(id));
     remove(&history_key(id));
     drop_note_draft(id);
+    super::mirror::forget(id);
     update_index(|entries| entries.retain(|e| e.id != id))?;
     if current_document_id().as_deref() == Some(id) {
         set_current_document_id(None)?;

@@ -432,14 +432,9 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     // Edits that only the IndexedDB copy had (the browser was killed before local storage
     // reached the disk) are back: said, so a user who saw the browser go knows nothing is lost.
-    let put_back = crate::browser::mirror::take_put_back();
-    if put_back > 0 && state.problem.with_untracked(Option::is_none) {
-        state.problem.set(Some(format!(
-            "The browser closed before it had written your last edits to disk: Glossa put them \
-             back from its own copy ({}).",
-            glossa_core::words::count(put_back, "document")
-        )));
-    }
+    // Not in the problem's red: nothing is wrong now.
+    let put_back = RwSignal::new(crate::browser::mirror::take_put_back());
+    let say_put_back = move || put_back.get() != 0 && state.problem.with(Option::is_none);
     // At start as after opening a document: the label keys and J / K work at once, with no
     // click or Tab into the text first.
     focus_work(state.document.with_untracked(Option::is_some));
@@ -455,6 +450,16 @@ pub fn App() -> impl IntoView {
             <div class="problem" role="alert">
                 {move || state.problem.get().unwrap_or_default()}
                 <button on:click=move |_| state.problem.set(None)>"Dismiss"</button>
+            </div>
+        </Show>
+        <Show when=say_put_back>
+            <div class="problem reassure" role="status">
+                {move || format!(
+                    "The browser closed before it had written your last edits to disk: Glossa put \
+                     them back from its own copy ({}).",
+                    glossa_core::words::count(put_back.get(), "document")
+                )}
+                <button on:click=move |_| put_back.set(0)>"Dismiss"</button>
             </div>
         </Show>
         <library::StorageSync/>

@@ -760,7 +760,7 @@ test('the browser killed a moment after the edits: they are there when it starts
     await waitForSpans(page, 2);
     assert.deepEqual(await page.locator('.span-list .row .quote').allTextContents(), ['Hamas', '100 captives']);
     // And it says where they came from.
-    assert.match(await page.locator('.problem').textContent(), /closed before it had written your last edits to disk: Glossa put them back from its own copy \(1 document\)/);
+    assert.match(await page.locator('.reassure[role=status]').textContent(), /closed before it had written your last edits to disk: Glossa put them back from its own copy \(1 document\)/);
     assert.equal((await docByTitle(page, 'Killed')).id, id);
     // The killed tab's edit lease may still look taken for a few seconds; then it edits.
     await page.waitForFunction(() => document.querySelector('.save-state')?.textContent === '✓ Saved', null, { timeout: 15000 });
