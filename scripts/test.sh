@@ -9,12 +9,15 @@ source scripts/setup.sh
 # Browsers: Chromium, Firefox ESR, and WebKitGTK (Safari's engine: its MiniBrowser, driven by
 # WebKitWebDriver on a virtual X display).
 if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ] || ! [ -x /usr/bin/firefox-esr ] \
-  || ! command -v WebKitWebDriver >/dev/null || ! command -v xvfb-run >/dev/null || ! command -v xauth >/dev/null; then
-  step "Installing Chromium, ChromeDriver, Firefox ESR, WebKitGTK's driver and Xvfb"
+  || ! command -v WebKitWebDriver >/dev/null || ! command -v xvfb-run >/dev/null || ! command -v xauth >/dev/null \
+  || ! [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then
+  step "Installing Chromium, ChromeDriver, Firefox ESR, WebKitGTK's driver, Xvfb and an emoji font"
   as_root apt-get update -qq
-  # xauth is only recommended by xvfb, and xvfb-run needs it.
+  # xauth is only recommended by xvfb, and xvfb-run needs it. The emoji font is on every
+  # desktop: without it the screenshots show boxes, and Chromium, looking for emoji glyphs at
+  # every layout, took 6.7 ms rather than 2.8 to lay out a tag on the 3 kB text.
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver firefox-esr \
-    webkit2gtk-driver xvfb xauth
+    webkit2gtk-driver xvfb xauth fonts-noto-color-emoji
 fi
 
 # geckodriver runs the in-browser tests in Firefox (it is a Rust crate: no download of its own).
