@@ -33,6 +33,8 @@ const COUNTS: &str = "seq";
 const OPEN_WAIT_MS: i32 = 1500;
 
 const SEQ_PREFIX: &str = "glossa.seq.";
+/// How long a copy waits at most for the page to be idle before it is handed over.
+const IDLE_WAIT_MS: i32 = 200;
 
 thread_local! {
     /// The open database, once start-up has compared the copies; `None` where IndexedDB is
@@ -40,9 +42,9 @@ thread_local! {
     static OPEN: RefCell<Option<IdbDatabase>> = const { RefCell::new(None) };
     /// How many documents start-up put back, until the page says so.
     static PUT_BACK: RefCell<usize> = const { RefCell::new(0) };
-    /// Copies asked for and not yet handed to IndexedDB. They are handed over together in a
-    /// task of their own: handing over a 1 MB document takes about 1.5 ms, which the task that
-    /// wrote it to local storage (already a frame long) need not take too.
+    /// Copies asked for and not yet handed to IndexedDB. They are handed over together once the
+    /// page is idle: handing over a 1 MB document takes about 1.5 ms, which the task that wrote
+    /// it to local storage (already a frame long) need not take too.
     static PENDING: RefCell<Vec<Pending>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -290,7 +292,7 @@ pub async fn settled() {
 
 /// Copies a write to local storage (`value`, or `None` for a removal) of `key`, one of document
 /// `id`'s values, and raises the document's count in both stores. Called after local storage
-/// took the write; the copy is written in a later task, in the order of the calls.
+/// took the write; the copy is written once the page is idle, in the order of the calls.
 pub fn copy(id: &str, key: &str, value: Option<&JsValue>) {
     let count = stored_count(id) + 1;
     // After the value: local storage then never counts a write it does not hold. Counted even
@@ -310,10 +312,26 @@ pub fn copy(id: &str, key: &str, value: Option<&JsValue>) {
         pending.len() == 1
     });
     if first {
-        let later = Closure::once_into_js(hand_over);
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback(later.unchecked_ref());
-        }
+        when_idle(Closure::once_into_js(hand_over));
+    }
+}
+
+/// Runs `work` once the page is idle (after the frame an edit paints: opening the transaction
+/// and handing over a tag's journal took 0.5–1 ms, which the tag's frame need not wait for),
+/// within [`IDLE_WAIT_MS`] even if it never is; in the next task where the browser cannot tell
+/// (Safari).
+fn when_idle(work: JsValue) {
+    let Some(w) = web_sys::window() else { return };
+    let idle = Reflect::get(&w, &"requestIdleCallback".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok());
+    let asked = idle.is_some_and(|idle| {
+        let options = Object::new();
+        Reflect::set(&options, &"timeout".into(), &IDLE_WAIT_MS.into()).is_ok()
+            && idle.call2(&w, &work, &options).is_ok()
+    });
+    if !asked {
+        let _ = w.set_timeout_with_callback(work.unchecked_ref());
     }
 }
 
