@@ -24,7 +24,7 @@ const OPENS = Number(process.env.BENCH_OPENS ?? 5);
 const TAGS = Number(process.env.BENCH_TAGS ?? 20);
 
 // A machine with no colour emoji font is not one a user has: Chromium looks for the glyphs again at
-// every layout (a tag's layout on the 3 kB text took 6.7 ms, not 2.8). scripts/test.sh installs one.
+// again (a tag's layout on the 3 kB text took 3.4-4.2 ms, not 2.6). scripts/test.sh installs one.
 try {
   if (!execFileSync('fc-list', [':color=true', 'family']).toString().trim()) {
     console.error('bench: no colour emoji font on this machine (apt-get install fonts-noto-color-emoji): layouts will be slower than a desktop\'s');

@@ -14,8 +14,8 @@ if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ] || ! [ -x /usr/b
   step "Installing Chromium, ChromeDriver, Firefox ESR, WebKitGTK's driver, Xvfb and an emoji font"
   as_root apt-get update -qq
   # xauth is only recommended by xvfb, and xvfb-run needs it. The emoji font is on every
-  # desktop: without it the screenshots show boxes, and Chromium, looking for emoji glyphs at
-  # every layout, took 6.7 ms rather than 2.8 to lay out a tag on the 3 kB text.
+  # desktop: without it the screenshots show boxes, and Chromium, looking for emoji glyphs
+  # again, took 3.4-4.2 ms rather than 2.6 to lay out a tag on the 3 kB text (traces).
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver firefox-esr \
     webkit2gtk-driver xvfb xauth fonts-noto-color-emoji
 fi
