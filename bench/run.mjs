@@ -23,7 +23,7 @@ const ONLY = process.env.BENCH_ONLY;
 const OPENS = Number(process.env.BENCH_OPENS ?? 5);
 const TAGS = Number(process.env.BENCH_TAGS ?? 20);
 
-// A machine with no colour emoji font is not one a user has: Chromium looks for the glyphs again at
+// A machine with no colour emoji font is not one a user has: Chromium looks for the glyphs
 // again (a tag's layout on the 3 kB text took 3.4-4.2 ms, not 2.6). scripts/test.sh installs one.
 try {
   if (!execFileSync('fc-list', [':color=true', 'family']).toString().trim()) {
