@@ -236,9 +236,11 @@ async fn put_back(db: &IdbDatabase) -> Result<Vec<String>, JsValue> {
     let mut restored = Vec::new();
     let mut gone = Vec::new();
     for ((id, count), values) in behind.iter().zip(found.chunks(KEYS)) {
-        // The copy holds no document: it was deleted, and local storage lost the delete or
-        // (after a delete, see [`forget`]) its count. The delete is made again and both counts
-        // go, so it is not looked at again.
+        // The copy holds no document: it was deleted, and local storage lost the delete. The
+        // delete is made again (no document is put back) and both counts go, so it is not
+        // looked at again. (A delete keeps the counts otherwise: were local storage's dropped
+        // at once, a copy still waiting to be handed over when the page went would leave the
+        // copy ahead with the document, which the next start would bring back.)
         if values[0].1.is_null() || values[0].1.is_undefined() {
             if values.iter().all(|(key, _)| set_raw_quietly(key, None))
                 && set_raw_quietly(&count_key(id), None)
@@ -269,13 +271,6 @@ async fn put_back(db: &IdbDatabase) -> Result<Vec<String>, JsValue> {
         }
     }
     Ok(restored)
-}
-
-/// After document `id` was deleted: local storage forgets its count. The copy keeps its own
-/// until the next start, which sees it further along with no document, and drops it (had local
-/// storage lost the delete, that start makes it again).
-pub fn forget(id: &str) {
-    set_raw_quietly(&count_key(id), None);
 }
 
 /// Resolves once every copy asked for so far is written (a transaction that reads begins only

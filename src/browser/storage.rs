@@ -1048,7 +1048,6 @@ pub fn delete_document(id: &str) -> Result<Option<Document>, StorageProblem> {
     remove(&journal_key(id));
     remove(&history_key(id));
     drop_note_draft(id);
-    super::mirror::forget(id);
     update_index(|entries| entries.retain(|e| e.id != id))?;
     if current_document_id().as_deref() == Some(id) {
         set_current_document_id(None)?;
