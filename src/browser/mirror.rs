@@ -343,11 +343,7 @@ fn hand_over() {
         return;
     };
     for write in &pending {
-        let key = JsValue::from_str(&write.key);
-        let _ = match &write.value {
-            Some(v) => values.put_with_key(v, &key),
-            None => values.delete(&key),
-        };
+        store_value(&values, &write.key, write.value.as_ref());
     }
     // Each document's count: the first of these writes must follow the copy's count, or the
     // copy missed writes (a session without the copy, a copy that failed) and takes every
@@ -374,15 +370,20 @@ fn hand_over() {
             let before = asked.result().ok().and_then(|c| c.as_f64());
             if before != Some((first - 1) as f64) {
                 for other in keys_of(&id) {
-                    let other_js = JsValue::from_str(&other);
-                    let _ = match raw_js(&other) {
-                        Some(v) => values.put_with_key(&v, &other_js),
-                        None => values.delete(&other_js),
-                    };
+                    store_value(&values, &other, raw_js(&other).as_ref());
                 }
             }
             let _ = counts.put_with_key(&(last as f64).into(), &id.into());
         });
         known.set_onsuccess(Some(on_known.unchecked_ref()));
     }
+}
+
+/// Asks `values` to hold `value` under `key` (`None`: to hold nothing there).
+fn store_value(values: &IdbObjectStore, key: &str, value: Option<&JsValue>) {
+    let key = JsValue::from_str(key);
+    let _ = match value {
+        Some(v) => values.put_with_key(v, &key),
+        None => values.delete(&key),
+    };
 }
