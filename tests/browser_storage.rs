@@ -80,6 +80,39 @@ fn a_document_and_its_index_line_round_trip() {
 }
 
 #[wasm_bindgen_test]
+fn a_mostly_latin_document_is_stored_in_latin_1_and_reads_back_the_same() {
+    local().clear().unwrap();
+    // Curly quotes, a dash, an emoji and CRLF in an English paragraph: written narrow.
+    let text = "The minister said on Tuesday that the talks in Doha had made \u{2018}real \
+        progress\u{2019} \u{2014} and that 100 captives could be freed within weeks, \
+        though officials in Cairo and Paris were more cautious. \u{1F64F}\r\nZo\u{eb} M\u{fc}ller agreed.";
+    assert!(glossa_core::stored_json::narrow_pays(text).is_some());
+    let mut doc = Document::new("nl", "\u{2018}Latin\u{2019}", text, 1_700_000_000_000);
+    doc.add_span("actor", 4, 12, Unit::Utf8).unwrap();
+    storage::save_document(&doc).unwrap();
+    let stored = get("glossa.doc.nl").unwrap();
+    assert!(stored.chars().all(|c| c as u32 <= 0xFF), "{stored}");
+    assert!(stored.contains("\\u2018real") && stored.contains("Zo\u{eb}"));
+    assert_eq!(storage::load_document("nl").unwrap().unwrap(), doc);
+    let line = storage::load_index().unwrap().remove(0);
+    assert_eq!(line.stored_units, stored.encode_utf16().count());
+
+    // A Chinese text would grow by far more than a quarter: kept as it is.
+    let mut wide = Document::new(
+        "wd",
+        "\u{674e}\u{660e}",
+        &"\u{674e}\u{660e}\u{8bf4}\u{ff0c}\u{4f1a}\u{8c08}\u{53d6}\u{5f97}\u{4e86}\u{8fdb}\u{5c55}\u{3002}".repeat(20),
+        1_700_000_000_000,
+    );
+    wide.add_span("actor", 0, 6, Unit::Utf8).unwrap();
+    assert!(glossa_core::stored_json::narrow_pays(&wide.text).is_none());
+    storage::save_document(&wide).unwrap();
+    let stored = get("glossa.doc.wd").unwrap();
+    assert!(stored.contains("\u{674e}\u{660e}\u{8bf4}") && !stored.contains("\\u"));
+    assert_eq!(storage::load_document("wd").unwrap().unwrap(), wide);
+}
+
+#[wasm_bindgen_test]
 fn a_deleted_document_comes_back_whole_on_undo() {
     local().clear().unwrap();
     let doc = sample("del", "To delete");

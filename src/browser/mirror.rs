@@ -331,7 +331,8 @@ fn when_idle(work: JsValue) {
 }
 
 /// Hands every pending copy to IndexedDB, in one transaction, in the order they were asked for.
-fn hand_over() {
+/// Also called when the page is hidden or closed, which may be before it is next idle.
+pub fn hand_over() {
     let pending = PENDING.with(|pending| std::mem::take(&mut *pending.borrow_mut()));
     let Some(db) = OPEN.with(|open| open.borrow().clone()) else {
         return;

@@ -7,7 +7,7 @@ use super::{focus_when_drawn, AppState};
 use crate::browser::download::{self, download};
 use crate::browser::formats_worker;
 use crate::browser::storage::{self, Change, IndexEntry, StorageProblem};
-use crate::browser::{after_paint, new_document_id, now_ms, tabs};
+use crate::browser::{after_paint, mirror, new_document_id, now_ms, tabs};
 use glossa_core::formats::Format;
 use glossa_core::words::count;
 use glossa_core::Document;
@@ -199,6 +199,8 @@ fn flush(state: &AppState) {
         state.save();
     }
     state.write_whole();
+    // A closing page is never idle again: the copies waiting for that go now.
+    mirror::hand_over();
 }
 
 /// Keeps this tab in step with storage: other tabs' edits (the `storage` event), the edit

@@ -18,6 +18,7 @@ pub mod label;
 pub mod offsets;
 pub mod search;
 pub mod segments;
+pub mod stored_json;
 pub mod words;
 
 pub use document::{
