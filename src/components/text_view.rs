@@ -24,6 +24,8 @@ pub struct Piece {
     pub spans: String,
     /// The letters of the labels of spans that begin here (never the only signal).
     pub badge: String,
+    /// Their names, which a screen reader says where the eye sees the letters.
+    pub said: String,
     pub style: String,
 }
 
@@ -107,11 +109,14 @@ fn pieces(doc: &Document, range: Range<usize>, overlapping: &[&Span]) -> Vec<Pie
                     3 * seg.spans.len()
                 );
             }
-            let badge = overlapping
-                .iter()
-                .filter(|s| s.start == seg.start)
-                .map(|s| doc.labels.badge(&s.label))
-                .collect();
+            let (mut badge, mut said) = (String::new(), String::new());
+            for s in overlapping.iter().filter(|s| s.start == seg.start) {
+                badge.push(doc.labels.badge(&s.label));
+                said.push_str(if said.is_empty() { "" } else { ", " });
+                said.push_str(&s.label);
+            }
+            // "claim, actor: Sheikh Mohammed …"
+            said.push(':');
             Piece {
                 start: seg.start,
                 text: doc.text[seg.start..seg.end].to_string(),
@@ -122,6 +127,7 @@ fn pieces(doc: &Document, range: Range<usize>, overlapping: &[&Span]) -> Vec<Pie
                     .collect::<Vec<_>>()
                     .join(" "),
                 badge,
+                said,
                 style,
             }
         })
@@ -181,6 +187,7 @@ fn patch(
         }
         if !piece.badge.is_empty() {
             set("data-badge", &piece.badge);
+            set("data-said", &piece.said);
         }
         if !piece.style.is_empty() {
             set("style", &piece.style);

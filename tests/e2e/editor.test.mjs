@@ -431,11 +431,20 @@ test('span list, relations, notes and verdicts on the sample article', async () 
   await page.getByLabel('Verdict').selectOption('unverifiable');
   await screenshot(page, '11-details');
 
-  // The letters before each span are for the eye: a screen reader read "A Sheikh…".
+  // The letters before each span are for the eye (a screen reader read "A Sheikh…"); a screen
+  // reader hears the label's name there instead.
   const cdp = await context.newCDPSession(page);
   const { nodes } = await cdp.send('Accessibility.getFullAXTree');
-  const texts = nodes.filter((n) => n.role?.value === 'StaticText').map((n) => n.name?.value);
-  assert.ok(texts.includes('Sheikh Mohammed bin Abdulrahman bin Jassim al Thani'), texts.join('|'));
+  // The text's own nodes, in order (the side panel repeats the spans' text).
+  const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+  const under = (n) => n.role?.value === 'StaticText'
+    ? [n.name?.value]
+    : (n.childIds ?? []).flatMap((id) => (byId.has(id) ? under(byId.get(id)) : []));
+  const texts = under(nodes.find((n) => n.role?.value === 'textbox' && n.name?.value === 'Article text'));
+  const heardBefore = (t) => texts[texts.indexOf(t) - 1];
+  assert.equal(heardBefore('Sheikh Mohammed bin Abdulrahman bin Jassim al Thani'), 'actor:', texts.join('|'));
+  assert.equal(heardBefore(claim), 'claim:');
+  assert.equal(heardBefore('over 100 captives'), 'figure:');
   assert.deepEqual(texts.filter((t) => /^[AFC]$/.test(t)), []);
 
   // Filter the list by label.
