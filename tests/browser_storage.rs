@@ -549,6 +549,33 @@ fn a_document_larger_than_all_of_local_storage_says_so_and_damages_nothing() {
 }
 
 #[wasm_bindgen_test]
+fn a_narrow_value_that_does_not_fit_is_written_as_it_was_where_that_fits() {
+    local().clear().unwrap();
+    // Each dash adds 5 units narrowed, on 21: it pays, and adds 10,000 units in all.
+    let doc = Document::new(
+        "tight",
+        "Tight",
+        &"abcdefghijklmnopqrst\u{2014}".repeat(2000),
+        1_700_000_000_000,
+    );
+    let wide =
+        serde_json::to_string(&json!({ "schema": storage::DOC_SCHEMA, "document": doc })).unwrap();
+    // Room for the value as it is, with 200 units to spare, not for the narrow one.
+    local()
+        .set_item("reserve", &"x".repeat(wide.encode_utf16().count() + 200))
+        .unwrap();
+    let junk = fill_storage();
+    local().remove_item("reserve").unwrap();
+    storage::save_document(&doc).unwrap();
+    let stored = get("glossa.doc.tight").unwrap();
+    assert!(stored.contains('\u{2014}') && !stored.contains("\\u2014"));
+    assert_eq!(storage::load_document("tight").unwrap().unwrap(), doc);
+    for key in junk {
+        local().remove_item(&key).unwrap();
+    }
+}
+
+#[wasm_bindgen_test]
 fn a_full_storage_refuses_the_edit_and_damages_nothing() {
     local().clear().unwrap();
     let mut doc = sample("full", "Before");

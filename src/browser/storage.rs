@@ -938,8 +938,10 @@ pub fn save_document(document: &Document) -> Result<(), StorageProblem> {
 pub struct DocumentValue {
     id: String,
     modified_ms: i64,
+    /// The value as serde_json writes it; kept once narrowed, in case only it fits.
     json: String,
     js: Option<js_sys::JsString>,
+    narrow: bool,
     line: IndexEntry,
 }
 
@@ -962,6 +964,7 @@ impl DocumentValue {
             line: IndexEntry::of(document, 0),
             json,
             js: None,
+            narrow: false,
         }
     }
 
@@ -969,13 +972,29 @@ impl DocumentValue {
     /// narrowed to Latin-1 where that costs little, so the string, its `setItem` and every later
     /// read copy one byte per character in Chromium, not two (see `glossa_core::stored_json`).
     pub fn prepare(&mut self) -> &js_sys::JsString {
-        let json = std::mem::take(&mut self.json);
-        let line = &mut self.line;
-        self.js.get_or_insert_with(|| {
-            let js = js_sys::JsString::from(narrowed(json).as_str());
-            line.stored_units = js.length() as usize;
-            js
-        })
+        if self.js.is_none() {
+            let narrow = narrowed(&self.json);
+            self.narrow = narrow.is_some();
+            let js = js_sys::JsString::from(narrow.as_deref().unwrap_or(self.json.as_str()));
+            if !self.narrow {
+                self.json = String::new();
+            }
+            self.line.stored_units = js.length() as usize;
+            self.js = Some(js);
+        }
+        self.js.as_ref().expect("just made")
+    }
+
+    /// The value as it was before it was narrowed, if it was: escapes add up to a quarter, so
+    /// into a nearly full storage it may fit where the narrow one did not.
+    fn widen(&mut self) -> bool {
+        if !std::mem::take(&mut self.narrow) {
+            return false;
+        }
+        let js = js_sys::JsString::from(std::mem::take(&mut self.json).as_str());
+        self.line.stored_units = js.length() as usize;
+        self.js = Some(js);
+        true
     }
 
     /// Which document, at which edit.
@@ -1014,7 +1033,12 @@ pub fn write_document_value(value: &mut DocumentValue) -> Result<(), StorageProb
             });
         }
     }
-    write_js(&key, value.prepare())?;
+    if let Err(refused) = write_js(&key, value.prepare()) {
+        if !value.widen() {
+            return Err(refused);
+        }
+        write_js(&key, value.prepare())?;
+    }
     remove(&journal);
     Ok(())
 }

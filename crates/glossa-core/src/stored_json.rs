@@ -7,18 +7,15 @@
 //! euro signs or emoji is two bytes a character for their sake; narrowed, it is one, so making
 //! the JavaScript string, writing it to local storage and reading it back each copy half the
 //! bytes. Quotas count UTF-16 code units, which escapes add to, so a value is narrowed only when
-//! that adds at most a quarter ([`narrow_pays`]): an Arabic or Chinese article stays as it is.
+//! that adds at most a quarter ([`narrow_pays`]): an Arabic or Chinese article stays as it is
+//! (and the app writes a value as it was where the narrow one is refused for space).
 
-/// `json` with every character above U+00FF escaped, when [`narrow_pays`] for it; otherwise
-/// `json` as it is. Right for any JSON text: outside its strings JSON is ASCII, and inside one
-/// an escape reads back as the character it spells.
-pub fn narrowed(json: String) -> String {
-    let Some(added) = narrow_pays(&json) else {
-        return json;
-    };
-    if added == 0 {
-        return json;
-    }
+/// `json` with every character above U+00FF escaped, when [`narrow_pays`] for it and it has
+/// any; otherwise `None` (`json` is as narrow as it pays to be). Right for any JSON text:
+/// outside its strings JSON is ASCII, and inside one an escape reads back as the character it
+/// spells.
+pub fn narrowed(json: &str) -> Option<String> {
+    let added = narrow_pays(json).filter(|&added| added > 0)?;
     let bytes = json.as_bytes();
     // An escape takes 6 bytes where its character took 2 or 3, and 12 for 4: at most 4 more.
     let mut out = String::with_capacity(bytes.len() + added * 4 / 5);
@@ -34,7 +31,7 @@ pub fn narrowed(json: String) -> String {
         from = at + c.len_utf8();
     }
     out.push_str(&json[from..]);
-    out
+    Some(out)
 }
 
 /// The UTF-16 code units that escaping every character above U+00FF adds to `text`, when that
@@ -78,7 +75,7 @@ mod tests {
         // Enough plain text beside it for narrowing to pay.
         let plain = "a".repeat(500);
         let json = serde_json::to_string(&(HARD, 1, "é", &plain)).unwrap();
-        let narrow = narrowed(json.clone());
+        let narrow = narrowed(&json).unwrap();
         assert!(narrow.chars().all(|c| c as u32 <= 0xFF), "{narrow}");
         let back: (String, u32, String, String) = serde_json::from_str(&narrow).unwrap();
         assert_eq!(back, (HARD.into(), 1, "é".into(), plain));
@@ -107,16 +104,16 @@ mod tests {
         // The boundary: a dash adds 5, so it pays from 20 units on.
         assert_eq!(narrow_pays(&format!("{}—", "a".repeat(19))), Some(5));
         assert_eq!(narrow_pays(&format!("{}—", "a".repeat(18))), None);
-        // What does not pay is left as it was.
-        let wide = serde_json::to_string("李明说").unwrap();
-        assert_eq!(narrowed(wide.clone()), wide);
+        // What does not pay, or holds nothing to escape, is left as it was.
+        assert_eq!(narrowed(&serde_json::to_string("李明说").unwrap()), None);
+        assert_eq!(narrowed("[\"Zoë\"]"), None);
     }
 
     proptest! {
         #[test]
         fn any_text_reads_back(text in "\\PC*|[\\u{0}-\\u{10FFFF}]{0,40}|[a-z ]{0,60}[\\u{100}-\\u{10FFFF}]{0,6}") {
             let json = serde_json::to_string(&text).unwrap();
-            let narrow = narrowed(json.clone());
+            let narrow = narrowed(&json).unwrap_or_else(|| json.clone());
             prop_assert_eq!(serde_json::from_str::<String>(&narrow).unwrap(), text.clone());
             match narrow_pays(&json) {
                 Some(added) => {
