@@ -6,9 +6,10 @@
 //! two, in JavaScript and in local storage. A mostly Latin text with a few curly quotes, dashes,
 //! euro signs or emoji is two bytes a character for their sake; narrowed, it is one, so making
 //! the JavaScript string, writing it to local storage and reading it back each copy half the
-//! bytes. Quotas count UTF-16 code units, which escapes add to, so a value is narrowed only when
-//! that adds at most a quarter ([`narrow_pays`]): an Arabic or Chinese article stays as it is
-//! (and the app writes a value as it was where the narrow one is refused for space).
+//! bytes. Chromium's and Firefox's quotas count UTF-16 code units, which escapes add to, so a
+//! value is narrowed only when that adds at most a quarter ([`narrow_pays`]): an Arabic or
+//! Chinese article stays as it is (and the app writes a value as it was where the narrow one is
+//! refused for space). WebKit's counts bytes, where a narrow value takes about half the room.
 
 /// `json` with every character above U+00FF escaped, when [`narrow_pays`] for it and it has
 /// any; otherwise `None` (`json` is as narrow as it pays to be). Right for any JSON text:
