@@ -51,8 +51,7 @@ pub const NOTE_DRAFT_PREFIX: &str = "glossa.note.";
 /// What browsers give one origin's local storage, at least: about 5 million UTF-16 code units
 /// of keys and values together (5,242,877 measured by filling it in Chromium and WebKit with
 /// Latin-1; Chromium 148 takes as many other characters, WebKit half as many). Usage is shown
-/// against this, and a value longer
-/// than this alone can never be stored.
+/// against this, and a value longer than this alone can never be stored.
 pub const QUOTA_ESTIMATE: usize = 5 * 1024 * 1024;
 
 /// A document as stored, with its schema version.
