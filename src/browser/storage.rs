@@ -412,21 +412,17 @@ pub fn is_quota_error(e: &wasm_bindgen::JsValue) -> bool {
     name == "QuotaExceededError" || name == "NS_ERROR_DOM_QUOTA_REACHED" || code == 22.0
 }
 
-/// Writes `value` under `key`; on failure nothing under `key` has changed.
+/// Writes `value` under `key`; on failure nothing under `key` has changed. One JavaScript
+/// string serves local storage and the IndexedDB copy alike.
 pub fn write_raw(key: &str, value: &str) -> Result<(), StorageProblem> {
-    store()
-        .ok_or_else(denied_write)?
-        .set_item(key, value)
-        .map_err(|e| not_saved(e, key.len() + value.encode_utf16().count()))?;
-    copied(key, || Some(JsValue::from_str(value)));
-    Ok(())
+    write_js(key, &js_sys::JsString::from(value))
 }
 
 /// After a write of `key` to local storage: a document's values are also copied to IndexedDB
 /// (see [`super::mirror`]).
-fn copied(key: &str, value: impl FnOnce() -> Option<JsValue>) {
+fn copied(key: &str, value: Option<&JsValue>) {
     if let Some(id) = mirrored_document(key) {
-        super::mirror::copy(id, key, value().as_ref());
+        super::mirror::copy(id, key, value);
     }
 }
 
@@ -457,7 +453,8 @@ pub(crate) fn set_raw_quietly(key: &str, value: Option<&str>) -> bool {
     })
 }
 
-/// Writes a value already in a JavaScript string (see [`DocumentValue`]), as [`write_raw`].
+/// Writes a value already in a JavaScript string (see [`DocumentValue`]); on failure nothing
+/// under `key` has changed.
 fn write_js(key: &str, value: &js_sys::JsString) -> Result<(), StorageProblem> {
     let store = store().ok_or_else(denied_write)?;
     let set: js_sys::Function = js_sys::Reflect::get(&store, &"setItem".into())
@@ -465,7 +462,7 @@ fn write_js(key: &str, value: &js_sys::JsString) -> Result<(), StorageProblem> {
         .map_err(|e| not_saved(e, 0))?;
     set.call2(&store, &key.into(), value)
         .map_err(|e| not_saved(e, key.len() + value.length() as usize))?;
-    copied(key, || Some(JsValue::from(value.clone())));
+    copied(key, Some(value.as_ref()));
     Ok(())
 }
 
@@ -485,7 +482,7 @@ fn not_saved(e: wasm_bindgen::JsValue, chars: usize) -> StorageProblem {
 pub(crate) fn remove(key: &str) {
     if let Some(store) = store() {
         if store.remove_item(key).is_ok() {
-            copied(key, || None);
+            copied(key, None);
         }
     }
 }
