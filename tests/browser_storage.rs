@@ -467,6 +467,16 @@ fn unreadable_values_are_quarantined_named_and_the_others_load() {
 }
 
 #[wasm_bindgen_test]
+fn an_unreadable_narrow_value_is_named_by_its_title_as_written() {
+    // Cut off, so only the title's own JSON string is read: its escapes as JSON reads them.
+    let cut = r#"{"schema":1,"document":{"id":"n","title":"\u2018Q\u2019 \"\ud83d\ude4f\" Zoë","text":"cut"#;
+    assert_eq!(
+        storage::guess_title(cut).as_deref(),
+        Some("\u{2018}Q\u{2019} \"\u{1F64F}\" Zo\u{eb}")
+    );
+}
+
+#[wasm_bindgen_test]
 fn saving_over_a_broken_value_keeps_the_broken_value_aside_first() {
     local().clear().unwrap();
     local().set_item("glossa.doc.over", "{{{ not json").unwrap();

@@ -497,19 +497,20 @@ pub fn guess_title(raw: &str) -> Option<String> {
     let at = raw.find("\"title\"")? + "\"title\"".len();
     let rest = raw[at..].trim_start().strip_prefix(':')?.trim_start();
     let rest = rest.strip_prefix('"')?;
-    let mut out = String::new();
+    // The string up to its closing quote, read as JSON reads it: a narrow value spells ‘ as
+    // \u2018 (see `glossa_core::stored_json`).
     let mut escaped = false;
-    for c in rest.chars() {
+    let end = rest.char_indices().find_map(|(at, c)| {
         match (escaped, c) {
             (false, '\\') => escaped = true,
-            (false, '"') => return Some(out),
-            (_, c) => {
-                escaped = false;
-                out.push(c)
-            }
+            (false, '"') => return Some(at),
+            _ => escaped = false,
         }
-    }
-    None
+        None
+    })?;
+    serde_json::from_str(&format!("\"{}", &rest[..=end]))
+        .ok()
+        .or_else(|| Some(rest[..end].to_string()))
 }
 
 /// Copies `value`, stored under `key`, to `glossa.quarantine.<key>` (an earlier, different
