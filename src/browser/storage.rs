@@ -936,10 +936,10 @@ pub fn save_document(document: &Document) -> Result<(), StorageProblem> {
 pub struct DocumentValue {
     id: String,
     modified_ms: i64,
-    /// The value as serde_json writes it; kept once narrowed, in case only it fits.
+    /// The value as serde_json writes it, until it is made a JavaScript string; kept after that
+    /// only if that string was narrowed, in case only this one fits.
     json: String,
     js: Option<js_sys::JsString>,
-    narrow: bool,
     line: IndexEntry,
 }
 
@@ -962,7 +962,6 @@ impl DocumentValue {
             line: IndexEntry::of(document, 0),
             json,
             js: None,
-            narrow: false,
         }
     }
 
@@ -971,14 +970,13 @@ impl DocumentValue {
     /// read copy one byte per character in Chromium, not two (see `glossa_core::stored_json`).
     pub fn prepare(&mut self) -> &js_sys::JsString {
         if self.js.is_none() {
-            let narrow = narrowed(&self.json);
-            self.narrow = narrow.is_some();
-            let js = js_sys::JsString::from(narrow.as_deref().unwrap_or(self.json.as_str()));
-            if !self.narrow {
-                self.json = String::new();
+            match narrowed(&self.json) {
+                Some(narrow) => self.hold(&narrow),
+                None => {
+                    let json = std::mem::take(&mut self.json);
+                    self.hold(&json);
+                }
             }
-            self.line.stored_units = js.length() as usize;
-            self.js = Some(js);
         }
         self.js.as_ref().expect("just made")
     }
@@ -986,13 +984,20 @@ impl DocumentValue {
     /// The value as it was before it was narrowed, if it was: escapes add up to a quarter, so
     /// into a nearly full storage it may fit where the narrow one did not.
     fn widen(&mut self) -> bool {
-        if !std::mem::take(&mut self.narrow) {
+        // Once prepared, only a narrowed value still has its JSON.
+        if self.json.is_empty() {
             return false;
         }
-        let js = js_sys::JsString::from(std::mem::take(&mut self.json).as_str());
+        let json = std::mem::take(&mut self.json);
+        self.hold(&json);
+        true
+    }
+
+    /// Makes `value` the JavaScript string to write, and its length the index line's size.
+    fn hold(&mut self, value: &str) {
+        let js = js_sys::JsString::from(value);
         self.line.stored_units = js.length() as usize;
         self.js = Some(js);
-        true
     }
 
     /// Which document, at which edit.

@@ -115,8 +115,10 @@ fn pieces(doc: &Document, range: Range<usize>, overlapping: &[&Span]) -> Vec<Pie
                 said.push_str(if said.is_empty() { "" } else { ", " });
                 said.push_str(&s.label);
             }
-            // "claim, actor: Sheikh Mohammed …"
-            said.push(':');
+            if !said.is_empty() {
+                // "claim, actor: Sheikh Mohammed …"
+                said.push(':');
+            }
             Piece {
                 start: seg.start,
                 text: doc.text[seg.start..seg.end].to_string(),
