@@ -3,7 +3,8 @@
 // for the time from each key press to the second frame after it, the median milliseconds per
 // kind of main-thread work (script, style, layout, pre-paint, paint, ...).
 //
-//   node bench/trace.mjs [bytes] [spans]     (after a release build in dist/; default 1 MB)
+//   node bench/trace.mjs [bytes] [spans]     (after a release build in dist/; default 1 MB;
+//                                             BENCH_KEY=Shift: a key Glossa ignores)
 //
 // BENCH_PROFILE=1 prints a CPU profile of the same tags instead, by function (self time, ms per
 // tag); the wasm's functions have names only in a build that keeps them (cargo's
@@ -16,6 +17,8 @@ import { untaggedWords } from './words.mjs';
 
 const [bytes = '1000000', spans = '10000'] = process.argv.slice(2);
 const TAGS = Number(process.env.BENCH_TAGS ?? 15);
+// BENCH_KEY=Shift traces a key Glossa ignores instead: the floor under every key.
+const KEY = process.env.BENCH_KEY ?? '1';
 const json = execFileSync('cargo', ['run', '--release', '-q', '-p', 'glossa-core', '--example', 'workload', '--', bytes, spans],
   { cwd: root, maxBuffer: 64 << 20 }).toString();
 const doc = JSON.parse(json);
@@ -58,7 +61,7 @@ try {
       });
     });
     if (profile) await profile.send('Profiler.start');
-    await page.keyboard.press('1');
+    await page.keyboard.press(KEY);
     await page.evaluate(() => window.__tagged);
     if (profile) {
       const { profile: p } = await profile.send('Profiler.stop');

@@ -27,9 +27,12 @@ html = html.replace(/<!--[\s\S]*?-->/g, '');
 // Trunk's start-up script names the glue and the wasm.
 let glueHref, wasmHref;
 const dropped = [];
+// assets/mirror.js (opens the IndexedDB copy as the page starts) runs first in the one script.
+let mirrorHref;
 html = html.replace(/<script\b([^>]*)>([\s\S]*?)<\/script>\s*/gi, (whole, attrs, body) => {
   const src = attr(`<x ${attrs}>`, 'src');
   if (src && /\/pwa-[0-9a-f]+\.js$/.test(src)) { dropped.push(src); return ''; }
+  if (src && /\/mirror-[0-9a-f]+\.js$/.test(src)) { mirrorHref = src; return ''; }
   if (src) fail(`does not know how to inline <script src="${src}">`);
   glueHref = body.match(/import\s+init\s*,[^;]*?from\s+'([^']+)'/)?.[1];
   wasmHref = body.match(/module_or_path:\s*'([^']+)'/)?.[1];
@@ -37,6 +40,8 @@ html = html.replace(/<script\b([^>]*)>([\s\S]*?)<\/script>\s*/gi, (whole, attrs,
   return '';
 });
 if (!glueHref) fail('no Trunk start-up script in index.html');
+if (!mirrorHref) fail('no assets/mirror.js in index.html');
+const mirror = await readFile(built(mirrorHref), 'utf8');
 
 // Links: styles are inlined, the icon becomes a data: URL, the rest only make sense when served.
 const styles = [];
@@ -64,7 +69,8 @@ if (/^\s*export\b/m.test(glue)) fail(`${glueHref} has an export this script cann
 if (!/async function __wbg_init\(/.test(glue)) fail(`${glueHref} has no __wbg_init: did wasm-bindgen change?`);
 
 const wasm = await readFile(built(wasmHref));
-const script = `${glue}
+const script = `${mirror}
+${glue}
 {
   const text = atob("${wasm.toString('base64')}");
   const bytes = new Uint8Array(text.length);

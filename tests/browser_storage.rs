@@ -1065,6 +1065,23 @@ async fn the_indexeddb_copy_puts_back_what_local_storage_lost_and_nothing_else()
     storage::save_document(&old).unwrap();
     let before_the_copy = snapshot();
     local().remove_item("glossa.current").unwrap();
+    // The page's script that opens the copy as it starts, run as index.html runs it: here after
+    // the delete, which its connection would otherwise hold up.
+    let script = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .create_element("script")
+        .unwrap();
+    script.set_text_content(Some(include_str!("../assets/mirror.js")));
+    web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .head()
+        .unwrap()
+        .append_child(&script)
+        .unwrap();
     assert_eq!(mirror::restore().await, Vec::<String>::new());
 
     let count = |id: &str| get(&mirror::count_key(id)).map_or(0, |c| c.parse::<u64>().unwrap());

@@ -21,9 +21,9 @@ use js_sys::{Array, Function, Object, Promise, Reflect};
 use std::cell::RefCell;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbObjectStore, IdbOpenDbRequest, IdbRequest};
+use web_sys::{IdbDatabase, IdbObjectStore, IdbRequest};
 
-const DATABASE: &str = "glossa-mirror";
+// The database, `glossa-mirror`, is opened by assets/mirror.js, which makes these stores.
 /// The values, under their local storage keys.
 const VALUES: &str = "values";
 /// Each document's count of writes, under its id.
@@ -110,27 +110,18 @@ fn transaction(db: &IdbDatabase, write: bool) -> Result<(IdbObjectStore, IdbObje
     Ok((tx.object_store(VALUES)?, tx.object_store(COUNTS)?))
 }
 
-/// Opens the database, making its stores the first time.
-async fn open() -> Result<IdbDatabase, JsValue> {
-    let factory = web_sys::window()
-        .ok_or(JsValue::NULL)?
-        .indexed_db()?
-        .ok_or(JsValue::NULL)?;
-    let request: IdbOpenDbRequest = factory.open_with_u32(DATABASE, 1)?;
-    let upgrade = Closure::once_into_js(move |event: web_sys::Event| {
-        let made = event
-            .target()
-            .and_then(|t| t.dyn_into::<IdbOpenDbRequest>().ok())
-            .and_then(|r| r.result().ok())
-            .and_then(|db| db.dyn_into::<IdbDatabase>().ok());
-        if let Some(db) = made {
-            let _ = db.create_object_store(VALUES);
-            let _ = db.create_object_store(COUNTS);
-        }
-    });
-    request.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
-    finished(&request).await?;
-    let db: IdbDatabase = request.result()?.dyn_into()?;
+/// The database, each document's id and its count there: `assets/mirror.js` opens the database
+/// (making its stores the first time) and reads the counts as the page starts, beside the
+/// wasm's download; the first call takes that opening, later ones (tests) open afresh.
+async fn open() -> Result<(IdbDatabase, Array, Array), JsValue> {
+    let opener: Function = Reflect::get(&js_sys::global(), &"glossaMirror".into())?
+        .dyn_into()
+        .map_err(|_| JsValue::from_str("assets/mirror.js is not loaded"))?;
+    let opening: Promise = opener.call0(&JsValue::NULL)?.dyn_into()?;
+    let opened = JsFuture::from(opening).await?;
+    let db: IdbDatabase = Reflect::get(&opened, &"db".into())?.dyn_into()?;
+    let ids: Array = Reflect::get(&opened, &"ids".into())?.dyn_into()?;
+    let counts: Array = Reflect::get(&opened, &"counts".into())?.dyn_into()?;
     // Another page deleting the copy (or a later Glossa changing its stores) waits for every
     // open connection to close: this one closes, and copies nothing more.
     let closing = db.clone();
@@ -139,7 +130,7 @@ async fn open() -> Result<IdbDatabase, JsValue> {
         OPEN.with(|open| open.borrow_mut().take());
     });
     db.set_onversionchange(Some(close.unchecked_ref()));
-    Ok(db)
+    Ok((db, ids, counts))
 }
 
 /// Resolves after `ms` milliseconds.
@@ -161,8 +152,8 @@ pub async fn restore() -> Vec<String> {
         return Vec::new();
     }
     let opened = async {
-        let db = open().await?;
-        let restored = put_back(&db).await?;
+        let (db, ids, counts) = open().await?;
+        let restored = put_back(&db, &ids, &counts).await?;
         Ok::<_, JsValue>((db, restored))
     };
     match within(opened, timeout(OPEN_WAIT_MS)).await {
@@ -201,18 +192,12 @@ async fn within<T>(work: impl std::future::Future<Output = T>, limit: Promise) -
     .await
 }
 
-/// Puts back in local storage every document whose copy here is further along.
-async fn put_back(db: &IdbDatabase) -> Result<Vec<String>, JsValue> {
-    let (_, counts) = transaction(db, false)?;
-    let ids = counts.get_all_keys()?;
-    let numbers = counts.get_all()?;
-    finished(&ids).await?;
-    finished(&numbers).await?;
-    let ids: Array = ids.result()?.dyn_into()?;
-    let numbers: Array = numbers.result()?.dyn_into()?;
+/// Puts back in local storage every document whose copy here is further along: `ids` and
+/// their `counts` in the copy.
+async fn put_back(db: &IdbDatabase, ids: &Array, counts: &Array) -> Result<Vec<String>, JsValue> {
     let behind: Vec<(String, u64)> = ids
         .iter()
-        .zip(numbers.iter())
+        .zip(counts.iter())
         .filter_map(|(id, count)| Some((id.as_string()?, count.as_f64()? as u64)))
         .filter(|(id, count)| *count > stored_count(id))
         .collect();
