@@ -1,0 +1,77 @@
+// An open timed from navigation rather than from the wasm's start: when the wasm is asked for,
+// when it has arrived, when it starts, and when the first spans are in the DOM and painted (two
+// frames later; also each from the wasm's start), each the median over new browser profiles (a first visit; 3 kB, 30 spans).
+// Given several built dist directories, it serves each and interleaves their runs, so builds
+// can be compared on one noisy machine.
+//
+//   node bench/open-network.mjs [dist ...]   (default: dist/; RUNS=n, 8)
+//
+// WARM=1 times a reload of a page opened before (the code cache warm). THROTTLE=1 has Chromium emulate a 9 Mbit/s link with 40 ms of latency (loopback hides what
+// the order of downloads costs). A diagnosis aid beside bench/run.mjs, not a test.
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { join, extname, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { launch, root } from '../tests/e2e/harness.mjs';
+
+const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.webmanifest': 'application/manifest+json' };
+const serve = (dir) => new Promise((ok) => {
+  const server = createServer(async (req, res) => {
+    let path = new URL(req.url, 'http://x').pathname;
+    if (path.endsWith('/')) path += 'index.html';
+    try {
+      const body = await readFile(join(dir, path));
+      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(body);
+    } catch { res.writeHead(404).end(); }
+  });
+  server.listen(0, '127.0.0.1', () => ok({ url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() }));
+});
+
+const json = execFileSync('cargo', ['run', '--release', '-q', '-p', 'glossa-core', '--example', 'workload', '--', '3000', '30'], { cwd: root }).toString();
+const doc = JSON.parse(json);
+const dirs = process.argv.length > 2 ? process.argv.slice(2).map((d) => resolve(d)) : [join(root, 'dist')];
+const servers = await Promise.all(dirs.map(serve));
+const browser = await launch();
+const RUNS = Number(process.env.RUNS ?? 8);
+const times = dirs.map(() => []);
+try {
+  for (let r = 0; r < RUNS; r++) {
+    for (let i = 0; i < dirs.length; i++) {
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      await context.addInitScript(`(() => {
+        window.__opened = new Promise((ok) => {
+          const observer = new MutationObserver(() => { if (document.querySelector('.doc-text .spanned')) { observer.disconnect(); const m = performance.now(); requestAnimationFrame(() => requestAnimationFrame(() => ok([m, performance.now()]))); } });
+          observer.observe(document, { childList: true, subtree: true });
+        });
+        if (localStorage.getItem('glossa.current')) return;
+        localStorage.setItem('glossa.doc.${doc.id}', '{"schema":1,"document":' + ${JSON.stringify(json)} + '}');
+        localStorage.setItem('glossa.current', '${doc.id}');
+      })()`);
+      const page = await context.newPage();
+      if (process.env.THROTTLE) {
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Network.enable');
+        await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 40, downloadThroughput: 9e6 / 8, uploadThroughput: 1e6 / 8 });
+      }
+      await page.goto(servers[i].url);
+      // WARM=1: a returning visit (the page opened before, reloaded; the wasm comes compiled).
+      if (process.env.WARM) { await page.evaluate(() => window.__opened); await page.waitForTimeout(300); await page.reload(); }
+      const [mounted, painted] = await page.evaluate(() => window.__opened);
+      const [asked, arrived, started] = await page.evaluate(() => {
+        const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
+        return [wasm.startTime, wasm.responseEnd, performance.getEntriesByName('glossa-start')[0]?.startTime ?? NaN];
+      });
+      times[i].push([asked, arrived, started, mounted, painted, mounted - started, painted - started]);
+      await context.close();
+    }
+  }
+} finally { await browser.close(); servers.forEach((s) => s.close()); }
+const median = (values) => { const s = [...values].sort((a, b) => a - b); return s[s.length >> 1]; };
+const names = ['wasm asked', 'wasm arrived', 'wasm started', 'mounted', 'painted', 'mounted after start', 'painted after start'];
+// Beside the first build, each other's median difference within a round (rounds drift together).
+const paired = (i, j) => Math.round(median(times[i].map((t, r) => t[j] - times[0][r][j])) * 10) / 10;
+dirs.forEach((dir, i) => console.log(JSON.stringify({
+  dist: dir,
+  ...Object.fromEntries(names.map((n, j) => [n, Math.round(median(times[i].map((t) => t[j])) * 10) / 10])),
+  ...(i > 0 ? { 'painted, paired difference': paired(i, 4), 'started, paired difference': paired(i, 2) } : {}),
+})));
