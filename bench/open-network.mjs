@@ -13,6 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { join, extname, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { launch, root } from '../tests/e2e/harness.mjs';
+import { openedScript, opened } from './opened.mjs';
 
 const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.webmanifest': 'application/manifest+json' };
 const serve = (dir) => new Promise((ok) => {
@@ -28,7 +29,6 @@ const serve = (dir) => new Promise((ok) => {
 });
 
 const json = execFileSync('cargo', ['run', '--release', '-q', '-p', 'glossa-core', '--example', 'workload', '--', '3000', '30'], { cwd: root }).toString();
-const doc = JSON.parse(json);
 const dirs = process.argv.length > 2 ? process.argv.slice(2).map((d) => resolve(d)) : [join(root, 'dist')];
 const servers = await Promise.all(dirs.map(serve));
 const browser = await launch();
@@ -38,15 +38,7 @@ try {
   for (let r = 0; r < RUNS; r++) {
     for (let i = 0; i < dirs.length; i++) {
       const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-      await context.addInitScript(`(() => {
-        window.__opened = new Promise((ok) => {
-          const observer = new MutationObserver(() => { if (document.querySelector('.doc-text .spanned')) { observer.disconnect(); const m = performance.now(); requestAnimationFrame(() => requestAnimationFrame(() => ok([m, performance.now()]))); } });
-          observer.observe(document, { childList: true, subtree: true });
-        });
-        if (localStorage.getItem('glossa.current')) return;
-        localStorage.setItem('glossa.doc.${doc.id}', '{"schema":1,"document":' + ${JSON.stringify(json)} + '}');
-        localStorage.setItem('glossa.current', '${doc.id}');
-      })()`);
+      await context.addInitScript(openedScript(json));
       const page = await context.newPage();
       if (process.env.THROTTLE) {
         const cdp = await context.newCDPSession(page);
@@ -56,10 +48,10 @@ try {
       await page.goto(servers[i].url);
       // WARM=1: a returning visit (the page opened before, reloaded; the wasm comes compiled).
       if (process.env.WARM) { await page.evaluate(() => window.__opened); await page.waitForTimeout(300); await page.reload(); }
-      const [mounted, painted] = await page.evaluate(() => window.__opened);
-      const [asked, arrived, started] = await page.evaluate(() => {
+      const { mounted, painted, started } = await opened(page);
+      const [asked, arrived] = await page.evaluate(() => {
         const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm'));
-        return [wasm.startTime, wasm.responseEnd, performance.getEntriesByName('glossa-start')[0]?.startTime ?? NaN];
+        return [wasm.startTime, wasm.responseEnd];
       });
       times[i].push([asked, arrived, started, mounted, painted, mounted - started, painted - started]);
       await context.close();

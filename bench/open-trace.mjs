@@ -12,25 +12,17 @@
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { serveDist, launch, root } from '../tests/e2e/harness.mjs';
+import { openedScript } from './opened.mjs';
 const [bytes = '3000', spans = '30'] = process.argv.slice(2);
 let json = execFileSync('cargo', ['run', '--release', '-q', '-p', 'glossa-core', '--example', 'workload', '--', bytes, spans], { cwd: root, maxBuffer: 64 << 20 }).toString();
 if (process.env.ASCII) { const d = JSON.parse(json); d.text = [...d.text].map((c) => c.charCodeAt(0) < 128 ? c : 'x'.repeat(Buffer.byteLength(c))).join(''); json = JSON.stringify(d); }
-const doc = JSON.parse(json);
 const server = await serveDist();
 const browser = await launch();
 const RUNS = Number(process.env.RUNS ?? 3);
 try {
   for (let r = 0; r < RUNS; r++) {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    await context.addInitScript(`(() => {
-      window.__opened = new Promise((ok) => {
-        const observer = new MutationObserver(() => { if (document.querySelector('.doc-text .spanned')) { observer.disconnect(); performance.mark('mounted'); requestAnimationFrame(() => requestAnimationFrame(() => { performance.mark('painted'); ok(performance.now()); })); } });
-        observer.observe(document, { childList: true, subtree: true });
-      });
-      if (localStorage.getItem('glossa.current')) return;
-      localStorage.setItem('glossa.doc.${doc.id}', '{"schema":1,"document":' + ${JSON.stringify(json)} + '}');
-      localStorage.setItem('glossa.current', '${doc.id}');
-    })()`);
+    await context.addInitScript(openedScript(json));
     const page = await context.newPage();
     const file = `/tmp/glossa-open-${r}.json`;
     if (process.env.WARM) { await page.goto(server.url); await page.evaluate(() => window.__opened); await page.waitForTimeout(300); }

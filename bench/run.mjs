@@ -12,6 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { serveDist, launch, dragSelect, root, writtenWhole } from '../tests/e2e/harness.mjs';
 import { untaggedWords } from './words.mjs';
+import { openedScript, opened } from './opened.mjs';
 
 const WORKLOADS = [
   { name: '3 kB article, 30 spans', bytes: 3000, spans: 30 },
@@ -114,9 +115,9 @@ async function searchOnce(page, word) {
   return page.evaluate(() => window.__searched);
 }
 
-// Puts the document in local storage as the app keeps it, so the app opens it at start.
+// Counts storage writes and long tasks, puts the document in local storage (the app opens it at
+// start) and times the open.
 function seed(documentJson) {
-  const doc = JSON.parse(documentJson);
   return `(() => {
     addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; });
     // How much of an edit is spent handing the document to local storage.
@@ -130,20 +131,8 @@ function seed(documentJson) {
     window.__long = [];
     new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__long.push(e.duration); })
       .observe({ type: 'longtask' });
-    // Timed in the page: the first spans in the DOM, then the frame that paints them.
-    window.__opened = new Promise((ok) => {
-      const seen = () => {
-        observer.disconnect();
-        requestAnimationFrame(() => requestAnimationFrame(() => ok(performance.now())));
-      };
-      const observer = new MutationObserver(() => { if (document.querySelector('.doc-text .spanned')) seen(); });
-      observer.observe(document, { childList: true, subtree: true });
-    });
-    if (localStorage.getItem('glossa.current')) return;
-    const doc = ${JSON.stringify(documentJson)};
-    localStorage.setItem('glossa.doc.${doc.id}', '{"schema":1,"document":' + doc + '}');
-    localStorage.setItem('glossa.current', '${doc.id}');
-  })()`;
+  })();
+  ${openedScript(documentJson)}`;
 }
 
 async function openOnce(browser, url, script) {
@@ -151,12 +140,8 @@ async function openOnce(browser, url, script) {
   await context.addInitScript(script);
   const page = await context.newPage();
   await page.goto(url);
-  const t = await page.evaluate(async () => {
-    const painted = await window.__opened;
-    const start = performance.getEntriesByName('glossa-start')[0]?.startTime ?? NaN;
-    return { fromNavigation: painted, fromWasmStart: painted - start };
-  });
-  return { context, page, t };
+  const { painted, started } = await opened(page);
+  return { context, page, t: { fromNavigation: painted, fromWasmStart: painted - started } };
 }
 
 /** Tags `count` untagged words through the UI; returns key-press-to-painted times in ms. With
@@ -243,13 +228,9 @@ try {
     for (let i = 0; i < OPENS; i++) {
       await page.waitForTimeout(300);
       await page.reload();
-      const t = await page.evaluate(async () => {
-        const painted = await window.__opened;
-        const start = performance.getEntriesByName('glossa-start')[0]?.startTime ?? NaN;
-        return { fromNavigation: painted, fromWasmStart: painted - start };
-      });
-      warmOpens.push(t.fromNavigation);
-      warmFromStart.push(t.fromWasmStart);
+      const { painted, started } = await opened(page);
+      warmOpens.push(painted);
+      warmFromStart.push(painted - started);
     }
     const tags = await tagTimes(page, TAGS);
     const endTags = await tagTimes(page, TAGS, '1', { nearEnd: true });
