@@ -1,36 +1,22 @@
 // An open timed from navigation rather than from the wasm's start: when the wasm is asked for,
 // when it has arrived, when it starts, and when the first spans are in the DOM and painted (two
-// frames later; also each from the wasm's start), each the median over new browser profiles (a first visit; 3 kB, 30 spans).
-// Given several built dist directories, it serves each and interleaves their runs, so builds
-// can be compared on one noisy machine.
+// frames later; also each from the wasm's start), each the median over new browser profiles (a
+// first visit; 3 kB, 30 spans). Given several built dist directories, it serves each and
+// interleaves their runs, so builds can be compared on one noisy machine.
 //
 //   node bench/open-network.mjs [dist ...]   (default: dist/; RUNS=n, 8)
 //
-// WARM=1 times a reload of a page opened before (the code cache warm). THROTTLE=1 has Chromium emulate a 9 Mbit/s link with 40 ms of latency (loopback hides what
-// the order of downloads costs). A diagnosis aid beside bench/run.mjs, not a test.
-import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { join, extname, resolve } from 'node:path';
+// WARM=1 times a reload of a page opened before (the code cache warm). THROTTLE=1 has Chromium
+// emulate a 9 Mbit/s link with 40 ms of latency (loopback hides what the order of downloads
+// costs). A diagnosis aid beside bench/run.mjs, not a test.
+import { resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { launch, root } from '../tests/e2e/harness.mjs';
+import { serveDist, launch, root, dist } from '../tests/e2e/harness.mjs';
 import { openedScript, opened } from './opened.mjs';
 
-const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.webmanifest': 'application/manifest+json' };
-const serve = (dir) => new Promise((ok) => {
-  const server = createServer(async (req, res) => {
-    let path = new URL(req.url, 'http://x').pathname;
-    if (path.endsWith('/')) path += 'index.html';
-    try {
-      const body = await readFile(join(dir, path));
-      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(body);
-    } catch { res.writeHead(404).end(); }
-  });
-  server.listen(0, '127.0.0.1', () => ok({ url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() }));
-});
-
 const json = execFileSync('cargo', ['run', '--release', '-q', '-p', 'glossa-core', '--example', 'workload', '--', '3000', '30'], { cwd: root }).toString();
-const dirs = process.argv.length > 2 ? process.argv.slice(2).map((d) => resolve(d)) : [join(root, 'dist')];
-const servers = await Promise.all(dirs.map(serve));
+const dirs = process.argv.length > 2 ? process.argv.slice(2).map((d) => resolve(d)) : [dist];
+const servers = await Promise.all(dirs.map((dir) => serveDist(dir)));
 const browser = await launch();
 const RUNS = Number(process.env.RUNS ?? 8);
 const times = dirs.map(() => []);
@@ -57,7 +43,7 @@ try {
       await context.close();
     }
   }
-} finally { await browser.close(); servers.forEach((s) => s.close()); }
+} finally { await browser.close(); await Promise.all(servers.map((s) => s.close())); }
 const median = (values) => { const s = [...values].sort((a, b) => a - b); return s[s.length >> 1]; };
 const names = ['wasm asked', 'wasm arrived', 'wasm started', 'mounted', 'painted', 'mounted after start', 'painted after start'];
 // Beside the first build, each other's median difference within a round (rounds drift together).

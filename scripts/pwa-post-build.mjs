@@ -62,10 +62,10 @@ if (autoreload !== undefined) {
 // console on every start; the wasm-bindgen glue's own fetch of it never had one.
 html = html.replace(/<link\b[^>]*\brel="preload"[^>]*>/g, (link) => link.replace(/\s+integrity="[^"]*"/, ''));
 // Trunk puts the wasm's preloads at the end of <head>, after the CSS and the classic scripts:
-// Chromium then asked for the wasm only once those were in (from navigation, 87 ms rather than
-// 46 on loopback; 231 rather than 86 with 9 Mbit/s and 40 ms of latency, where the page was
-// drawn 57 ms sooner with them first). Right after the policy, which must come before any
-// load it governs, they start the biggest download first.
+// Chromium then asked for the wasm only once those were in (from navigation, 88 ms rather than
+// 47 on loopback; 261 rather than 83 with 9 Mbit/s and 40 ms of latency, where the page was
+// drawn 12-81 ms sooner with them first: bench/open-network.mjs). Right after the policy, which
+// must come before any load it governs, they start the biggest download first.
 const preloads = html.match(/<link\b[^>]*\brel="(?:module)?preload"[^>]*>/g) ?? [];
 if (preloads.length !== 2) throw new Error(`expected the wasm's two preload links, found ${preloads.length}`);
 for (const link of preloads) html = html.replace(link, '');
