@@ -2,6 +2,7 @@
 //! whose spans changed are repainted, and `content-visibility: auto` lets the browser skip
 //! blocks far from the viewport, so a book-length text stays smooth.
 
+use super::editor::EditorState;
 use super::AppState;
 use crate::browser::near_view::Rendering;
 use glossa_core::blocks::{
@@ -232,6 +233,7 @@ pub fn TextView(
     #[prop(into)] on_click: Callback<leptos::ev::MouseEvent>,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
+    let editor = expect_context::<EditorState>();
     let blocks = RwSignal::new(Vec::<Block>::new());
     // (document id, generation, fingerprint of each block as last painted)
     let painted = StoredValue::new((String::new(), 0u64, Vec::<u64>::new()));
@@ -252,11 +254,19 @@ pub fn TextView(
             let per_block;
             let new_layout = painted.with_value(|(id, _, _)| *id != doc.id);
             if new_layout {
-                let ix = doc.index();
+                let ranges = cut_blocks(&doc.text, BLOCK_BYTES, LONGEST_BLOCK_BYTES);
+                // Through the editor's index, built once per document for tagging and search
+                // too (indexing the 1 MB text takes milliseconds).
+                let utf16_starts: Vec<usize> = editor
+                    .with_index(|_, ix| {
+                        let at = |r: &Range<usize>| ix.convert(r.start, Unit::Utf8, Unit::Utf16);
+                        ranges.iter().map(|r| at(r).unwrap_or(0)).collect()
+                    })
+                    .unwrap_or_default();
                 let generation = painted.with_value(|p| p.1) + 1;
                 // Where the paragraph the next block goes on with starts.
                 let mut paragraph_start = 0;
-                let layout: Vec<Block> = cut_blocks(&doc.text, BLOCK_BYTES, LONGEST_BLOCK_BYTES)
+                let layout: Vec<Block> = ranges
                     .into_iter()
                     .enumerate()
                     .map(|(i, range)| {
@@ -272,9 +282,7 @@ pub fn TextView(
                         }
                         Block {
                             generation,
-                            utf16_start: ix
-                                .convert(range.start, Unit::Utf8, Unit::Utf16)
-                                .unwrap_or(0),
+                            utf16_start: utf16_starts.get(i).copied().unwrap_or(0),
                             plain: doc.text[range.clone()].to_string(),
                             range,
                             shown: ArcRwSignal::new(i < FIRST_SHOWN || !drawn_lazily),

@@ -115,20 +115,35 @@ pub struct OffsetMarks {
 }
 
 impl OffsetMarks {
-    /// Walks `text` once (O(n)).
+    /// Walks `text` once (O(n)), by bytes rather than decoded characters: a character starts
+    /// at each byte that does not continue one, and takes two UTF-16 units if it starts with
+    /// 0xF0 or more (four bytes). The 1 MB text is indexed at each open.
     pub fn new(text: &str) -> Self {
         let mut marks = Vec::with_capacity(text.len() / STRIDE + 1);
-        let mut at = Mark::default();
-        for (i, c) in text.chars().enumerate() {
-            if i % STRIDE == 0 {
-                marks.push(at);
+        let (mut utf16, mut code_point) = (0, 0);
+        for (utf8, &byte) in text.as_bytes().iter().enumerate() {
+            // Continuation bytes are 0b10xx_xxxx: -64 and up, as i8, is any other.
+            if (byte as i8) >= -0x40 {
+                if code_point % STRIDE == 0 {
+                    marks.push(Mark {
+                        utf8,
+                        utf16,
+                        code_point,
+                    });
+                }
+                code_point += 1;
+                utf16 += 1 + usize::from(byte >= 0xF0);
             }
-            at.advance(c);
         }
+        let end = Mark {
+            utf8: text.len(),
+            utf16,
+            code_point,
+        };
         if marks.is_empty() {
-            marks.push(at);
+            marks.push(end);
         }
-        OffsetMarks { marks, end: at }
+        OffsetMarks { marks, end }
     }
 
     /// An index over `text`, which must be the text these marks were built from.
@@ -575,6 +590,44 @@ mod tests {
                 kept.convert(u16, Unit::Utf16, Unit::Utf8),
                 fresh.convert(u16, Unit::Utf16, Unit::Utf8)
             );
+        }
+    }
+
+    /// The checkpoints as first written: every `STRIDE` characters, decoded one by one.
+    fn marks_char_by_char(text: &str) -> OffsetMarks {
+        let mut marks = Vec::new();
+        let mut at = Mark::default();
+        for (i, c) in text.chars().enumerate() {
+            if i % STRIDE == 0 {
+                marks.push(at);
+            }
+            at.advance(c);
+        }
+        if marks.is_empty() {
+            marks.push(at);
+        }
+        OffsetMarks { marks, end: at }
+    }
+
+    #[test]
+    fn bytes_count_to_the_same_checkpoints_as_characters_one_by_one() {
+        // Runs of ASCII around a checkpoint's length, broken by characters of every width, so
+        // that each kind of character falls on a checkpoint.
+        let pieces = ["é", "中", "😀", "\r\n", "e\u{301}", "👨‍👩‍👧", "🇶🇦"];
+        let mut text = String::new();
+        for len in 0..3 * STRIDE {
+            text.push_str(&"x".repeat(len));
+            text.push_str(pieces[len % pieces.len()]);
+            assert_eq!(OffsetMarks::new(&text), marks_char_by_char(&text), "{len}");
+        }
+        for text in [
+            "",
+            "a",
+            TORTURE,
+            &"a".repeat(STRIDE),
+            &"a".repeat(STRIDE + 1),
+        ] {
+            assert_eq!(OffsetMarks::new(text), marks_char_by_char(text));
         }
     }
 
