@@ -7,12 +7,15 @@
 //   node bench/open-trace.mjs [bytes] [spans]   (after a release build in dist/; default 3 kB)
 //
 // RUNS=n runs (3); WARM=1 reloads a page opened before (the wasm from the code cache); ASCII=1
-// replaces every other character with ASCII of the same UTF-8 length (no font fallback).
+// replaces every other character with ASCII of the same UTF-8 length (no font fallback);
+// BENCH_SAMPLE=1 also prints the functions that ran from the wasm's start to the painted frame
+// (named in a build that keeps names: see bench/trace.mjs).
 // A diagnosis aid beside bench/run.mjs, not a test.
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { serveDist, launch, root } from '../tests/e2e/harness.mjs';
 import { openedScript } from './opened.mjs';
+import { SAMPLED, samplesOf, timesIn, printTimes } from './samples.mjs';
 const [bytes = '3000', spans = '30'] = process.argv.slice(2);
 let json = execFileSync('cargo', ['run', '--release', '-q', '-p', 'glossa-core', '--example', 'workload', '--', bytes, spans], { cwd: root, maxBuffer: 64 << 20 }).toString();
 if (process.env.ASCII) { const d = JSON.parse(json); d.text = [...d.text].map((c) => c.charCodeAt(0) < 128 ? c : 'x'.repeat(Buffer.byteLength(c))).join(''); json = JSON.stringify(d); }
@@ -26,7 +29,7 @@ try {
     const page = await context.newPage();
     const file = `/tmp/glossa-open-${r}.json`;
     if (process.env.WARM) { await page.goto(server.url); await page.evaluate(() => window.__opened); await page.waitForTimeout(300); }
-    await browser.startTracing(page, { path: file, categories: ['devtools.timeline', 'blink.user_timing', 'v8.execute', 'v8.wasm', 'disabled-by-default-v8.compile'] });
+    await browser.startTracing(page, { path: file, categories: ['devtools.timeline', 'blink.user_timing', 'v8.execute', 'v8.wasm', 'disabled-by-default-v8.compile', ...(process.env.BENCH_SAMPLE ? [SAMPLED] : [])] });
     if (process.env.WARM) await page.reload(); else await page.goto(server.url);
     await page.evaluate(() => window.__opened);
     await browser.stopTracing();
@@ -39,6 +42,7 @@ try {
     for (const e of inside) sum.set(e.name, (sum.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
     const top = [...sum].sort((a, b) => b[1] - a[1]).slice(0, 18).map(([k, v]) => `${k} ${v.toFixed(1)}`);
     console.log(`run ${r}: mounted ${((m.ts - s.ts) / 1000).toFixed(1)} painted ${((p.ts - s.ts) / 1000).toFixed(1)}\n  ${top.join('\n  ')}`);
+    if (process.env.BENCH_SAMPLE) printTimes(timesIn(samplesOf(ev, pid, tid), [[s.ts, p.ts]]), Number(process.env.BENCH_TOP ?? 30));
     await context.close();
   }
 } finally { await browser.close(); await server.close(); }

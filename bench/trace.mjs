@@ -9,11 +9,15 @@
 // BENCH_PROFILE=1 prints a CPU profile of the same tags instead, by function (self time, ms per
 // tag); the wasm's functions have names only in a build that keeps them (cargo's
 // CARGO_PROFILE_RELEASE_STRIP=none, then `wasm-bindgen --keep-debug` over Trunk's output).
+// BENCH_SAMPLE=1 adds to the trace the sampling profiler's samples and prints, after the
+// kinds of work, the functions that ran in the key's own task (ms per tag): the profile of
+// BENCH_PROFILE also counts whatever ran after the frame until the page answered.
 // A diagnosis aid beside bench/run.mjs, not a test.
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { serveDist, launch, dragSelect, root } from '../tests/e2e/harness.mjs';
 import { untaggedWords } from './words.mjs';
+import { SAMPLED, samplesOf, timesIn, printTimes } from './samples.mjs';
 
 const [bytes = '1000000', spans = '10000'] = process.argv.slice(2);
 const TAGS = Number(process.env.BENCH_TAGS ?? 15);
@@ -48,7 +52,7 @@ try {
     await profile.send('Profiler.enable');
     await profile.send('Profiler.setSamplingInterval', { interval: 50 });
   } else {
-    await browser.startTracing(page, { path: file, categories: ['devtools.timeline', 'blink.user_timing', 'v8.execute'] });
+    await browser.startTracing(page, { path: file, categories: ['devtools.timeline', 'blink.user_timing', 'v8.execute', ...(process.env.BENCH_SAMPLE ? [SAMPLED] : [])] });
   }
   for (const { word, occurrence } of targets) {
     await dragSelect(page, word, occurrence);
@@ -105,6 +109,12 @@ try {
   const out = { key_to_second_frame_ms: median(spansMs) };
   for (const k of kinds) if (per[k].some((x) => x > 0)) out[k] = median(per[k]);
   console.log(JSON.stringify(out, null, 1));
+  if (process.env.BENCH_SAMPLE) {
+    // The functions that ran in the key's own task (its keydown and the effects after it).
+    const keys = events.filter((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'keydown' && e.pid === main.pid && e.tid === main.tid
+      && starts.some((t) => t >= e.ts && t < e.ts + e.dur));
+    printTimes(timesIn(samplesOf(events, main.pid, main.tid), keys.map((e) => [e.ts, e.ts + e.dur]), keys.length), Number(process.env.BENCH_TOP ?? 30));
+  }
   await context.close();
 } finally {
   await browser.close();
