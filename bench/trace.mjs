@@ -4,7 +4,8 @@
 // kind of main-thread work (script, style, layout, pre-paint, paint, ...).
 //
 //   node bench/trace.mjs [bytes] [spans]     (after a release build in dist/; default 1 MB;
-//                                             BENCH_KEY=Shift: a key Glossa ignores)
+//                                             BENCH_KEY=Shift: a key Glossa ignores;
+//                                             BENCH_SEARCH=the: with a search open)
 //
 // BENCH_PROFILE=1 prints a CPU profile of the same tags instead, by function (self time, ms per
 // tag); the wasm's functions have names only in a build that keeps them (cargo's
@@ -43,6 +44,12 @@ try {
   await page.reload();
   await page.waitForSelector('.doc-text .spanned');
   await page.waitForTimeout(1000);
+  if (process.env.BENCH_SEARCH) {
+    // With a search open: its hits are painted again around each new span.
+    await page.keyboard.press('Control+f');
+    await page.getByLabel('Search the text').fill(process.env.BENCH_SEARCH);
+    await page.waitForTimeout(300);
+  }
   const targets = await untaggedWords(page, TAGS);
   const file = '/tmp/glossa-trace.json';
   // BENCH_PROFILE=1: a CPU profile of each tag instead, summed by function (self time).

@@ -81,6 +81,9 @@ pub struct TextLocator {
     blocks: Vec<(u32, Element)>,
     /// Each block's text nodes (start within the block, length, node), listed on first use.
     nodes: Vec<Option<Vec<(u32, u32, Node)>>>,
+    /// Whether each block is still plain, asked of the page once: thousands of search hits
+    /// lie in the few hundred blocks of a long text.
+    plain: Vec<Option<bool>>,
 }
 
 impl TextLocator {
@@ -91,14 +94,22 @@ impl TextLocator {
             .filter_map(|b| Some((b.get_attribute("data-u16")?.parse().ok()?, b)))
             .collect();
         let nodes = vec![None; blocks.len()];
-        TextLocator { blocks, nodes }
+        let plain = vec![None; blocks.len()];
+        TextLocator {
+            blocks,
+            nodes,
+            plain,
+        }
     }
 
     /// Whether the block that holds UTF-16 offset `at` is still plain text: far from the
     /// screen, not drawn yet, and not rendered by the browser.
-    pub fn in_plain_block(&self, at: u32) -> bool {
-        self.block(at)
-            .is_some_and(|b| b.has_attribute("data-plain"))
+    pub fn in_plain_block(&mut self, at: u32) -> bool {
+        let Some(i) = self.block_index(at) else {
+            return false;
+        };
+        let block = &self.blocks[i].1;
+        *self.plain[i].get_or_insert_with(|| block.has_attribute("data-plain"))
     }
 
     /// Which block holds UTF-16 offset `at`.
