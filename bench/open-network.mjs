@@ -1,8 +1,8 @@
 // An open timed from navigation rather than from the wasm's start: when the wasm is asked for,
 // when it has arrived, when it starts, and when the first spans are in the DOM and painted (two
 // frames later; also each from the wasm's start), each the median over new browser profiles (a
-// first visit; 3 kB, 30 spans). Given several built dist directories, it serves each and
-// interleaves their runs, so builds can be compared on one noisy machine.
+// first visit; 3 kB, 30 spans, or BYTES and SPANS). Given several built dist directories, it
+// serves each and interleaves their runs, so builds can be compared on one noisy machine.
 //
 //   node bench/open-network.mjs [dist ...]   (default: dist/; RUNS=n, 8)
 //
@@ -14,7 +14,8 @@ import { execFileSync } from 'node:child_process';
 import { serveDist, launch, root, dist } from '../tests/e2e/harness.mjs';
 import { openedScript, opened } from './opened.mjs';
 
-const json = execFileSync('cargo', ['run', '--release', '-q', '-p', 'glossa-core', '--example', 'workload', '--', '3000', '30'], { cwd: root }).toString();
+const json = execFileSync('cargo', ['run', '--release', '-q', '-p', 'glossa-core', '--example', 'workload', '--', process.env.BYTES ?? '3000', process.env.SPANS ?? '30'],
+  { cwd: root, maxBuffer: 64 << 20 }).toString();
 const dirs = process.argv.length > 2 ? process.argv.slice(2).map((d) => resolve(d)) : [dist];
 const servers = await Promise.all(dirs.map((dir) => serveDist(dir)));
 const browser = await launch();
