@@ -41,7 +41,14 @@ try {
     const sum = new Map();
     for (const e of inside) sum.set(e.name, (sum.get(e.name) ?? 0) + (e.dur ?? 0) / 1000);
     const top = [...sum].sort((a, b) => b[1] - a[1]).slice(0, 18).map(([k, v]) => `${k} ${v.toFixed(1)}`);
-    console.log(`run ${r}: mounted ${((m.ts - s.ts) / 1000).toFixed(1)} painted ${((p.ts - s.ts) / 1000).toFixed(1)}\n  ${top.join('\n  ')}`);
+    // The main thread's busy time, outermost events only, by the wall clock and by the thread's
+    // own CPU clock: the latter leaves out time the machine gave to other work.
+    let busy = 0, cpu = 0, until = 0;
+    for (const e of inside.sort((a, b) => a.ts - b.ts)) {
+      if (e.ts < until) continue;
+      busy += (e.dur ?? 0) / 1000; cpu += (e.tdur ?? 0) / 1000; until = e.ts + (e.dur ?? 0);
+    }
+    console.log(`run ${r}: mounted ${((m.ts - s.ts) / 1000).toFixed(1)} painted ${((p.ts - s.ts) / 1000).toFixed(1)} main thread busy ${busy.toFixed(1)} (CPU ${cpu.toFixed(1)})\n  ${top.join('\n  ')}`);
     if (process.env.BENCH_SAMPLE) printTimes(timesIn(samplesOf(ev, pid, tid), [[s.ts, p.ts]]), Number(process.env.BENCH_TOP ?? 30));
     await context.close();
   }
