@@ -40,6 +40,9 @@ struct Block {
     utf16_start: usize,
     /// The block's text, shown plain until the block nears the viewport.
     plain: String,
+    /// About how many lines it takes in a wide window (its line breaks, and 150 characters a
+    /// line): the style sheet's guess at its height until it is first drawn (main.css).
+    lines: usize,
     /// True once the block has come near the viewport: only then are its pieces built.
     shown: ArcRwSignal<bool>,
     /// For a part of a long paragraph after its first, the paragraph's direction ("rtl" or
@@ -257,10 +260,12 @@ pub fn TextView(
                 let ranges = cut_blocks(&doc.text, BLOCK_BYTES, LONGEST_BLOCK_BYTES);
                 // Through the editor's index, built once per document for tagging and search
                 // too (indexing the 1 MB text takes milliseconds).
-                let utf16_starts: Vec<usize> = editor
+                // Each block's UTF-16 start, then the text's end.
+                let utf16_bounds: Vec<usize> = editor
                     .with_index(|_, ix| {
-                        let at = |r: &Range<usize>| ix.convert(r.start, Unit::Utf8, Unit::Utf16);
-                        ranges.iter().map(|r| at(r).unwrap_or(0)).collect()
+                        let at = |byte| ix.convert(byte, Unit::Utf8, Unit::Utf16).unwrap_or(0);
+                        let starts = ranges.iter().map(|r| at(r.start));
+                        starts.chain([at(doc.text.len())]).collect()
                     })
                     .unwrap_or_default();
                 let generation = painted.with_value(|p| p.1) + 1;
@@ -280,9 +285,13 @@ pub fn TextView(
                         if let Some(at) = doc.text[range.clone()].rfind('\n') {
                             paragraph_start = range.start + at + 1;
                         }
+                        let utf16_start = utf16_bounds.get(i).copied().unwrap_or(0);
+                        let utf16_end = utf16_bounds.get(i + 1).copied().unwrap_or(utf16_start);
                         Block {
                             generation,
-                            utf16_start: utf16_starts.get(i).copied().unwrap_or(0),
+                            utf16_start,
+                            lines: doc.text[range.clone()].matches('\n').count()
+                                + (utf16_end - utf16_start) / 150,
                             plain: doc.text[range.clone()].to_string(),
                             range,
                             shown: ArcRwSignal::new(i < FIRST_SHOWN || !drawn_lazily),
@@ -436,7 +445,7 @@ pub fn TextView(
                         now
                     });
                     view! {
-                        <div class="block" class:part=block.dir.is_some() dir=block.dir data-u16=block.utf16_start data-i=index node_ref=block_ref
+                        <div class="block" class:part=block.dir.is_some() dir=block.dir data-u16=block.utf16_start data-i=index node_ref=block_ref data-lines=block.lines
                             data-plain={let shown = shown.clone(); move || (!shown.get()).then_some("")}>
                             // The text stays plain until the block nears the screen.
                             {let shown = shown.clone(); move || (!shown.get()).then(|| plain.clone())}

@@ -171,6 +171,11 @@ export async function farParagraphsDrawnWhenNear(page) {
   // dozens of them for a frame (drawn on that word alone, 26 blocks of a 1 MB text were).
   await page.evaluate(() => new Promise((ok) => setTimeout(ok, 300)));
   assert.ok(await plain() >= 35, `${40 - await plain()} paragraphs drawn at first`);
+  // A paragraph never drawn is as tall as a guess from its length, near its real height: at
+  // open the browser lays out every block it guesses is on the first screen, and a guess of
+  // 4em (a seventh of this one) had it lay out a dozen blocks of a long text to fill one.
+  const lastHeight = () => page.evaluate(() => document.querySelector('.doc-text .block:last-child').getBoundingClientRect().height);
+  const guessed = await lastHeight();
   // The paragraphs below are still at their placeholder height: where the last one ends up
   // once those above it are laid out is wherever the browser's scroll anchoring puts it.
   await page.evaluate(() => document.querySelector('.doc-text .block:last-child').scrollIntoView());
@@ -179,7 +184,10 @@ export async function farParagraphsDrawnWhenNear(page) {
       const r = b.getBoundingClientRect();
       return r.bottom > 0 && r.top < innerHeight;
     });
-    return onScreen.length > 0 && onScreen.every((b) => Number(b.dataset.i) >= 10 && !b.hasAttribute('data-plain'));
+    return onScreen.length > 0 && onScreen.every((b) => Number(b.dataset.i) >= 10 && !b.hasAttribute('data-plain'))
+      && !document.querySelector('.doc-text .block:last-child[data-plain]');
   });
   assert.ok(await plain() > 10);
+  const drawn = await lastHeight();
+  assert.ok(guessed > drawn / 2 && guessed < drawn * 2, `the last paragraph guessed ${guessed}px tall, drawn ${drawn}px`);
 }
