@@ -16,6 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { serveDist, launch, root } from '../tests/e2e/harness.mjs';
 import { openedScript } from './opened.mjs';
 import { SAMPLED, samplesOf, timesIn, printTimes } from './samples.mjs';
+import { outermost } from './events.mjs';
 const [bytes = '3000', spans = '30'] = process.argv.slice(2);
 let json = execFileSync('cargo', ['run', '--release', '-q', '-p', 'glossa-core', '--example', 'workload', '--', bytes, spans], { cwd: root, maxBuffer: 64 << 20 }).toString();
 if (process.env.ASCII) { const d = JSON.parse(json); d.text = [...d.text].map((c) => c.charCodeAt(0) < 128 ? c : 'x'.repeat(Buffer.byteLength(c))).join(''); json = JSON.stringify(d); }
@@ -43,11 +44,8 @@ try {
     const top = [...sum].sort((a, b) => b[1] - a[1]).slice(0, 18).map(([k, v]) => `${k} ${v.toFixed(1)}`);
     // The main thread's busy time, outermost events only, by the wall clock and by the thread's
     // own CPU clock: the latter leaves out time the machine gave to other work.
-    let busy = 0, cpu = 0, until = 0;
-    for (const e of inside.sort((a, b) => a.ts - b.ts)) {
-      if (e.ts < until) continue;
-      busy += (e.dur ?? 0) / 1000; cpu += (e.tdur ?? 0) / 1000; until = e.ts + (e.dur ?? 0);
-    }
+    let busy = 0, cpu = 0;
+    for (const e of outermost(inside)) { busy += (e.dur ?? 0) / 1000; cpu += (e.tdur ?? 0) / 1000; }
     console.log(`run ${r}: mounted ${((m.ts - s.ts) / 1000).toFixed(1)} painted ${((p.ts - s.ts) / 1000).toFixed(1)} main thread busy ${busy.toFixed(1)} (CPU ${cpu.toFixed(1)})\n  ${top.join('\n  ')}`);
     if (process.env.BENCH_SAMPLE) printTimes(timesIn(samplesOf(ev, pid, tid), [[s.ts, p.ts]]), Number(process.env.BENCH_TOP ?? 30));
     await context.close();

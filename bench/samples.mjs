@@ -20,8 +20,22 @@ export function samplesOf(events, pid, tid) {
     for (const n of cpuProfile.nodes ?? []) nodes.set(n.id, n);
     (cpuProfile.samples ?? []).forEach((id, i) => raw.push({ id, delta: timeDeltas[i] }));
   }
+  return samplesFrom(nodes, raw, profile.args.data.startTime);
+}
+
+/** The samples of a DevTools CPU profile (`Profiler.stop`'s `profile`), as `samplesOf` gives
+ *  them, on the profile's clock. */
+export function samplesOfProfile({ nodes, samples, timeDeltas, startTime }) {
+  const byId = new Map();
+  // A DevTools profile's nodes name their children; a trace's name their parent.
+  for (const n of nodes) byId.set(n.id, { ...n });
+  for (const n of nodes) for (const child of n.children ?? []) byId.get(child).parent = n.id;
+  return samplesFrom(byId, samples.map((id, i) => ({ id, delta: timeDeltas[i] })), startTime);
+}
+
+function samplesFrom(nodes, raw, startTime) {
   const name = (n) => (n.callFrame.functionName || '(anonymous)').replace(/::h[0-9a-f]{16}$/, '');
-  let t = profile.args.data.startTime;
+  let t = startTime;
   return raw.map(({ id, delta }, i) => {
     t += delta;
     const stack = [];

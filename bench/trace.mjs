@@ -7,8 +7,8 @@
 //                                             BENCH_KEY=Shift: a key Glossa ignores;
 //                                             BENCH_SEARCH=the: with a search open)
 //
-// BENCH_PROFILE=1 prints a CPU profile of the same tags instead, by function (self time, ms per
-// tag); the wasm's functions have names only in a build that keeps them (cargo's
+// BENCH_PROFILE=1 prints a CPU profile of the same tags instead, by function (self time, then
+// Glossa's by inclusive time, ms per tag); the wasm's functions have names only in a build that keeps them (cargo's
 // CARGO_PROFILE_RELEASE_STRIP=none, then `wasm-bindgen --keep-debug` over Trunk's output).
 // BENCH_SAMPLE=1 adds to the trace the sampling profiler's samples and prints, after the
 // kinds of work, the functions that ran in the key's own task (ms per tag): the profile of
@@ -18,7 +18,8 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { serveDist, launch, dragSelect, root } from '../tests/e2e/harness.mjs';
 import { untaggedWords } from './words.mjs';
-import { SAMPLED, samplesOf, timesIn, printTimes } from './samples.mjs';
+import { SAMPLED, samplesOf, samplesOfProfile, timesIn, printTimes } from './samples.mjs';
+import { outermost } from './events.mjs';
 
 const [bytes = '1000000', spans = '10000'] = process.argv.slice(2);
 const TAGS = Number(process.env.BENCH_TAGS ?? 15);
@@ -52,9 +53,9 @@ try {
   }
   const targets = await untaggedWords(page, TAGS);
   const file = '/tmp/glossa-trace.json';
-  // BENCH_PROFILE=1: a CPU profile of each tag instead, summed by function (self time).
+  // BENCH_PROFILE=1: a CPU profile of each tag instead, summed by function.
   const profile = process.env.BENCH_PROFILE ? await context.newCDPSession(page) : null;
-  const self = new Map();
+  const profiled = [];
   if (profile) {
     await profile.send('Profiler.enable');
     await profile.send('Profiler.setSamplingInterval', { interval: 50 });
@@ -76,19 +77,13 @@ try {
     await page.evaluate(() => window.__tagged);
     if (profile) {
       const { profile: p } = await profile.send('Profiler.stop');
-      const byId = new Map(p.nodes.map((n) => [n.id, n]));
-      for (let i = 0; i < p.samples.length; i++) {
-        const f = byId.get(p.samples[i]).callFrame;
-        const name = `${f.functionName || '(anonymous)'} ${f.url.split('/').at(-1)}:${f.lineNumber}`;
-        self.set(name, (self.get(name) ?? 0) + (p.timeDeltas[i + 1] ?? 0) / 1000 / targets.length);
-      }
+      profiled.push(...samplesOfProfile(p));
     }
     await page.keyboard.press('Escape');
     await page.waitForTimeout(100);
   }
   if (profile) {
-    const top = [...self].filter(([name]) => !/^\((idle|program)\)/.test(name)).sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.BENCH_TOP ?? 40));
-    for (const [name, ms] of top) console.log(ms.toFixed(3).padStart(8), name);
+    printTimes(timesIn(profiled, [[-Infinity, Infinity]], targets.length), Number(process.env.BENCH_TOP ?? 40));
     await context.close();
     process.exit(0);
   }
@@ -107,9 +102,7 @@ try {
     for (const k of kinds) {
       const inside = events.filter((e) => e.name === k && e.ph === 'X' && e.pid === main.pid && e.tid === main.tid && e.ts >= a && e.ts < b);
       // Outermost only, so nested events of one kind are not counted twice.
-      let sum = 0; let until = 0;
-      for (const e of inside.sort((x, y) => x.ts - y.ts)) { if (e.ts >= until) { sum += e.dur ?? 0; until = e.ts + (e.dur ?? 0); } }
-      per[k].push(sum / 1000);
+      per[k].push(outermost(inside).reduce((sum, e) => sum + (e.dur ?? 0), 0) / 1000);
     }
   }
   const median = (v) => { const s = [...v].sort((x, y) => x - y); return Math.round(s[Math.floor(s.length / 2)] * 100) / 100; };
