@@ -11,7 +11,8 @@
 // Glossa's by inclusive time, ms per tag); the wasm's functions have names only in a build that keeps them (cargo's
 // CARGO_PROFILE_RELEASE_STRIP=none, then `wasm-bindgen --keep-debug` over Trunk's output).
 // BENCH_SAMPLE=1 adds to the trace the sampling profiler's samples and prints, after the
-// kinds of work, the functions that ran in the key's own task (ms per tag): the profile of
+// kinds of work, the functions that ran in the key's own task (ms per tag; BENCH_SAMPLE=frames:
+// from the key to the second frame, microtasks and frames too): the profile of
 // BENCH_PROFILE also counts whatever ran after the frame until the page answered.
 // A diagnosis aid beside bench/run.mjs, not a test.
 import { execFileSync } from 'node:child_process';
@@ -113,7 +114,11 @@ try {
     // The functions that ran in the key's own task (its keydown and the effects after it).
     const keys = events.filter((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'keydown' && e.pid === main.pid && e.tid === main.tid
       && starts.some((t) => t >= e.ts && t < e.ts + e.dur));
-    printTimes(timesIn(samplesOf(events, main.pid, main.tid), keys.map((e) => [e.ts, e.ts + e.dur]), keys.length), Number(process.env.BENCH_TOP ?? 30));
+    // BENCH_SAMPLE=frames: all the time from the key to the second frame instead.
+    const windows = process.env.BENCH_SAMPLE === 'frames'
+      ? starts.map((t) => [t, ends.find((e) => e > t)])
+      : keys.map((e) => [e.ts, e.ts + e.dur]);
+    printTimes(timesIn(samplesOf(events, main.pid, main.tid), windows, windows.length), Number(process.env.BENCH_TOP ?? 30));
   }
   await context.close();
 } finally {

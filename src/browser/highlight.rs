@@ -76,7 +76,7 @@ fn text_nodes(node: &Node, at: &mut u32, out: &mut Vec<(u32, u32, Node)>) {
 /// are listed once, when first needed, so thousands of search hits cost a binary search each
 /// rather than a walk through their block.
 pub struct TextLocator {
-    /// Each block's UTF-16 start and element, in order (children of the text view with
+    /// Each block's UTF-16 start and element, in order (the elements of the text view with
     /// `data-u16`).
     blocks: Vec<(u32, Element)>,
     /// Each block's text nodes (start within the block, length, node), listed on first use.
@@ -88,9 +88,9 @@ pub struct TextLocator {
 
 impl TextLocator {
     pub fn new(container: &Element) -> Self {
-        let children = container.children();
-        let blocks: Vec<(u32, Element)> = (0..children.length())
-            .filter_map(|i| children.item(i))
+        let found = container.query_selector_all("[data-u16]").ok();
+        let blocks: Vec<(u32, Element)> = (0..found.as_ref().map_or(0, |f| f.length()))
+            .filter_map(|i| found.as_ref()?.item(i)?.dyn_into::<Element>().ok())
             .filter_map(|b| Some((b.get_attribute("data-u16")?.parse().ok()?, b)))
             .collect();
         let nodes = vec![None; blocks.len()];

@@ -883,11 +883,11 @@ test('search hits are painted in the paragraphs drawn, in those drawn later, and
   assert.ok(await page.locator('.doc-text .block[data-plain]').count() > 0, 'some paragraphs are still plain');
   // The last paragraphs are drawn as they come near the screen; their hits are painted then.
   await page.locator('.doc-text .block').last().scrollIntoViewIfNeeded();
-  await page.waitForFunction(() => !document.querySelector('.doc-text .block:last-child[data-plain]'));
+  await page.waitForFunction(() => !document.querySelector('.doc-text .chapter:last-child .block:last-child[data-plain]'));
   const scrolled = await paintedAsDrawn();
   assert.ok(scrolled > first, `${scrolled} hits painted after scrolling down`);
   assert.ok(await page.evaluate(() => {
-    const last = document.querySelector('.doc-text .block:last-child');
+    const last = document.querySelector('.doc-text .chapter:last-child .block:last-child');
     return [...CSS.highlights.get('glossa-search')].some((r) => last.contains(r.startContainer));
   }), 'the last paragraph\'s hits are painted');
   // Tagging a hit redraws its piece; every hit, that one too, stays painted.
@@ -924,7 +924,7 @@ test('a span far down in a paragraph not drawn yet is scrolled to, drawn and out
   await page.keyboard.press('Escape');
   await page.keyboard.press('Escape');
   await page.evaluate(() => window.scrollTo(0, 0));
-  assert.equal(await page.locator('.doc-text .block:last-child[data-plain]').count(), 1, 'the last paragraph is still plain');
+  assert.equal(await page.locator('.doc-text .chapter:last-child .block:last-child[data-plain]').count(), 1, 'the last paragraph is still plain');
   // K from the text's start goes round to the last span, in that last paragraph.
   await page.locator('.doc-text').focus();
   await page.keyboard.press('Control+Home');

@@ -174,18 +174,18 @@ export async function farParagraphsDrawnWhenNear(page) {
   // A paragraph never drawn is as tall as a guess from its length, near its real height: at
   // open the browser lays out every block it guesses is on the first screen, and a guess of
   // 4em (a seventh of this one) had it lay out a dozen blocks of a long text to fill one.
-  const lastHeight = () => page.evaluate(() => document.querySelector('.doc-text .block:last-child').getBoundingClientRect().height);
+  const lastHeight = () => page.evaluate(() => document.querySelector('.doc-text .chapter:last-child .block:last-child').getBoundingClientRect().height);
   const guessed = await lastHeight();
   // The paragraphs below are still at their placeholder height: where the last one ends up
   // once those above it are laid out is wherever the browser's scroll anchoring puts it.
-  await page.evaluate(() => document.querySelector('.doc-text .block:last-child').scrollIntoView());
+  await page.evaluate(() => document.querySelector('.doc-text .chapter:last-child .block:last-child').scrollIntoView());
   await page.waitForFunction(() => {
     const onScreen = [...document.querySelectorAll('.doc-text .block')].filter((b) => {
       const r = b.getBoundingClientRect();
       return r.bottom > 0 && r.top < innerHeight;
     });
     return onScreen.length > 0 && onScreen.every((b) => Number(b.dataset.i) >= 10 && !b.hasAttribute('data-plain'))
-      && !document.querySelector('.doc-text .block:last-child[data-plain]');
+      && !document.querySelector('.doc-text .chapter:last-child .block:last-child[data-plain]');
   });
   assert.ok(await plain() > 10);
   const drawn = await lastHeight();
