@@ -342,10 +342,10 @@ pub fn TextView(
     // Blocks far from the viewport stay plain text, and get their spans as the browser starts
     // rendering them (within a couple of screens): it watches every block for
     // `content-visibility: auto` anyway (an observer of our own watching the same blocks cost
-    // 2.4 ms of each frame that changed the layout on the 1 MB text). Its first frames lay far
-    // blocks out at their placeholder height and render dozens for one frame before it finds
-    // they are far, so a block is drawn only if it is still rendered two frames after the
-    // browser said so (drawn at once, the 1 MB text opened with 26 blocks drawn, not 3).
+    // 2.4 ms of each frame that changed the layout on the 1 MB text). A browser may say a far
+    // block is rendered before it finds it is far (WebKit says so of every block at first;
+    // Chromium did of dozens while blocks were guessed 4em tall), so a block is drawn only if
+    // it is still rendered two frames after the browser said so.
     let rendering = StoredValue::new_local(None::<Rendering>);
     on_cleanup(move || rendering.set_value(None));
     // (block index, rendered), in the order the browser told them, not acted on yet.
