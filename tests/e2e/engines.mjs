@@ -166,14 +166,15 @@ export async function farParagraphsDrawnWhenNear(page) {
   const paragraph = 'The minister said 1.2 million people would leave within 48 hours of the truce. '.repeat(30);
   await startAnnotating(page, Array.from({ length: 40 }, (_, i) => `${i + 1}. ${paragraph}`).join('\n'));
   const plain = () => page.evaluate(() => document.querySelectorAll('.doc-text .block[data-plain]').length);
-  // Only what is near the first screen is drawn, once the first frames have settled: those
-  // frames lay every plain paragraph out at its placeholder height, and the browser renders
-  // dozens of them for a frame (drawn on that word alone, 26 blocks of a 1 MB text were).
+  // Only what is near the first screen is drawn, once the first frames have settled: in
+  // those frames a browser may say far paragraphs are rendered (WebKit says so of every one;
+  // Chromium did of dozens while they were guessed 4em tall: drawn on that word alone, 26
+  // blocks of a 1 MB text were).
   await page.evaluate(() => new Promise((ok) => setTimeout(ok, 300)));
   assert.ok(await plain() >= 35, `${40 - await plain()} paragraphs drawn at first`);
   // A paragraph never drawn is as tall as a guess from its length, near its real height: at
   // open the browser lays out every block it guesses is on the first screen, and a guess of
-  // 4em (a seventh of this one) had it lay out a dozen blocks of a long text to fill one.
+  // 4em (a tenth of this one) had Chromium lay out 30 blocks of the 1 MB text to fill one.
   const lastHeight = () => page.evaluate(() => document.querySelector('.doc-text .chapter:last-child .block:last-child').getBoundingClientRect().height);
   const guessed = await lastHeight();
   // The paragraphs below are still at their placeholder height: where the last one ends up
