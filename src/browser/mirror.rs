@@ -292,26 +292,9 @@ pub fn copy(id: &str, key: &str, value: Option<&JsValue>) {
         pending.len() == 1
     });
     if first {
-        when_idle(Closure::once_into_js(hand_over));
-    }
-}
-
-/// Runs `work` once the page is idle (after the frame an edit paints: opening the transaction
-/// and handing over a tag's journal took 0.5–1 ms, which the tag's frame need not wait for),
-/// within [`IDLE_WAIT_MS`] even if it never is; in the next task where the browser cannot tell
-/// (Safari).
-fn when_idle(work: JsValue) {
-    let Some(w) = web_sys::window() else { return };
-    let idle = Reflect::get(&w, &"requestIdleCallback".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<Function>().ok());
-    let asked = idle.is_some_and(|idle| {
-        let options = Object::new();
-        Reflect::set(&options, &"timeout".into(), &IDLE_WAIT_MS.into()).is_ok()
-            && idle.call2(&w, &work, &options).is_ok()
-    });
-    if !asked {
-        let _ = w.set_timeout_with_callback(work.unchecked_ref());
+        // Once the page is idle, after the frame the edit paints: opening the transaction and
+        // handing over a tag's journal took 0.5–1 ms, which the tag's frame need not wait for.
+        super::when_idle(Closure::once_into_js(hand_over), IDLE_WAIT_MS);
     }
 }
 

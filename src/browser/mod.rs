@@ -42,3 +42,22 @@ pub async fn after_paint() {
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
+
+/// Runs `work` once the page is idle, within `wait_ms` even if it never is; in the next task
+/// where the browser cannot tell (Safari).
+pub fn when_idle(work: wasm_bindgen::JsValue, wait_ms: i32) {
+    use js_sys::{Function, Object, Reflect};
+    use wasm_bindgen::JsCast;
+    let Some(w) = web_sys::window() else { return };
+    let idle = Reflect::get(&w, &"requestIdleCallback".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok());
+    let asked = idle.is_some_and(|idle| {
+        let options = Object::new();
+        Reflect::set(&options, &"timeout".into(), &wait_ms.into()).is_ok()
+            && idle.call2(&w, &work, &options).is_ok()
+    });
+    if !asked {
+        let _ = w.set_timeout_with_callback(work.unchecked_ref());
+    }
+}

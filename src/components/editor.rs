@@ -351,6 +351,7 @@ impl EditorState {
             return;
         };
         if let Some(block) = TextLocator::new(&text).block(at as u32) {
+            super::text_view::show_chapter_of(block);
             block.scroll_into_view();
         }
         let selected = self.selected;

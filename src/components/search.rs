@@ -123,6 +123,7 @@ pub fn SearchBar(input_ref: NodeRef<Input>) -> impl IntoView {
         };
         if let Some(range) = highlight::TextLocator::new(&container).range(a as u32, b as u32) {
             if let Ok(Some(parent)) = range.start_container().map(|n| n.parent_element()) {
+                super::text_view::show_chapter_of(&parent);
                 let options = web_sys::ScrollIntoViewOptions::new();
                 options.set_block(web_sys::ScrollLogicalPosition::Center);
                 parent.scroll_into_view_with_scroll_into_view_options(&options);

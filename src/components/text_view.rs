@@ -4,7 +4,7 @@
 
 use super::editor::EditorState;
 use super::AppState;
-use crate::browser::near_view::Rendering;
+use crate::browser::near_view::{NearView, Rendering};
 use glossa_core::blocks::{
     blocks as cut_blocks, fingerprint, right_to_left, segments_in, spans_per_block,
 };
@@ -62,6 +62,33 @@ const LONGEST_BLOCK_BYTES: usize = 16 * 1024;
 const FIRST_SHOWN: usize = 3;
 /// Blocks a chapter holds (see the view).
 const CHAPTER_BLOCKS: usize = 16;
+/// The class of a chapter whose text is not laid out yet (see [`far_chapters_wait`]).
+const UNSEEN: &str = "unseen";
+/// How long a waiting chapter waits at most for the page to be idle before it is shown.
+const CHAPTER_IDLE_WAIT_MS: i32 = 1000;
+
+/// True where far chapters wait, unseen, to be laid out: where the style sheet cannot skip
+/// them itself (its `@supports` of the typed `attr()` their height guess needs, in main.css;
+/// Chromium can). Firefox and WebKit lay out every `content-visibility: auto` block at the
+/// first layout and only then skip the far ones: the 1 MB text was painted 0.26 s after the
+/// wasm's start in Firefox here, 1.25 s in WebKit; 0.085 and 0.35 with chapters waiting. A
+/// chapter past the first is `content-visibility: hidden` until it comes near the viewport or
+/// the page is idle, one chapter at a time, so the whole text is soon there for find in page
+/// and screen readers.
+fn far_chapters_wait() -> bool {
+    !web_sys::css::supports(
+        "(contain-intrinsic-size: auto calc(attr(data-lines type(<number>), 448) * 1lh))",
+    )
+    .unwrap_or(false)
+}
+
+/// Lets the chapter holding `element` be laid out, if it waits unseen: before anything is
+/// scrolled to far text.
+pub fn show_chapter_of(element: &web_sys::Element) {
+    if let Ok(Some(chapter)) = element.closest(".chapter.unseen") {
+        let _ = chapter.class_list().remove_1(UNSEEN);
+    }
+}
 
 /// The drawn pieces of span `id` in the text, in text order (none for a span in a block still
 /// shown plain).
@@ -215,6 +242,46 @@ fn label_salt(doc: &Document) -> u64 {
     h.finish()
 }
 
+/// Shows the first chapter still waiting once the page is idle, then the next the next time,
+/// until none is left. Each is laid out there and then, in the idle time, so the next waits for
+/// the next idle time (a frame at least, where the browser cannot tell when it is idle). From
+/// the first time on (the chapters are in the page by then), each is also shown as it comes
+/// within a screen of the viewport, by `near`.
+fn show_waiting_chapters(text_ref: NodeRef<Div>, near: Option<NearView>) {
+    let next = move || {
+        let Some(text) = text_ref.try_get_untracked().flatten() else {
+            return;
+        };
+        let near = near.or_else(|| {
+            let near = NearView::new(None, "100% 0px", |chapter| {
+                let _ = chapter.class_list().remove_1(UNSEEN);
+                true
+            })?;
+            let waiting = text.query_selector_all(".chapter.unseen").ok()?;
+            for i in 0..waiting.length() {
+                if let Some(chapter) = waiting.item(i).and_then(|c| c.dyn_into().ok()) {
+                    near.watch(&chapter);
+                }
+            }
+            Some(near)
+        });
+        let Some(chapter) = text.query_selector(".chapter.unseen").ok().flatten() else {
+            return;
+        };
+        let _ = chapter.class_list().remove_1(UNSEEN);
+        if let Some(near) = &near {
+            near.forget(&chapter);
+        }
+        // Laid out now, in this idle time (WebKit here showed about 20 chapters a second).
+        let _ = chapter.client_height();
+        show_waiting_chapters(text_ref, near);
+    };
+    crate::browser::when_idle(
+        wasm_bindgen::closure::Closure::once_into_js(next),
+        CHAPTER_IDLE_WAIT_MS,
+    );
+}
+
 /// Parses a piece's `data-spans` back into span ids, outer first.
 pub fn span_ids(attribute: &str) -> Vec<SpanId> {
     attribute
@@ -250,6 +317,8 @@ pub fn TextView(
     // Bumped when blocks are shown: one signal to follow, not one per block (the 1 MB text has
     // about 450, and every run of the effect below unsubscribed and subscribed each again).
     let more_shown = RwSignal::new(0u32);
+    // Far chapters wait to be laid out (see `far_chapters_wait`).
+    let chapters_wait = far_chapters_wait();
 
     Effect::new(move |_| {
         redraw.track();
@@ -303,6 +372,9 @@ pub fn TextView(
                     })
                     .collect();
                 painted.set_value((doc.id.clone(), generation, vec![u64::MAX; layout.len()]));
+                if chapters_wait && layout.len() > CHAPTER_BLOCKS {
+                    show_waiting_chapters(text_ref, None);
+                }
                 per_block = spans_per_block(
                     &layout.iter().map(|b| b.range.clone()).collect::<Vec<_>>(),
                     doc.spans(),
@@ -469,8 +541,11 @@ pub fn TextView(
                 {
                     let lines: usize = chapter.iter().map(|b| b.lines).sum();
                     let blocks = chapter.into_iter().enumerate();
+                    // Where far chapters wait (see `far_chapters_wait`), the first is laid out
+                    // at once and the others wait, each as tall as 16 blocks' guesses.
+                    let waits = chapters_wait && i > 0;
                     view! {
-                        <div class="chapter" data-lines=lines>
+                        <div class="chapter" class:unseen=waits data-lines=lines>
                             {blocks.map(|(k, block)| block_view(i * CHAPTER_BLOCKS + k, block)).collect_view()}
                         </div>
                     }
