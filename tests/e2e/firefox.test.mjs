@@ -117,6 +117,8 @@ test('Firefox: a full storage keeps the edit on screen, says so, and saves it on
 test('Firefox: a long text draws far paragraphs as they are scrolled near', async () => {
   const { page, problems, context } = await newPage();
   await farParagraphsDrawnWhenNear(page);
+  // The text's end, its chapters all laid out by now and the last paragraphs drawn.
+  await screenshot(page, 'firefox-04-long-text-end');
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -89,6 +89,8 @@ test('WebKit: a brat pair imports through the formats worker; a full storage kee
 test('WebKit: a long text draws far paragraphs as they are scrolled near', async () => {
   await startEmpty();
   await farParagraphsDrawnWhenNear(page);
+  // The text's end, its chapters all laid out by now and the last paragraphs drawn.
+  await screenshot(page, 'webkit-05-long-text-end');
   assert.deepEqual(await page.evaluate(() => window.__problems), []);
 });
 
