@@ -362,7 +362,7 @@ pub fn TextView(
                             generation,
                             utf16_start,
                             lines: doc.text[range.clone()].matches('\n').count()
-                                + (utf16_end - utf16_start) / 150,
+                                + utf16_end.saturating_sub(utf16_start) / 150,
                             plain: doc.text[range.clone()].to_string(),
                             range,
                             shown: ArcRwSignal::new(i < FIRST_SHOWN || !drawn_lazily),
