@@ -18,6 +18,8 @@ import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { serveDist, root, dist } from '../tests/e2e/harness.mjs';
 import { launchWebKit } from '../tests/e2e/webkit.mjs';
+import { OPENED_TIMING, opened } from './opened.mjs';
+import { stats } from './stats.mjs';
 
 const [bytes = '1000000', spans = '10000'] = process.argv.slice(2);
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -26,20 +28,11 @@ const json = execFileSync('cargo', ['run', '--release', '-q', '-p', 'glossa-core
   { cwd: root, maxBuffer: 64 << 20 }).toString();
 const doc = JSON.parse(json);
 
-// Records when the first spans are in the DOM and the second frame after, and counts the
-// blocks the browser says it renders (`contentvisibilityautostatechange`).
-const TIMING = `<script>
+// Times the open as every benchmark of an open does (bench/opened.mjs), and counts the blocks
+// the browser says it renders (`contentvisibilityautostatechange`).
+const TIMING = `<script>${OPENED_TIMING}
 window.__rendered = 0;
 document.addEventListener('contentvisibilityautostatechange', (e) => { if (!e.skipped && e.target.classList.contains('block')) window.__rendered++; }, true);
-new Promise((ok) => {
-  const observer = new MutationObserver(() => {
-    if (!document.querySelector('.doc-text .spanned')) return;
-    observer.disconnect();
-    const mounted = performance.now();
-    requestAnimationFrame(() => requestAnimationFrame(() => ok({ mounted, painted: performance.now() })));
-  });
-  observer.observe(document, { childList: true, subtree: true });
-}).then((t) => { window.__opened = t; });
 </script>`;
 const dir = await mkdtemp(join(tmpdir(), 'glossa-engines-'));
 await cp(dist, dir, { recursive: true });
@@ -49,11 +42,6 @@ await writeFile(index, (await readFile(index, 'utf8'))
   .replace(/ integrity="[^"]*"/g, '')
   .replace('<head>', '<head>' + TIMING));
 const server = await serveDist(dir);
-
-const summary = (v) => {
-  const s = [...v].sort((a, b) => a - b);
-  return { median: Math.round(s[Math.floor(s.length / 2)]), p95: Math.round(s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]) };
-};
 
 async function measure(engine, page) {
   await page.goto(server.url);
@@ -65,20 +53,15 @@ async function measure(engine, page) {
   const mounted = [], painted = [], rendered = [];
   for (let i = 0; i < RUNS; i++) {
     await page.reload();
-    await page.waitForFunction(() => window.__opened);
+    const t = await opened(page);
     // Blocks rendered at open: what the browser laid out in the first frames.
     await new Promise((ok) => setTimeout(ok, 300));
-    const t = await page.evaluate(() => ({
-      ...window.__opened,
-      started: performance.getEntriesByName('glossa-start')[0].startTime,
-      rendered: window.__rendered,
-    }));
     mounted.push(t.mounted - t.started);
     painted.push(t.painted - t.started);
-    rendered.push(t.rendered);
+    rendered.push(await page.evaluate(() => window.__rendered));
   }
   console.log(JSON.stringify({ engine, bytes: doc.text.length, spans: doc.spans.length, runs: RUNS,
-    mounted_ms: summary(mounted), painted_ms: summary(painted), blocks_rendered_at_open: summary(rendered).median }));
+    mounted_ms: stats(mounted), painted_ms: stats(painted), blocks_rendered_at_open: stats(rendered).median }));
 }
 
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];

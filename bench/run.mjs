@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { serveDist, launch, dragSelect, root, writtenWhole } from '../tests/e2e/harness.mjs';
 import { untaggedWords } from './words.mjs';
 import { openedScript, opened } from './opened.mjs';
+import { stats } from './stats.mjs';
 
 const WORKLOADS = [
   { name: '3 kB article, 30 spans', bytes: 3000, spans: 30 },
@@ -35,13 +36,6 @@ try {
 const env = { ...process.env, PATH: `${join(root, 'node_modules', '.bin')}:${process.env.PATH}` };
 if (!process.argv.includes('--no-build')) {
   execFileSync('trunk', ['build', '--release', '--offline'], { cwd: root, env, stdio: 'inherit' });
-}
-
-function stats(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-  const round = (x) => Math.round(x * 10) / 10;
-  return { median: round(at(0.5)), p95: round(at(0.95)), n: sorted.length };
 }
 
 function generate({ bytes, spans }, ...flags) {
