@@ -64,6 +64,8 @@ const FIRST_SHOWN: usize = 3;
 const CHAPTER_BLOCKS: usize = 16;
 /// The class of a chapter whose text is not laid out yet (see [`far_chapters_wait`]).
 const UNSEEN: &str = "unseen";
+/// The chapters still waiting.
+const WAITING: &str = ".chapter.unseen";
 /// How long a waiting chapter waits at most for the page to be idle before it is shown.
 const CHAPTER_IDLE_WAIT_MS: i32 = 1000;
 
@@ -82,11 +84,16 @@ fn far_chapters_wait() -> bool {
     .unwrap_or(false)
 }
 
+/// Lets a waiting chapter be laid out.
+fn show_chapter(chapter: &web_sys::Element) {
+    let _ = chapter.class_list().remove_1(UNSEEN);
+}
+
 /// Lets the chapter holding `element` be laid out, if it waits unseen: before anything is
 /// scrolled to far text.
 pub fn show_chapter_of(element: &web_sys::Element) {
-    if let Ok(Some(chapter)) = element.closest(".chapter.unseen") {
-        let _ = chapter.class_list().remove_1(UNSEEN);
+    if let Ok(Some(chapter)) = element.closest(WAITING) {
+        show_chapter(&chapter);
     }
 }
 
@@ -254,10 +261,10 @@ fn show_waiting_chapters(text_ref: NodeRef<Div>, near: Option<NearView>) {
         };
         let near = near.or_else(|| {
             let near = NearView::new(None, "100% 0px", |chapter| {
-                let _ = chapter.class_list().remove_1(UNSEEN);
+                show_chapter(chapter);
                 true
             })?;
-            let waiting = text.query_selector_all(".chapter.unseen").ok()?;
+            let waiting = text.query_selector_all(WAITING).ok()?;
             for i in 0..waiting.length() {
                 if let Some(chapter) = waiting.item(i).and_then(|c| c.dyn_into().ok()) {
                     near.watch(&chapter);
@@ -265,10 +272,10 @@ fn show_waiting_chapters(text_ref: NodeRef<Div>, near: Option<NearView>) {
             }
             Some(near)
         });
-        let Some(chapter) = text.query_selector(".chapter.unseen").ok().flatten() else {
+        let Some(chapter) = text.query_selector(WAITING).ok().flatten() else {
             return;
         };
-        let _ = chapter.class_list().remove_1(UNSEEN);
+        show_chapter(&chapter);
         if let Some(near) = &near {
             near.forget(&chapter);
         }
