@@ -45,7 +45,7 @@ const server = await serveDist(dir);
 
 async function measure(engine, page) {
   await page.goto(server.url);
-  await page.waitForFunction(() => document.querySelector('.app-header'));
+  await page.waitForFunction(() => document.querySelector('main'));
   await page.evaluate((d) => {
     localStorage.setItem('glossa.doc.' + d.id, '{"schema":1,"document":' + d.json + '}');
     localStorage.setItem('glossa.current', d.id);

@@ -425,7 +425,8 @@ fn scroll_to(selector: &str, block: web_sys::ScrollLogicalPosition) {
     }
 }
 
-/// The whole app.
+/// The whole app but its header, which index.html draws before the wasm starts (the app
+/// mounts after it).
 #[component]
 pub fn App() -> impl IntoView {
     let state = AppState::restore();
@@ -442,10 +443,6 @@ pub fn App() -> impl IntoView {
     // every node an edit adds or removes (hundreds per tag).
     let editing = Memo::new(move |_| state.document.with(Option::is_some));
     view! {
-        <header class="app-header">
-            <h1>"Glossa"</h1>
-            <p class="tagline">"Tag actors, figures and claims in news text. Everything stays in this browser."</p>
-        </header>
         <Show when=move || state.problem.with(Option::is_some)>
             <div class="problem" role="alert">
                 {move || state.problem.get().unwrap_or_default()}

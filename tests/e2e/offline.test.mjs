@@ -125,6 +125,43 @@ test('installable: the manifest is linked, valid, and Chromium finds nothing mis
   await context.close();
 });
 
+test('before the wasm arrives the page draws its header and says it is opening; the app takes the note away as it mounts', async (t) => {
+  const server = await serveCopy();
+  t.after(() => server.close());
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  // The app's wasm is held back until the first frame has been looked at.
+  let release;
+  const held = new Promise((ok) => { release = ok; });
+  await page.route(/\/glossa-[0-9a-f]+_bg\.wasm$/, async (route) => { await held; await route.continue(); });
+  await page.goto(server.url);
+  // Painted with the wasm held (the entry comes once the frame is on screen).
+  await page.evaluate(() => new Promise((ok, no) => {
+    new PerformanceObserver((list) => {
+      if (list.getEntriesByName('first-contentful-paint').length) ok();
+    }).observe({ type: 'paint', buffered: true });
+    setTimeout(() => no(new Error('nothing was painted while the wasm was held')), 10_000);
+  }));
+  assert.equal(await page.evaluate(() => performance.getEntriesByName('glossa-start').length), 0, 'the wasm started: nothing was held');
+  assert.equal(await page.locator('.app-header h1').textContent(), 'Glossa');
+  // Only "Opening…": the sentence for a start that never comes waits.
+  assert.equal(await page.locator('#opening').innerText(), 'Opening…');
+  assert.equal(await page.locator('main').count(), 0);
+  const header = await page.locator('.app-header').boundingBox();
+  await screenshot(page, 'opening-before-wasm');
+  // Ten seconds on, it says what to do.
+  await page.evaluate(() => document.getAnimations().find((a) => a.animationName === 'still-opening').currentTime = 10_000);
+  assert.match(await page.locator('#opening').innerText(), /Opening…\s+Still nothing\? Reload the page\./);
+  release();
+  await page.waitForSelector('main #article');
+  assert.equal(await page.locator('#opening').count(), 0);
+  assert.equal(await page.locator('.app-header').count(), 1);
+  assert.deepEqual(await page.locator('.app-header').boundingBox(), header, 'the header moved as the app mounted');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the worker registers only after the app has started, so its precache does not slow the first visit', async (t) => {
   const server = await serveCopy();
   t.after(() => server.close());

@@ -34,7 +34,7 @@ const press = (keys) => page.keyboard.press(keys);
 // the paste screen.
 async function startEmpty() {
   await page.goto(server.url);
-  await page.waitForSelector('.app-header');
+  await page.waitForSelector('main');
   await page.evaluate(() => new Promise((ok, no) => {
     localStorage.clear();
     const deleting = indexedDB.deleteDatabase('glossa-mirror');
