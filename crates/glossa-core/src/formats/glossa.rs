@@ -166,11 +166,20 @@ fn span_record(
     counted: &mut CodePointsBefore,
 ) -> Result<SpanRecord, FormatError> {
     let (quote, cp, u16) = span_place(doc, ix, span, counted)?;
-    let prefix: String = {
-        let before: Vec<char> = doc.text[..span.start].chars().rev().take(CONTEXT).collect();
-        before.into_iter().rev().collect()
-    };
-    let suffix: String = doc.text[span.end..].chars().take(CONTEXT).collect();
+    // Sliced, not gathered a character at a time: an export has thousands of spans.
+    let before = &doc.text[..span.start];
+    let from = before
+        .char_indices()
+        .rev()
+        .take(CONTEXT)
+        .last()
+        .map_or(span.start, |(at, _)| at);
+    let after = &doc.text[span.end..];
+    let to = after
+        .char_indices()
+        .nth(CONTEXT)
+        .map_or(after.len(), |(at, _)| at);
+    let (prefix, suffix) = (before[from..].to_string(), after[..to].to_string());
     Ok(SpanRecord {
         id: span.id.0,
         label: span.label.clone(),
