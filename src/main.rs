@@ -11,13 +11,8 @@ fn main() {
     // local storage (the browser was killed before local storage reached the disk).
     wasm_bindgen_futures::spawn_local(async move {
         glossa::browser::mirror::restore().await;
-        // index.html's "Opening…" goes in the task that mounts the app: no frame shows both.
-        if let Some(opening) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id("opening"))
-        {
-            opening.remove();
-        }
+        // In the task that mounts the app: no frame shows both.
+        glossa::browser::remove_opening_note();
         leptos::mount::mount_to_body(glossa::components::App);
         if let Some(p) = &performance {
             let _ = p.mark("glossa-mounted");

@@ -207,7 +207,14 @@ fn utf16_offsets_become_dom_ranges_across_blocks_pieces_and_emoji() {
 #[wasm_bindgen_test]
 fn a_panic_shows_one_banner_that_says_how_to_go_on_with_the_message_as_text() {
     let document = web_sys::window().unwrap().document().unwrap();
+    // As index.html has it while the app starts: a panic then ends the "Opening…".
+    let opening = document.create_element("p").unwrap();
+    opening.set_id(glossa::browser::OPENING_ID);
+    document.body().unwrap().append_child(&opening).unwrap();
     crash::show("index out of range <b>7</b>\nat text_view.rs");
+    assert!(document
+        .get_element_by_id(glossa::browser::OPENING_ID)
+        .is_none());
     crash::show("a second panic");
     let banners = document
         .query_selector_all(&format!("#{}", crash::BANNER_ID))

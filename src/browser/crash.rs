@@ -39,6 +39,8 @@ pub fn show(what_went_wrong: &str) {
     };
     if let Ok(banner) = build() {
         let _ = body.prepend_with_node_1(&banner);
+        // A panic before the app was up: the page is not opening any more.
+        super::remove_opening_note();
     }
 }
 

@@ -43,6 +43,19 @@ pub async fn after_paint() {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// The id of index.html's "Opening…" note, shown until the app has started.
+pub const OPENING_ID: &str = "opening";
+
+/// Takes index.html's "Opening…" note away: the app is up, or stopped (a panic's banner).
+pub fn remove_opening_note() {
+    if let Some(note) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(OPENING_ID))
+    {
+        note.remove();
+    }
+}
+
 /// Runs `work` once the page is idle, within `wait_ms` even if it never is; in the next task
 /// where the browser cannot tell (Safari).
 pub fn when_idle(work: wasm_bindgen::JsValue, wait_ms: i32) {
