@@ -19,11 +19,13 @@ use super::common::{
     arr, field, iri_part, kind, obj, offset_field, parse_json, quoted, show, stem, str_field,
     string, Builder,
 };
+use super::glossa::DocumentRecord;
 use super::glossa::CONTEXT as CONTEXT_LEN;
 use super::{FormatError, Imported, Warning};
 use crate::document::{Document, SpanId};
 use crate::offsets::{TextIndex, Unit};
-use serde_json::{json, Map, Value};
+use serde::Serialize;
+use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 
 /// The Web Annotation JSON-LD context.
@@ -38,70 +40,192 @@ pub fn document_iri(doc: &Document) -> String {
     format!("urn:glossa:document:{}", iri_part(&doc.id))
 }
 
-fn textual(purpose: &str, value: &str) -> Value {
-    json!({"type": "TextualBody", "purpose": purpose, "value": value})
+// The file is written from these records, not built as `serde_json::Value`s: a book's 10,000
+// annotations as maps took most of the export's time in allocation.
+
+/// A `TextualBody`: a span's label (tagging), its note (commenting) or an attribute's value
+/// (classifying, with the attribute's name under [`ATTRIBUTE`]).
+#[derive(Serialize)]
+struct Textual<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    purpose: &'static str,
+    value: &'a str,
+    #[serde(rename = "glossa:attribute", skip_serializing_if = "Option::is_none")]
+    attribute: Option<&'a str>,
 }
 
-fn one_or_many(mut items: Vec<Value>) -> Value {
-    if items.len() == 1 {
-        items.pop().expect("one item")
-    } else {
-        Value::Array(items)
+fn textual<'a>(purpose: &'static str, value: &'a str) -> Textual<'a> {
+    Textual {
+        kind: "TextualBody",
+        purpose,
+        value,
+        attribute: None,
     }
 }
 
-/// The annotations for one document, spans then relations.
-pub fn annotations(doc: &Document) -> Result<Vec<Value>, FormatError> {
-    let iri = document_iri(doc);
-    let record = super::glossa::document_record(doc)?;
-    let mut items = Vec::new();
+/// One body alone, or several in an array.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum BodiesOut<'a> {
+    One(Textual<'a>),
+    Many(Vec<Textual<'a>>),
+}
+
+#[derive(Serialize)]
+struct QuoteSelector<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    exact: &'a str,
+    prefix: &'a str,
+    suffix: &'a str,
+}
+
+#[derive(Serialize)]
+struct PositionSelector {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    start: usize,
+    end: usize,
+}
+
+#[derive(Serialize)]
+struct SpanTarget<'a> {
+    source: &'a str,
+    selector: (QuoteSelector<'a>, PositionSelector),
+}
+
+/// An annotation: a span's (bodies, its place in the document) or a relation's (its type and
+/// the `to` span's annotation, the `from` span's annotation).
+#[derive(Serialize)]
+struct Annotation<B, T> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    motivation: &'static str,
+    body: B,
+    target: T,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Item<'a> {
+    Span(Annotation<BodiesOut<'a>, SpanTarget<'a>>),
+    Relation(Annotation<(Textual<'a>, String), String>),
+}
+
+/// The annotations for one document, spans then relations, from its record.
+fn annotations<'a>(iri: &'a str, record: &'a DocumentRecord) -> Vec<Item<'a>> {
+    let mut items = Vec::with_capacity(record.spans.len() + record.relations.len());
     for s in &record.spans {
         let mut bodies = vec![textual("tagging", &s.label)];
         if let Some(note) = &s.note {
             bodies.push(textual("commenting", note));
         }
         for (k, v) in &s.attributes {
-            let mut body = textual("classifying", v);
-            body[ATTRIBUTE] = json!(k);
-            bodies.push(body);
+            bodies.push(Textual {
+                attribute: Some(k),
+                ..textual("classifying", v)
+            });
         }
-        items.push(json!({
-            "@context": CONTEXT,
-            "id": format!("{iri}#s{}", s.id),
-            "type": "Annotation",
-            "motivation": "tagging",
-            "body": one_or_many(bodies),
-            "target": {
-                "source": iri,
-                "selector": [
-                    {"type": "TextQuoteSelector", "exact": s.quote, "prefix": s.prefix, "suffix": s.suffix},
-                    {"type": "TextPositionSelector", "start": s.start, "end": s.end},
-                ],
+        let body = if bodies.len() == 1 {
+            BodiesOut::One(bodies.pop().expect("one body"))
+        } else {
+            BodiesOut::Many(bodies)
+        };
+        items.push(Item::Span(Annotation {
+            context: CONTEXT,
+            id: format!("{iri}#s{}", s.id),
+            kind: "Annotation",
+            motivation: "tagging",
+            body,
+            target: SpanTarget {
+                source: iri,
+                selector: (
+                    QuoteSelector {
+                        kind: "TextQuoteSelector",
+                        exact: &s.quote,
+                        prefix: &s.prefix,
+                        suffix: &s.suffix,
+                    },
+                    PositionSelector {
+                        kind: "TextPositionSelector",
+                        start: s.start,
+                        end: s.end,
+                    },
+                ),
             },
         }));
     }
     for r in &record.relations {
-        items.push(json!({
-            "@context": CONTEXT,
-            "id": format!("{iri}#r{}", r.id),
-            "type": "Annotation",
-            "motivation": "linking",
-            "body": [textual("tagging", &r.kind), format!("{iri}#s{}", r.to)],
-            "target": format!("{iri}#s{}", r.from),
+        items.push(Item::Relation(Annotation {
+            context: CONTEXT,
+            id: format!("{iri}#r{}", r.id),
+            kind: "Annotation",
+            motivation: "linking",
+            body: (textual("tagging", &r.kind), format!("{iri}#s{}", r.to)),
+            target: format!("{iri}#s{}", r.from),
         }));
     }
-    Ok(items)
+    items
+}
+
+/// A document in [`SOURCES`]: its IRI, title and text.
+#[derive(Serialize)]
+struct SourceOut<'a> {
+    id: &'a str,
+    title: &'a str,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct Page<'a> {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "startIndex")]
+    start_index: usize,
+    items: Vec<Item<'a>>,
+}
+
+#[derive(Serialize)]
+struct Collection<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    label: String,
+    total: usize,
+    #[serde(rename = "glossa:sources")]
+    sources: Vec<SourceOut<'a>>,
+    first: Page<'a>,
 }
 
 /// Writes `docs` as one collection. W3C holds every span, note, attribute and relation, so
 /// nothing is reported dropped (label colours and keys are not span data).
 pub fn export(docs: &[Document]) -> Result<(String, Vec<Warning>), FormatError> {
-    let mut items = Vec::new();
-    let mut sources = Vec::new();
-    for doc in docs {
-        items.extend(annotations(doc)?);
-        sources.push(json!({"id": document_iri(doc), "title": doc.title, "text": doc.text}));
-    }
+    let iris: Vec<String> = docs.iter().map(document_iri).collect();
+    let records = docs
+        .iter()
+        .map(super::glossa::document_record)
+        .collect::<Result<Vec<_>, _>>()?;
+    let items: Vec<Item> = iris
+        .iter()
+        .zip(&records)
+        .flat_map(|(iri, record)| annotations(iri, record))
+        .collect();
+    let sources = iris
+        .iter()
+        .zip(docs)
+        .map(|(iri, doc)| SourceOut {
+            id: iri,
+            title: &doc.title,
+            text: &doc.text,
+        })
+        .collect();
     let (id, label) = match docs {
         [one] => (
             format!("{}/annotations", document_iri(one)),
@@ -112,22 +236,22 @@ pub fn export(docs: &[Document]) -> Result<(String, Vec<Warning>), FormatError> 
             "Glossa library".to_string(),
         ),
     };
-    let collection = json!({
-        "@context": CONTEXT,
-        "id": id,
-        "type": "AnnotationCollection",
-        "label": label,
-        "total": items.len(),
-        SOURCES: sources,
-        "first": {
-            "id": format!("{id}/page1"),
-            "type": "AnnotationPage",
-            "startIndex": 0,
-            "items": items,
+    let collection = Collection {
+        context: CONTEXT,
+        total: items.len(),
+        first: Page {
+            id: format!("{id}/page1"),
+            kind: "AnnotationPage",
+            start_index: 0,
+            items,
         },
-    });
+        id,
+        kind: "AnnotationCollection",
+        label,
+        sources,
+    };
     Ok((
-        serde_json::to_string_pretty(&collection).expect("JSON values always serialise"),
+        serde_json::to_string_pretty(&collection).expect("a collection always serialises"),
         Vec::new(),
     ))
 }
