@@ -13,9 +13,11 @@
 use super::common::{
     arr, field, id_text, kind, obj, offset_field, parse_json, show, stem, string, Builder,
 };
+use super::glossa::DocumentRecord;
 use super::{FormatError, Imported, Warning};
 use crate::document::{Document, SpanId};
 use crate::offsets::Unit;
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
@@ -26,53 +28,160 @@ pub const TEXT: &str = "text";
 /// The `from_name` of note results.
 pub const NOTE: &str = "note";
 
-/// The results for one document.
-fn results(doc: &Document) -> Result<Vec<Value>, FormatError> {
-    let record = super::glossa::document_record(doc)?;
+// The file is written from these records, not built as `serde_json::Value` maps (most of a
+// book's export time went to their allocation).
+
+/// A region's value: its place (code points) and what is said of it.
+#[derive(Serialize, Clone, Copy)]
+struct RegionValue<'a> {
+    start: usize,
+    end: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<RegionText<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    labels: Option<[&'a str; 1]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    choices: Option<[&'a str; 1]>,
+}
+
+/// A region's `text`: a label's quote, or a note in a list (Label Studio's textarea answers
+/// are lists).
+#[derive(Serialize, Clone, Copy)]
+#[serde(untagged)]
+enum RegionText<'a> {
+    Quote(&'a str),
+    Note([&'a str; 1]),
+}
+
+/// One result: a region (a span's label, its note or an attribute) or a relation.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ResultOut<'a> {
+    Region {
+        id: String,
+        from_name: &'a str,
+        to_name: &'static str,
+        #[serde(rename = "type")]
+        kind: &'static str,
+        origin: &'static str,
+        value: RegionValue<'a>,
+    },
+    Relation {
+        from_id: String,
+        to_id: String,
+        #[serde(rename = "type")]
+        kind: &'static str,
+        direction: &'static str,
+        labels: [&'a str; 1],
+    },
+}
+
+/// The results for one document, from its record.
+fn results(record: &DocumentRecord) -> Vec<ResultOut<'_>> {
     let mut out = Vec::new();
     for s in &record.spans {
-        let id = format!("s{}", s.id);
-        out.push(json!({
-            "id": id, "from_name": LABELS, "to_name": TEXT, "type": "labels", "origin": "manual",
-            "value": {"start": s.start, "end": s.end, "text": s.quote, "labels": [s.label]},
-        }));
+        let region = |from_name, kind, value| ResultOut::Region {
+            id: format!("s{}", s.id),
+            from_name,
+            to_name: TEXT,
+            kind,
+            origin: "manual",
+            value,
+        };
+        let place = RegionValue {
+            start: s.start,
+            end: s.end,
+            text: None,
+            labels: None,
+            choices: None,
+        };
+        out.push(region(
+            LABELS,
+            "labels",
+            RegionValue {
+                text: Some(RegionText::Quote(&s.quote)),
+                labels: Some([&s.label]),
+                ..place
+            },
+        ));
         if let Some(note) = &s.note {
-            out.push(json!({
-                "id": id, "from_name": NOTE, "to_name": TEXT, "type": "textarea", "origin": "manual",
-                "value": {"start": s.start, "end": s.end, "text": [note]},
-            }));
+            out.push(region(
+                NOTE,
+                "textarea",
+                RegionValue {
+                    text: Some(RegionText::Note([note])),
+                    ..place
+                },
+            ));
         }
         for (k, v) in &s.attributes {
-            out.push(json!({
-                "id": id, "from_name": k, "to_name": TEXT, "type": "choices", "origin": "manual",
-                "value": {"start": s.start, "end": s.end, "choices": [v]},
-            }));
+            out.push(region(
+                k,
+                "choices",
+                RegionValue {
+                    choices: Some([v]),
+                    ..place
+                },
+            ));
         }
     }
     for r in &record.relations {
-        out.push(json!({
-            "from_id": format!("s{}", r.from), "to_id": format!("s{}", r.to),
-            "type": "relation", "direction": "right", "labels": [r.kind],
-        }));
+        out.push(ResultOut::Relation {
+            from_id: format!("s{}", r.from),
+            to_id: format!("s{}", r.to),
+            kind: "relation",
+            direction: "right",
+            labels: [&r.kind],
+        });
     }
-    Ok(out)
+    out
+}
+
+/// A task's data: the text under [`TEXT`], the title and Glossa's id.
+#[derive(Serialize)]
+struct Data<'a> {
+    text: &'a str,
+    title: &'a str,
+    glossa_id: &'a str,
+}
+
+#[derive(Serialize)]
+struct AnnotationOut<'a> {
+    id: usize,
+    result: Vec<ResultOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct Task<'a> {
+    id: usize,
+    data: Data<'a>,
+    annotations: [AnnotationOut<'a>; 1],
 }
 
 /// Writes `docs` as tasks, one per document. Label Studio holds everything Glossa has.
 pub fn export(docs: &[Document]) -> Result<(String, Vec<Warning>), FormatError> {
-    let tasks = docs
+    let records = docs
+        .iter()
+        .map(super::glossa::document_record)
+        .collect::<Result<Vec<_>, _>>()?;
+    let tasks: Vec<Task> = records
         .iter()
         .enumerate()
-        .map(|(i, doc)| {
-            Ok(json!({
-                "id": i + 1,
-                "data": {TEXT: doc.text, "title": doc.title, "glossa_id": doc.id},
-                "annotations": [{"id": i + 1, "result": results(doc)?}],
-            }))
+        .map(|(i, record)| Task {
+            id: i + 1,
+            data: Data {
+                text: &record.text,
+                title: &record.title,
+                glossa_id: &record.id,
+            },
+            annotations: [AnnotationOut {
+                id: i + 1,
+                result: results(record),
+            }],
         })
-        .collect::<Result<Vec<_>, FormatError>>()?;
+        .collect();
     Ok((
-        serde_json::to_string_pretty(&Value::Array(tasks)).expect("JSON values always serialise"),
+        serde_json::to_string_pretty(&tasks).expect("tasks always serialise"),
         Vec::new(),
     ))
 }
