@@ -260,10 +260,15 @@ pub fn export(doc: &Document) -> Result<GlossaFile, FormatError> {
     })
 }
 
+/// Describes each of `docs`, as [`document_record`] does; the first refusal stops it.
+pub fn document_records(docs: &[Document]) -> Result<Vec<DocumentRecord>, FormatError> {
+    docs.iter().map(document_record).collect()
+}
+
 /// Builds the file for a library of documents.
 pub fn export_library(docs: &[Document]) -> Result<GlossaFile, FormatError> {
     Ok(GlossaFile {
-        documents: Some(docs.iter().map(document_record).collect::<Result<_, _>>()?),
+        documents: Some(document_records(docs)?),
         ..header()
     })
 }

@@ -160,10 +160,7 @@ struct Task<'a> {
 
 /// Writes `docs` as tasks, one per document. Label Studio holds everything Glossa has.
 pub fn export(docs: &[Document]) -> Result<(String, Vec<Warning>), FormatError> {
-    let records = docs
-        .iter()
-        .map(super::glossa::document_record)
-        .collect::<Result<Vec<_>, _>>()?;
+    let records = super::glossa::document_records(docs)?;
     let tasks: Vec<Task> = records
         .iter()
         .enumerate()

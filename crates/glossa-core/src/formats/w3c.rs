@@ -208,10 +208,7 @@ struct Collection<'a> {
 /// nothing is reported dropped (label colours and keys are not span data).
 pub fn export(docs: &[Document]) -> Result<(String, Vec<Warning>), FormatError> {
     let iris: Vec<String> = docs.iter().map(document_iri).collect();
-    let records = docs
-        .iter()
-        .map(super::glossa::document_record)
-        .collect::<Result<Vec<_>, _>>()?;
+    let records = super::glossa::document_records(docs)?;
     let items: Vec<Item> = iris
         .iter()
         .zip(&records)
@@ -226,11 +223,8 @@ pub fn export(docs: &[Document]) -> Result<(String, Vec<Warning>), FormatError> 
             text: &doc.text,
         })
         .collect();
-    let (id, label) = match docs {
-        [one] => (
-            format!("{}/annotations", document_iri(one)),
-            one.title.clone(),
-        ),
+    let (id, label) = match (docs, iris.as_slice()) {
+        ([one], [iri]) => (format!("{iri}/annotations"), one.title.clone()),
         _ => (
             "urn:glossa:library".to_string(),
             "Glossa library".to_string(),
