@@ -14,6 +14,10 @@
 // kinds of work, the functions that ran in the key's own task (ms per tag; BENCH_SAMPLE=frames:
 // from the key to the second frame, microtasks and frames too): the profile of
 // BENCH_PROFILE also counts whatever ran after the frame until the page answered.
+// BENCH_THREADS=1 adds, for every thread of every process (the compositor, raster workers, the
+// GPU process's display compositor), the median ms per tag of its outermost events by name: where
+// the time goes that is not the page's main thread.
+// BENCH_CSS='.details { display: none }' adds a style sheet to the page: what a part of it costs.
 // A diagnosis aid beside bench/run.mjs, not a test.
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -46,6 +50,14 @@ try {
   await page.reload();
   await page.waitForSelector('.doc-text .spanned');
   await page.waitForTimeout(1000);
+  if (process.env.BENCH_CSS) {
+    // A constructed sheet: the page's Content-Security-Policy refuses a <style> element.
+    await page.evaluate((css) => {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    }, process.env.BENCH_CSS);
+  }
   if (process.env.BENCH_SEARCH) {
     // With a search open: its hits are painted again around each new span.
     await page.keyboard.press('Control+f');
@@ -61,7 +73,8 @@ try {
     await profile.send('Profiler.enable');
     await profile.send('Profiler.setSamplingInterval', { interval: 50 });
   } else {
-    await browser.startTracing(page, { path: file, categories: ['devtools.timeline', 'blink.user_timing', 'v8.execute', ...(process.env.BENCH_SAMPLE ? [SAMPLED] : [])] });
+    const threads = process.env.BENCH_THREADS ? ['cc', 'viz', 'gpu', 'benchmark', 'toplevel', 'disabled-by-default-devtools.timeline'] : [];
+    await browser.startTracing(page, { path: file, categories: ['devtools.timeline', 'blink.user_timing', 'v8.execute', ...threads, ...(process.env.BENCH_SAMPLE ? [SAMPLED] : [])] });
   }
   for (const { word, occurrence } of targets) {
     await dragSelect(page, word, occurrence);
@@ -110,6 +123,7 @@ try {
   const out = { key_to_second_frame_ms: median(spansMs) };
   for (const k of kinds) if (per[k].some((x) => x > 0)) out[k] = median(per[k]);
   console.log(JSON.stringify(out, null, 1));
+  if (process.env.BENCH_THREADS) printThreads(events, starts.map((t) => [t, ends.find((e) => e > t)]));
   if (process.env.BENCH_SAMPLE) {
     // The functions that ran in the key's own task (its keydown and the effects after it).
     const keys = events.filter((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'keydown' && e.pid === main.pid && e.tid === main.tid
@@ -124,4 +138,30 @@ try {
 } finally {
   await browser.close();
   await server.close();
+}
+
+/** For each thread busy inside `windows`, the median ms per window of its outermost events, by
+ *  name (the top few), and of all of them. */
+function printThreads(events, windows) {
+  const names = new Map(events.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, e.args.name]));
+  const byThread = new Map();
+  for (const e of events) {
+    if (e.ph !== 'X' || !e.dur) continue;
+    const key = `${e.pid}:${e.tid}`;
+    if (!byThread.has(key)) byThread.set(key, []);
+    byThread.get(key).push(e);
+  }
+  const median = (v) => { const s = [...v].sort((x, y) => x - y); return Math.round(s[Math.floor(s.length / 2)] * 100) / 100; };
+  const rows = [];
+  for (const [key, list] of byThread) {
+    const per = windows.map(([a, b]) => outermost(list.filter((e) => e.ts >= a && e.ts < b)));
+    const total = median(per.map((w) => w.reduce((sum, e) => sum + e.dur, 0) / 1000));
+    if (total < 0.2) continue;
+    const kinds = new Set(per.flat().map((e) => e.name));
+    const top = [...kinds].map((k) => [k, median(per.map((w) => w.filter((e) => e.name === k).reduce((sum, e) => sum + e.dur, 0) / 1000))])
+      .filter(([, ms]) => ms >= 0.1).sort((x, y) => y[1] - x[1]).slice(0, 6);
+    rows.push({ thread: `${names.get(key) ?? '?'} (${key})`, total, top });
+  }
+  rows.sort((x, y) => y.total - x.total);
+  for (const r of rows) console.log(`${r.thread}: ${r.total} ms  ${r.top.map(([k, ms]) => `${k} ${ms}`).join(', ')}`);
 }

@@ -109,6 +109,30 @@ pub fn span_pieces(text: &web_sys::Element, id: SpanId) -> Vec<web_sys::HtmlElem
         .unwrap_or_default()
 }
 
+/// Marks the elements inside `within` that show the selected span (`find` gives a span's)
+/// with `mark(element, true)`, and those of the span selected before with `false`: only the
+/// elements that change are touched, however long the text or the list.
+pub fn mark_selected(
+    selected: RwSignal<Option<SpanId>>,
+    // Boxed, as `find` and `mark` are plain functions: one copy of the effect's code serves
+    // both callers (a generic copy each took 0.5 KB more of the wasm).
+    within: Box<dyn Fn() -> Option<web_sys::Element>>,
+    find: fn(&web_sys::Element, SpanId) -> Vec<web_sys::HtmlElement>,
+    mark: fn(&web_sys::HtmlElement, bool),
+) {
+    Effect::new(move |previous: Option<Option<SpanId>>| {
+        let current = selected.get();
+        if let Some(within) = within() {
+            for (id, on) in [(previous.flatten(), false), (current, true)] {
+                for element in id.map(|id| find(&within, id)).unwrap_or_default() {
+                    mark(&element, on);
+                }
+            }
+        }
+        current
+    });
+}
+
 /// A faint tint of a `#rrggbb` colour (a fifth of it), for backgrounds under the text: light
 /// on the light page, dark on the dark one.
 fn tint(color: &str) -> String {
@@ -473,17 +497,14 @@ pub fn TextView(
     });
     // The selected span's pieces get a class. Toggled on just those elements: changing a
     // style sheet instead would restyle every piece of a long text.
-    Effect::new(move |previous: Option<Option<SpanId>>| {
-        let current = selected.get();
-        if let Some(text) = text_ref.get() {
-            for (id, on) in [(previous.flatten(), false), (current, true)] {
-                for piece in id.map(|id| span_pieces(&text, id)).unwrap_or_default() {
-                    let _ = piece.class_list().toggle_with_force("selected", on);
-                }
-            }
-        }
-        current
-    });
+    mark_selected(
+        selected,
+        Box::new(move || text_ref.get().map(Into::into)),
+        span_pieces,
+        |piece, on| {
+            let _ = piece.class_list().toggle_with_force("selected", on);
+        },
+    );
 
     // One paragraph block, `index` in the text.
     let block_view = move |index: usize, block: Block| {

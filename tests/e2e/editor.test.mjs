@@ -201,7 +201,9 @@ test('keyboard only: Tab leaves the text after the last span, Enter writes a not
   assert.match(await status(page), /^Link “captives were freed” to actor “Hamas”\?/);
   await page.keyboard.press('Enter');
   assert.equal(await status(page), 'Linked: said-by.');
+  // The claim's row, drawn again with "said by", is still the current one, and the only one.
   assert.equal(await page.locator('.span-list .row.current .quote').textContent(), 'captives were freed');
+  assert.deepEqual(await page.locator('.span-list [aria-current=true] .quote').allTextContents(), ['captives were freed']);
   assert.match(await page.locator('.details').textContent(), /said-by.*Hamas/);
   await screenshot(page, '20-keyboard-link');
   // From the Spans list: a row focused, R, J / K, Enter links (Enter pressed the row before).
@@ -211,6 +213,7 @@ test('keyboard only: Tab leaves the text after the last span, Enter writes a not
   await page.keyboard.press('r');
   await page.keyboard.press('k');
   assert.match(await page.locator('.span-list .row.current').textContent(), /Hamas/);
+  assert.equal(await page.locator('.span-list .row.current').count(), 1);
   await page.keyboard.press('Enter');
   assert.equal(await status(page), 'Linked: about.');
   assert.equal(await page.locator('.span-list .row.current .quote').textContent(), '100 captives');
