@@ -1,5 +1,5 @@
 // Prints the release bundle's size (wasm, JS, CSS: raw and gzip -9) and fails if a wasm is over
-// its budget: 370 KB gzip for the app's wasm, which every start-up loads, and 200 KB for the
+// its budget: 372 KB gzip for the app's wasm, which every start-up loads, and 200 KB for the
 // formats worker's, fetched the first time a file in another tool's format is read or written.
 // Also the single-file build's size, if it is there. (KB = 1024 bytes.)
 // scripts/test.sh runs it after every release build.
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const BUDGETS = [
-  { what: "The app's wasm", test: (name) => !name.startsWith('glossa-formats'), gzip: 370 * 1024 },
+  { what: "The app's wasm", test: (name) => !name.startsWith('glossa-formats'), gzip: 372 * 1024 },
   { what: "The formats worker's wasm", test: (name) => name.startsWith('glossa-formats'), gzip: 200 * 1024 },
 ];
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -14,6 +14,18 @@ use wasm_bindgen::JsCast;
 /// (with 200 rows a tag's frame on a 1 MB text took ~21 ms, with 50 ~13 ms).
 const PAGE: usize = 50;
 
+/// How many pages are drawn at most (more only where the side panel is taller than two).
+/// Further down, the first page drawn gives way to a gap of its height, and comes back when the
+/// gap nears the view: with the list read to its 2,000th span and every row drawn, a tag moved
+/// all the rows after its own and took 55 ms to its next task; now about as long as at the top.
+const PAGES_DRAWN: usize = 3;
+
+/// How near the side panel's view (px) a page is drawn, above or below.
+const NEAR_PX: i32 = 300;
+
+/// The list of rows' element id: the focus goes there when "Show earlier" goes.
+const ROWS_ID: &str = "span-rows";
+
 #[derive(Clone, PartialEq)]
 struct Row {
     id: SpanId,
@@ -31,6 +43,15 @@ pub fn SpanList() -> impl IntoView {
     let editor = expect_context::<EditorState>();
     let filter = RwSignal::new(String::new());
     let shown = RwSignal::new(PAGE);
+    // The first page drawn, and the heights (whole px) of the pages above it, each given way to
+    // the gap at the list's top.
+    let first = RwSignal::new(0usize);
+    let above = StoredValue::new(Vec::<i32>::new());
+    let from_the_top = move || {
+        above.set_value(Vec::new());
+        first.set(0);
+        shown.set(PAGE);
+    };
     // The selected span's row is marked by hand, just the two rows that change: a closure per
     // row reading the selection ran again on every row at each select, and each unsubscribed
     // and subscribed again in lists linear in the rows (2,000 rows drawn: 92 ms of a tag's 144).
@@ -87,7 +108,8 @@ pub fn SpanList() -> impl IntoView {
                 .filter(|s| wanted.is_empty() || s.label == wanted)
                 .collect();
             let total = matching.len();
-            let page = &matching[..total.min(shown.get())];
+            let start = (first.get() * PAGE).min(total);
+            let page = &matching[start..total.min(start + shown.get())];
             // Who said each claim on this page, from one pass over the relations.
             // As plain numbers: sorting them shares the sort the text's segments use (a sort
             // of its own added 3 KB to the wasm).
@@ -125,32 +147,101 @@ pub fn SpanList() -> impl IntoView {
         })
     });
 
-    // The next page is drawn when the "Show more" button at the list's end comes within 300 px
-    // below the side panel's view (the button stays, for keyboard users).
     let more = NodeRef::<leptos::html::Button>::new();
-    let near_end = StoredValue::new_local(None::<NearView>);
-    on_cleanup(move || near_end.set_value(None));
+    // The side panel's view, in window px, widened by NEAR_PX above and below.
+    let near_zone = move || {
+        let panel = list_ref
+            .get_untracked()?
+            .closest(".side")
+            .ok()
+            .flatten()?
+            .get_bounding_client_rect();
+        let near = f64::from(NEAR_PX);
+        Some((panel.top() - near, panel.bottom() + near))
+    };
+    // One page more at the list's end. Past PAGES_DRAWN, the first page drawn gives way to the
+    // gap (which grows by just its height: nothing in view moves), once it is above the near
+    // zone: then the gap's foot is not near either, and no page comes and goes in turn, however
+    // tall the panel.
+    let show_more = move || {
+        let gone_by = list_ref.get_untracked().and_then(|list| {
+            // The gap is the list's first child; the rows follow it.
+            let rows = list.children();
+            let top = |i: u32| Some(rows.item(1 + i)?.get_bounding_client_rect().top());
+            let (top, foot) = (top(0)?, top(PAGE as u32)?);
+            (foot < near_zone()?.0).then_some((foot - top).round() as i32)
+        });
+        match gone_by {
+            Some(height) if shown.get_untracked() >= PAGES_DRAWN * PAGE => {
+                above.update_value(|a| a.push(height));
+                first.update(|p| *p += 1);
+            }
+            _ => shown.update(|n| *n += PAGE),
+        }
+    };
+    // The gap comes near: the pages from the one at the near zone's top down come back in its
+    // place (one when scrolled up to its foot, more when the panel was scrolled far up at
+    // once), and as many pages at the end go.
+    let come_back = move |to_foot: bool| {
+        let gap = list_ref
+            .get_untracked()
+            .and_then(|l| l.first_element_child());
+        let into_gap = match (to_foot, gap, near_zone()) {
+            (false, Some(gap), Some((top, _))) => top - gap.get_bounding_client_rect().top(),
+            _ => f64::INFINITY,
+        };
+        above.update_value(|a| {
+            // Within the gap, page k starts at the sum of the heights before it.
+            let mut height: i32 = a.iter().sum();
+            while let Some(last) = a.pop() {
+                height -= last;
+                if f64::from(height) <= into_gap || to_foot {
+                    break;
+                }
+            }
+            first.set(a.len());
+        });
+    };
+
+    // The next page is drawn when the "Show more" button at the list's end comes near the side
+    // panel's view, those before when the gap above does (the buttons stay, for keyboard users).
+    let near_ends = StoredValue::new_local(None::<NearView>);
+    on_cleanup(move || near_ends.set_value(None));
     Effect::new(move |_| {
-        rows.track();
-        let Some(button) = more.get() else {
+        // So many spans fewer that the pages drawn are past the list's end (an undo of a
+        // thousand tags): the list starts again from its top.
+        if rows.with(|(r, _)| r.is_empty()) && first.get_untracked() != 0 {
+            from_the_top();
+        }
+        let gap = list_ref.get().and_then(|l| l.first_element_child());
+        let ends: Vec<web_sys::Element> = [more.get().map(Into::into), gap]
+            .into_iter()
+            .flatten()
+            .collect();
+        let Some(any) = ends.first() else {
             return;
         };
-        if near_end.with_value(Option::is_none) {
-            let root = button.closest(".side").ok().flatten();
-            near_end.set_value(NearView::new(
+        if near_ends.with_value(Option::is_none) {
+            let root = any.closest(".side").ok().flatten();
+            near_ends.set_value(NearView::new(
                 root.as_ref(),
-                "0px 0px 300px 0px",
-                move |_| {
-                    shown.update(|n| *n += PAGE);
+                &format!("{NEAR_PX}px 0px"),
+                move |end| {
+                    match end.class_list().contains("gap") {
+                        true => come_back(false),
+                        false => show_more(),
+                    }
                     true
                 },
             ));
         }
-        // Watched afresh with each page: a button still near after one is told again at once.
-        near_end.with_value(|near| {
+        // Watched afresh with each page: an end still near after one is told again at once.
+        near_ends.with_value(|near| {
             if let Some(near) = near {
-                near.forget(&button);
-                near.watch(&button);
+                for end in &ends {
+                    near.forget(end);
+                    near.watch(end);
+                }
             }
         });
     });
@@ -167,12 +258,27 @@ pub fn SpanList() -> impl IntoView {
                 }).collect_view()}
             </p>
             <label class="filter">"Show "
-                <select aria-label="Filter spans by label" on:change=move |ev| { filter.set(event_target_value(&ev)); shown.set(PAGE); }>
+                <select aria-label="Filter spans by label" on:change=move |ev| { filter.set(event_target_value(&ev)); from_the_top(); }>
                     <option value="">"all labels"</option>
                     {move || editor.labels.get().into_iter().map(|l| view! { <option value=l.name.clone()>{l.name.clone()}</option> }).collect_view()}
                 </select>
             </label>
-            <ol class="rows" node_ref=list_ref>
+            <ol class="rows" id=ROWS_ID tabindex="-1" node_ref=list_ref>
+                // The pages above those drawn: as tall as they were, "Show earlier" at its foot.
+                <li class="gap" style=move || match first.get() {
+                    0 => "display:none".to_string(),
+                    _ => format!("height:{}px", above.with_value(|a| a.iter().sum::<i32>())),
+                }>
+                        <button on:click=move |_| {
+                            come_back(true);
+                            // The button goes with the last page above: the focus goes to the list.
+                            if first.get_untracked() == 0 {
+                                super::focus_when_drawn(ROWS_ID.into());
+                            }
+                        }>
+                        {move || format!("Show earlier (from span {})", first.get().saturating_sub(1) * PAGE + 1)}
+                    </button>
+                </li>
                 <For each=move || rows.get().0 key=|r| (r.id, r.label.clone(), r.quote.clone(), r.note, r.said_by.clone()) let:row>
                     {
                         let id = row.id;
@@ -205,9 +311,9 @@ pub fn SpanList() -> impl IntoView {
                     }
                 </For>
             </ol>
-            <Show when=move || rows.with(|(r, total)| r.len() < *total)>
-                <button node_ref=more on:click=move |_| shown.update(|n| *n += PAGE)>
-                    {move || rows.with(|(r, total)| format!("Show more ({} of {total} shown)", r.len()))}
+            <Show when=move || rows.with(|(r, total)| first.get() * PAGE + r.len() < *total)>
+                <button node_ref=more on:click=move |_| show_more()>
+                    {move || rows.with(|(r, total)| format!("Show more ({} of {total} shown)", first.get() * PAGE + r.len()))}
                 </button>
             </Show>
         </section>

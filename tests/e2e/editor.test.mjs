@@ -648,6 +648,38 @@ test('tagging thousands of hits says it is working before the page is busy, then
   await more.focus();
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelectorAll('.span-list .row').length >= 150);
+  const firstRows = await page.locator('.span-list .row .quote').evaluateAll((q) => q.slice(0, 3).map((e) => e.textContent));
+  // Further down, at most three pages are drawn (a tag moves every row after its own): the
+  // first gives way to a gap as tall, and what is in view does not move.
+  const shownUpTo = async () => Number((await more.textContent()).match(/\((\d+) of/)[1]);
+  const inView = () => page.evaluate(() => {
+    const side = document.querySelector('.side').getBoundingClientRect();
+    const row = document.elementFromPoint(side.left + 60, side.top + side.height / 2).closest('.row');
+    return [row.dataset.span, Math.round(row.getBoundingClientRect().top)];
+  });
+  for (let n = await shownUpTo(); n < 400; n = await shownUpTo()) {
+    // The list's end just within reach, below the panel's view.
+    await page.locator('.side').evaluate((side) => {
+      const end = document.querySelector('.span-list .rows').getBoundingClientRect().bottom;
+      side.scrollTop += end - side.getBoundingClientRect().bottom - 100;
+    });
+    const before = await inView();
+    await page.waitForFunction((n) => !document.querySelector('.span-list > button')?.textContent.includes(`(${n} of`), n);
+    assert.deepEqual(await inView(), before, 'the row in view stays where it was');
+    assert.ok(await rows.count() <= 150, `${await rows.count()} rows drawn`);
+  }
+  assert.ok(await page.locator('.span-list .gap').evaluate((g) => g.getBoundingClientRect().height) > 5000);
+  await screenshot(page, '17b-span-list-far-down');
+  // A step back by keyboard, then the panel scrolled to its top at once: the first rows again.
+  const earlier = page.getByRole('button', { name: /^Show earlier/ });
+  const from = async () => Number((await earlier.textContent()).match(/from span (\d+)/)[1]);
+  const wasFrom = await from();
+  await earlier.press('Enter');
+  await page.waitForFunction((n) => document.querySelector('.span-list .gap button').textContent.includes(`span ${n})`), wasFrom - 50);
+  await page.locator('.side').evaluate((side) => { side.scrollTop = 0; });
+  await page.waitForFunction(() => document.querySelector('.span-list .gap').style.display === 'none');
+  assert.deepEqual(await page.locator('.span-list .row .quote').evaluateAll((q) => q.slice(0, 3).map((e) => e.textContent)), firstRows);
+  assert.ok(await rows.count() <= 150);
   // One step: one undo takes all 1,500 back, saying so first; so does redo.
   await page.locator('.doc-text').click({ position: { x: 5, y: 5 } });
   await page.evaluate(() => { window.__said = []; });
