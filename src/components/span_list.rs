@@ -23,9 +23,6 @@ const PAGES_DRAWN: usize = 3;
 /// How near the side panel's view (px) a page is drawn, above or below.
 const NEAR_PX: i32 = 300;
 
-/// The list of rows' element id: the focus goes there when "Show earlier" goes.
-const ROWS_ID: &str = "span-rows";
-
 #[derive(Clone, PartialEq)]
 struct Row {
     id: SpanId,
@@ -183,9 +180,30 @@ pub fn SpanList() -> impl IntoView {
     // place (one when scrolled up to its foot, more when the panel was scrolled far up at
     // once), and as many pages at the end go.
     let come_back = move |to_foot: bool| {
-        let gap = list_ref
-            .get_untracked()
-            .and_then(|l| l.first_element_child());
+        let list = list_ref.get_untracked();
+        let gap = list.as_ref().and_then(|l| l.first_element_child());
+        // The keyboard on "Show earlier" (Shift+Tab from the first row drawn brings it near)
+        // goes on to the row above the one it came from, as it would with every row drawn.
+        let was_first = list.as_ref().and_then(|l| l.children().item(1));
+        let on_button = gap.as_ref().zip(document().active_element());
+        if let (Some(row), true) = (
+            was_first,
+            on_button.is_some_and(|(g, a)| g.contains(Some(&a))),
+        ) {
+            set_timeout(
+                move || {
+                    let above = row
+                        .previous_element_sibling()
+                        .and_then(|li| li.first_element_child());
+                    if let Some(above) =
+                        above.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+                    {
+                        let _ = above.focus();
+                    }
+                },
+                std::time::Duration::ZERO,
+            );
+        }
         let into_gap = match (to_foot, gap, near_zone()) {
             (false, Some(gap), Some((top, _))) => top - gap.get_bounding_client_rect().top(),
             _ => f64::INFINITY,
@@ -263,19 +281,13 @@ pub fn SpanList() -> impl IntoView {
                     {move || editor.labels.get().into_iter().map(|l| view! { <option value=l.name.clone()>{l.name.clone()}</option> }).collect_view()}
                 </select>
             </label>
-            <ol class="rows" id=ROWS_ID tabindex="-1" node_ref=list_ref>
+            <ol class="rows" node_ref=list_ref>
                 // The pages above those drawn: as tall as they were, "Show earlier" at its foot.
                 <li class="gap" style=move || match first.get() {
                     0 => "display:none".to_string(),
                     _ => format!("height:{}px", above.with_value(|a| a.iter().sum::<i32>())),
                 }>
-                        <button on:click=move |_| {
-                            come_back(true);
-                            // The button goes with the last page above: the focus goes to the list.
-                            if first.get_untracked() == 0 {
-                                super::focus_when_drawn(ROWS_ID.into());
-                            }
-                        }>
+                        <button on:click=move |_| come_back(true)>
                         {move || format!("Show earlier (from span {})", first.get().saturating_sub(1) * PAGE + 1)}
                     </button>
                 </li>
