@@ -23,6 +23,24 @@ const PAGES_DRAWN: usize = 3;
 /// How near the side panel's view (px) a page is drawn, above or below.
 const NEAR_PX: i32 = 300;
 
+/// Once the rows are drawn, gives the keyboard's focus to the row in the list item before
+/// `row`'s (or after it), as if every row were drawn.
+fn focus_beside(row: web_sys::Element, before: bool) {
+    set_timeout(
+        move || {
+            let beside = match before {
+                true => row.previous_element_sibling(),
+                false => row.next_element_sibling(),
+            };
+            let button = beside.and_then(|li| li.first_element_child());
+            if let Some(button) = button.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = button.focus();
+            }
+        },
+        std::time::Duration::ZERO,
+    );
+}
+
 #[derive(Clone, PartialEq)]
 struct Row {
     id: SpanId,
@@ -161,6 +179,15 @@ pub fn SpanList() -> impl IntoView {
     // zone: then the gap's foot is not near either, and no page comes and goes in turn, however
     // tall the panel.
     let show_more = move || {
+        // The keyboard on "Show more" (Tab from the last row drawn brings it near) goes on to
+        // the first row it adds.
+        let was_last = list_ref
+            .get_untracked()
+            .and_then(|l| l.last_element_child());
+        let on_button = more.get_untracked().zip(document().active_element());
+        if let (Some(row), true) = (was_last, on_button.is_some_and(|(b, a)| a == **b)) {
+            focus_beside(row, false);
+        }
         let gone_by = list_ref.get_untracked().and_then(|list| {
             // The gap is the list's first child; the rows follow it.
             let rows = list.children();
@@ -190,19 +217,7 @@ pub fn SpanList() -> impl IntoView {
             was_first,
             on_button.is_some_and(|(g, a)| g.contains(Some(&a))),
         ) {
-            set_timeout(
-                move || {
-                    let above = row
-                        .previous_element_sibling()
-                        .and_then(|li| li.first_element_child());
-                    if let Some(above) =
-                        above.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
-                    {
-                        let _ = above.focus();
-                    }
-                },
-                std::time::Duration::ZERO,
-            );
+            focus_beside(row, true);
         }
         let into_gap = match (to_foot, gap, near_zone()) {
             (false, Some(gap), Some((top, _))) => top - gap.get_bounding_client_rect().top(),

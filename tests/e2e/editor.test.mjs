@@ -645,9 +645,13 @@ test('tagging thousands of hits says it is working before the page is busy, then
   assert.equal(await rows.count(), 100, 'one page per approach, not all at once');
   const more = page.getByRole('button', { name: /^Show more/ });
   assert.equal(await more.textContent(), 'Show more (100 of 1500 shown)');
+  const wasLast = await page.locator('.span-list .rows > li:last-child .row').getAttribute('data-span');
   await more.focus();
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelectorAll('.span-list .row').length >= 150);
+  // The keyboard goes on to the first row added, not left on the button below it.
+  await page.waitForFunction((id) => document.activeElement.matches('.row')
+    && document.activeElement.closest('li').previousElementSibling.querySelector('.row').dataset.span === id, wasLast);
   const firstRows = await page.locator('.span-list .row .quote').evaluateAll((q) => q.slice(0, 3).map((e) => e.textContent));
   // Further down, at most three pages are drawn (a tag moves every row after its own): the
   // first gives way to a gap as tall, and what is in view does not move.
