@@ -260,11 +260,19 @@ pub fn SpanList() -> impl IntoView {
                 root.as_ref(),
                 &format!("{NEAR_PX}px 0px"),
                 move |end| {
-                    match end.class_list().contains("gap") {
-                        true => come_back(false),
-                        false => show_more(),
+                    if end.class_list().contains("gap") {
+                        come_back(false);
+                        return true;
                     }
-                    true
+                    // "Show more" above the view (the panel scrolled past the list, to the
+                    // labels): a page there would push what is in view a page down.
+                    let above = near_zone().is_some_and(|(top, _)| {
+                        end.get_bounding_client_rect().bottom() < top + f64::from(NEAR_PX)
+                    });
+                    if !above {
+                        show_more();
+                    }
+                    !above
                 },
             ));
         }
