@@ -2,7 +2,7 @@
 // 10,000 spans) in headless Chromium (frames not held to 60 Hz), presses the list's "Show more"
 // until it reaches each of ROWS (default 50,500,2000), then tags words by mouse selection and
 // the `1` key and prints, per depth, the rows drawn and the medians from the key to the next
-// task (work) and to the second frame after it (painted). The list draws at most a few pages
+// task (work) and to the second frame after it (painted), median and p95. The list draws at most a few pages
 // however far down it is (src/components/span_list.rs): the cost should not grow with depth.
 //
 //   node bench/list-far.mjs [bytes] [spans]   (after a release build in dist/; GLOSSA_DIST,
@@ -15,6 +15,7 @@ import { serveDist, launch, dragSelect, root } from '../tests/e2e/harness.mjs';
 import { untaggedWords } from './words.mjs';
 import { openedScript } from './opened.mjs';
 import { samplesOfProfile, timesIn, printTimes } from './samples.mjs';
+import { stats } from './stats.mjs';
 
 const [bytes = '1000000', spans = '10000'] = process.argv.slice(2);
 const TAGS = Number(process.env.TAGS ?? 8);
@@ -60,12 +61,11 @@ try {
       await page.keyboard.press('Escape');
     }
     if (profiled.length) printTimes(timesIn(profiled, [[-Infinity, Infinity]], times.length), 25);
-    const median = (v) => Math.round([...v].sort((a, b) => a - b)[v.length >> 1] * 10) / 10;
     console.log(JSON.stringify({
       list_reached: await reached(),
       rows_drawn: await page.locator('.span-list .row').count(),
-      tag_work_ms: median(times.map((t) => t.work)),
-      tag_painted_ms: median(times.map((t) => t.painted)),
+      tag_work_ms: stats(times.map((t) => t.work)),
+      tag_painted_ms: stats(times.map((t) => t.painted)),
     }));
   }
   await context.close();

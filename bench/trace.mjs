@@ -27,6 +27,7 @@ import { SAMPLED, samplesOf, samplesOfProfile, timesIn, printTimes } from './sam
 import { outermost } from './events.mjs';
 
 const [bytes = '1000000', spans = '10000'] = process.argv.slice(2);
+const median = (v) => { const s = [...v].sort((x, y) => x - y); return Math.round(s[Math.floor(s.length / 2)] * 100) / 100; };
 const TAGS = Number(process.env.BENCH_TAGS ?? 15);
 // BENCH_KEY=Shift traces a key Glossa ignores instead: the floor under every key.
 const KEY = process.env.BENCH_KEY ?? '1';
@@ -119,7 +120,6 @@ try {
       per[k].push(outermost(inside).reduce((sum, e) => sum + (e.dur ?? 0), 0) / 1000);
     }
   }
-  const median = (v) => { const s = [...v].sort((x, y) => x - y); return Math.round(s[Math.floor(s.length / 2)] * 100) / 100; };
   const out = { key_to_second_frame_ms: median(spansMs) };
   for (const k of kinds) if (per[k].some((x) => x > 0)) out[k] = median(per[k]);
   console.log(JSON.stringify(out, null, 1));
@@ -151,7 +151,6 @@ function printThreads(events, windows) {
     if (!byThread.has(key)) byThread.set(key, []);
     byThread.get(key).push(e);
   }
-  const median = (v) => { const s = [...v].sort((x, y) => x - y); return Math.round(s[Math.floor(s.length / 2)] * 100) / 100; };
   const rows = [];
   for (const [key, list] of byThread) {
     const per = windows.map(([a, b]) => outermost(list.filter((e) => e.ts >= a && e.ts < b)));

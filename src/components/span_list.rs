@@ -163,20 +163,14 @@ pub fn SpanList() -> impl IntoView {
     });
 
     let more = NodeRef::<leptos::html::Button>::new();
-    // The side panel's view, in window px, widened by NEAR_PX above and below.
-    let near_zone = move || {
-        let panel = list_ref
-            .get_untracked()?
-            .closest(".side")
-            .ok()
-            .flatten()?
-            .get_bounding_client_rect();
-        let near = f64::from(NEAR_PX);
-        Some((panel.top() - near, panel.bottom() + near))
+    // The top of the side panel's view, in window px.
+    let panel_top = move || {
+        let panel = list_ref.get_untracked()?.closest(".side").ok().flatten()?;
+        Some(panel.get_bounding_client_rect().top())
     };
     // One page more at the list's end. Past PAGES_DRAWN, the first page drawn gives way to the
-    // gap (which grows by just its height: nothing in view moves), once it is above the near
-    // zone: then the gap's foot is not near either, and no page comes and goes in turn, however
+    // gap (which grows by just its height: nothing in view moves), once it is more than NEAR_PX
+    // above the view: then the gap's foot is not near either, and no page comes and goes in turn, however
     // tall the panel.
     let show_more = move || {
         // The keyboard on "Show more" (Tab from the last row drawn brings it near) goes on to
@@ -193,7 +187,7 @@ pub fn SpanList() -> impl IntoView {
             let rows = list.children();
             let top = |i: u32| Some(rows.item(1 + i)?.get_bounding_client_rect().top());
             let (top, foot) = (top(0)?, top(PAGE as u32)?);
-            (foot < near_zone()?.0).then_some((foot - top).round() as i32)
+            (foot < panel_top()? - f64::from(NEAR_PX)).then_some((foot - top).round() as i32)
         });
         match gone_by {
             Some(height) if shown.get_untracked() >= PAGES_DRAWN * PAGE => {
@@ -203,7 +197,7 @@ pub fn SpanList() -> impl IntoView {
             _ => shown.update(|n| *n += PAGE),
         }
     };
-    // The gap comes near: the pages from the one at the near zone's top down come back in its
+    // The gap comes near: the pages from the one NEAR_PX above the view down come back in its
     // place (one when scrolled up to its foot, more when the panel was scrolled far up at
     // once), and as many pages at the end go.
     let come_back = move |to_foot: bool| {
@@ -219,8 +213,10 @@ pub fn SpanList() -> impl IntoView {
         ) {
             focus_beside(row, true);
         }
-        let into_gap = match (to_foot, gap, near_zone()) {
-            (false, Some(gap), Some((top, _))) => top - gap.get_bounding_client_rect().top(),
+        let into_gap = match (to_foot, gap, panel_top()) {
+            (false, Some(gap), Some(top)) => {
+                top - f64::from(NEAR_PX) - gap.get_bounding_client_rect().top()
+            }
             _ => f64::INFINITY,
         };
         above.update_value(|a| {
@@ -266,9 +262,8 @@ pub fn SpanList() -> impl IntoView {
                     }
                     // "Show more" above the view (the panel scrolled past the list, to the
                     // labels): a page there would push what is in view a page down.
-                    let above = near_zone().is_some_and(|(top, _)| {
-                        end.get_bounding_client_rect().bottom() < top + f64::from(NEAR_PX)
-                    });
+                    let above = panel_top()
+                        .is_some_and(|top| end.get_bounding_client_rect().bottom() < top);
                     if !above {
                         show_more();
                     }
@@ -310,7 +305,7 @@ pub fn SpanList() -> impl IntoView {
                     0 => "display:none".to_string(),
                     _ => format!("height:{}px", above.with_value(|a| a.iter().sum::<i32>())),
                 }>
-                        <button on:click=move |_| come_back(true)>
+                    <button on:click=move |_| come_back(true)>
                         {move || format!("Show earlier (from span {})", first.get().saturating_sub(1) * PAGE + 1)}
                     </button>
                 </li>
